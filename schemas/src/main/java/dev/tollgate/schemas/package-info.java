@@ -1,0 +1,2 @@
+/** Avro contract of Tollgate and the Confluent-format serde. */
+package dev.tollgate.schemas;

@@ -1,0 +1,2 @@
+/** The runnable Tollgate service and CLI. */
+package dev.tollgate.app;
