@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Fetch the jars of a Kafka broker (KRaft) from Maven Central into deploy/kafka/dist/libs.
+# Idempotent: does nothing when dist/libs already holds the jars for the current pom.xml.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+dist="$here/dist"
+libs="$dist/libs"
+stamp="$dist/.fetched"
+
+log() { echo "[kafka/fetch] $*"; }
+die() { echo "[kafka/fetch] ERROR: $*" >&2; exit 1; }
+
+command -v mvn >/dev/null || die "mvn not found on PATH"
+
+want="$(sha256sum "$here/pom.xml" | cut -d' ' -f1)"
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && compgen -G "$libs/kafka_2.13-*.jar" >/dev/null; then
+  log "already fetched: $(ls "$libs" | wc -l) jars in $libs"
+  exit 0
+fi
+
+log "fetching Kafka broker jars from Maven Central (pom: $here/pom.xml) ..."
+mkdir -p "$dist"
+tmp="$(mktemp -d "$dist/libs.tmp.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+mvn -B -q -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$tmp" \
+  || die "mvn dependency:copy-dependencies failed"
+compgen -G "$tmp/kafka_2.13-*.jar" >/dev/null || die "kafka_2.13 jar missing after fetch"
+
+rm -rf "$libs"
+mv "$tmp" "$libs"
+echo "$want" > "$stamp"
+log "fetched $(ls "$libs" | wc -l) jars into $libs"
