@@ -13,6 +13,13 @@ die() { echo "[kafka/fetch] ERROR: $*" >&2; exit 1; }
 
 command -v mvn >/dev/null || die "mvn not found on PATH"
 
+# one fetch at a time (parallel test JVMs may call this together)
+mkdir -p "$dist"
+if command -v flock >/dev/null; then
+  exec 9>"$dist/.lock"
+  flock -w 900 9 || die "timed out waiting for another fetch (lock $dist/.lock)"
+fi
+
 want="$(sha256sum "$here/pom.xml" | cut -d' ' -f1)"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && compgen -G "$libs/kafka_2.13-*.jar" >/dev/null; then
   log "already fetched: $(ls "$libs" | wc -l) jars in $libs"

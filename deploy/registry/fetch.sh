@@ -17,6 +17,13 @@ log() { echo "[registry/fetch] $*"; }
 runner_jar() { compgen -G "$app/*-runner.jar" | head -n1 || true; }
 die() { echo "[registry/fetch] ERROR: $*" >&2; exit 1; }
 
+# one fetch at a time (parallel test JVMs may call this together)
+mkdir -p "$dist"
+if command -v flock >/dev/null; then
+  exec 9>"$dist/.lock"
+  flock -w 900 9 || die "timed out waiting for another fetch (lock $dist/.lock)"
+fi
+
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$VERSION" && -n "$(runner_jar)" ]]; then
   log "already fetched: Apicurio Registry $VERSION in $app"
   exit 0
