@@ -1,9 +1,25 @@
 package dev.tollgate.topology;
 
+import dev.tollgate.schemas.avro.GateDecision;
+import dev.tollgate.schemas.avro.GatePolicy;
+import dev.tollgate.schemas.avro.GateResult;
+import dev.tollgate.schemas.avro.RevisionMinuteStats;
+import dev.tollgate.schemas.avro.RolloutStatus;
+import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
+import dev.tollgate.schemas.serde.SpecificAvroSerde;
+import dev.tollgate.topology.processor.Processors;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
 /** The one entry point that builds Tollgate's Kafka Streams {@link Topology}. */
 public final class TollgateTopology {
+    /** How long idempotency keys, side-effect keys and queue offsets are kept at most (policies may ask less). */
+    public static final Duration LEDGER_RETENTION = Duration.ofDays(7);
+
     private TollgateTopology() {
     }
 
@@ -14,6 +30,40 @@ public final class TollgateTopology {
      * @return a topology ready for {@code new KafkaStreams(topology, props)}
      */
     public static Topology build(TopologySettings settings) {
-        throw new UnsupportedOperationException("not yet built");
+        TopicNames t = settings.topics();
+        Map<String, Object> serdeConfig = settings.serdeConfig();
+        SpecificAvroDeserializer<SpecificRecord> anyEvent = new SpecificAvroDeserializer<>();
+        anyEvent.configure(serdeConfig, false);
+        Serde<String> keys = Serdes.String();
+
+        Topology topology = new Topology();
+        topology.addSource(Topology.AutoOffsetReset.EARLIEST, Names.SOURCE_EVIDENCE,
+                new dev.tollgate.topology.processor.EventTimeExtractor(), keys.deserializer(), anyEvent,
+                t.evidenceInputs().toArray(String[]::new));
+        topology.addProcessor(Names.PROCESSOR_EVALUATOR, Processors.evaluator(settings, LEDGER_RETENTION.toMillis()),
+                Names.SOURCE_EVIDENCE);
+        Processors.addEvaluatorStores(topology, LEDGER_RETENTION);
+
+        topology.addSink(Names.SINK_RESULTS, t.gateResults(), keys.serializer(), avro(GateResult.class, serdeConfig).serializer(),
+                Names.PROCESSOR_EVALUATOR);
+        topology.addSink(Names.SINK_DECISIONS, t.decisions(), keys.serializer(), avro(GateDecision.class, serdeConfig).serializer(),
+                Names.PROCESSOR_EVALUATOR);
+        topology.addSink(Names.SINK_TIMELINE, t.timeline(), keys.serializer(),
+                avro(RevisionMinuteStats.class, serdeConfig).serializer(), Names.PROCESSOR_EVALUATOR);
+
+        Processors.addPolicies(topology, t.policies(), avro(GatePolicy.class, serdeConfig));
+        return topology;
+    }
+
+    /** A registry-backed serde for one contract type, configured for record values. */
+    public static <T extends SpecificRecord> SpecificAvroSerde<T> avro(Class<T> type, Map<String, Object> serdeConfig) {
+        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
+        serde.configure(serdeConfig, false);
+        return serde;
+    }
+
+    /** The value type of the rollout status store that the HTTP API queries. */
+    public static Class<RolloutStatus> statusType() {
+        return RolloutStatus.class;
     }
 }

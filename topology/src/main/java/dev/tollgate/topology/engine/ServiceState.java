@@ -1,0 +1,81 @@
+package dev.tollgate.topology.engine;
+
+import dev.tollgate.schemas.avro.RolloutEvent;
+import dev.tollgate.schemas.avro.RolloutPhase;
+import dev.tollgate.topology.evidence.RevisionEvidence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * All evaluation state of one service (one store entry, keyed by service): the open tick partials not yet
+ * sealed by the watermark, the rollout and step it is in, the step's evidence per revision, the decision
+ * memory and the open timeline minutes. Mutable; owned by one stream task.
+ */
+public final class ServiceState {
+    /** Largest event time seen for the service. */
+    long maxEventTime = Long.MIN_VALUE;
+    /** Index of the first tick not yet sealed; Long.MIN_VALUE before the first event. */
+    long nextTick = Long.MIN_VALUE;
+    /** Open tick partials: tick index → revision ("" for service-level) → partial. */
+    final TreeMap<Long, TreeMap<String, RevisionEvidence>> openTicks = new TreeMap<>();
+    /** Rollout events not yet applied (they take effect at the next tick boundary), in event-time order. */
+    final List<RolloutEvent> pendingRollouts = new ArrayList<>();
+
+    // the rollout
+    RolloutEvent rollout;
+    ReleaseState state = ReleaseState.NONE;
+    long stepStart;
+    long releaseStart;
+    /** Failures per "stepIndex|gate" for the current release. */
+    final TreeMap<String, Integer> failures = new TreeMap<>();
+    int decisionSeq;
+    String lastDecisionKey = "";
+    /** Last published verdict (ordinal) and time per gate at the current step. */
+    final TreeMap<String, long[]> published = new TreeMap<>();
+
+    // evidence of the current step
+    RevisionEvidence baseline = new RevisionEvidence();
+    RevisionEvidence canary = new RevisionEvidence();
+    RevisionEvidence serviceLevel = new RevisionEvidence();
+
+    /** Open timeline minutes: minute start → revision → evidence. */
+    final TreeMap<Long, TreeMap<String, RevisionEvidence>> minutes = new TreeMap<>();
+
+    /** The current rollout event (the one that started the step), or null. */
+    public RolloutEvent rollout() {
+        return rollout;
+    }
+
+    /** Tollgate's state of the current release. */
+    public ReleaseState state() {
+        return state;
+    }
+
+    /** Event time the current step's evidence starts. */
+    public long stepStart() {
+        return stepStart;
+    }
+
+    /** Largest event time seen. */
+    public long maxEventTime() {
+        return maxEventTime;
+    }
+
+    /** Number of open (unsealed) ticks, for tests and metrics. */
+    public int openTickCount() {
+        return openTicks.size();
+    }
+
+    boolean draining() {
+        return rollout != null && rollout.getPhase() == RolloutPhase.DRAINING;
+    }
+
+    void resetStepEvidence() {
+        baseline = new RevisionEvidence();
+        canary = new RevisionEvidence();
+        serviceLevel = new RevisionEvidence();
+        published.clear();
+        lastDecisionKey = "";
+    }
+}

@@ -1,0 +1,26 @@
+package dev.tollgate.topology.gates;
+
+/**
+ * {@code queue-fence}: the same (queue, partition, offset) worked by two revisions, or a worker whose fence
+ * is not its release: any fails, naming the partition and the revisions.
+ */
+public final class QueueFenceGate extends CountGate {
+    @Override
+    public String id() {
+        return GateIds.QUEUE_FENCE;
+    }
+
+    @Override
+    public String remedy() {
+        return "fence queue partitions by (partition, release_id) so two revisions never read the same shard";
+    }
+
+    @Override
+    public GateOutcome evaluate(GateInput in, double threshold) {
+        var c = in.canary();
+        var b = in.baseline();
+        long bad = c.fenceViolations + b.fenceViolations;
+        String example = c.fenceExample != null ? c.fenceExample : b.fenceExample;
+        return count(in, threshold, b.fenceViolations, bad, c.queueWorks + b.queueWorks, "fence violations", example);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.tollgate.topology.gates;
+
+/**
+ * {@code side-effects}: a side effect whose dedupe key (given, or hex sha256 of sourceId + eventRev +
+ * indexHash) was already executed within retention is a duplicate; any duplicate on either revision fails
+ * and the result names the key, kind and both revisions.
+ */
+public final class SideEffectsGate extends CountGate {
+    @Override
+    public String id() {
+        return GateIds.SIDE_EFFECTS;
+    }
+
+    @Override
+    public String remedy() {
+        return "dedupe side effects with key sha256(source_id + event_rev + index_hash) in a KV kept release window + 24 h";
+    }
+
+    @Override
+    public GateOutcome evaluate(GateInput in, double threshold) {
+        var c = in.canary();
+        var b = in.baseline();
+        long bad = c.sideEffectDuplicates + b.sideEffectDuplicates;
+        String example = c.sideEffectExample != null ? c.sideEffectExample : b.sideEffectExample;
+        return count(in, threshold, b.sideEffectDuplicates, bad, c.sideEffects + b.sideEffects,
+                "duplicate side effects", example);
+    }
+}

@@ -1,0 +1,203 @@
+package dev.tollgate.topology.processor;
+
+import dev.tollgate.schemas.avro.GateDecision;
+import dev.tollgate.schemas.avro.GatePolicy;
+import dev.tollgate.schemas.avro.GateResult;
+import dev.tollgate.schemas.avro.RevisionMinuteStats;
+import dev.tollgate.schemas.avro.RolloutEvent;
+import dev.tollgate.schemas.avro.RolloutPhase;
+import dev.tollgate.schemas.avro.RolloutStatus;
+import dev.tollgate.topology.Names;
+import dev.tollgate.topology.TopologyListener;
+import dev.tollgate.topology.TopologySettings;
+import dev.tollgate.topology.engine.Emitter;
+import dev.tollgate.topology.engine.Evaluator;
+import dev.tollgate.topology.engine.ServiceState;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The gate evaluator node: every evidence event of a service goes into that service's state (a buffered
+ * store entry, so the hot path costs map lookups, not serialization); the {@link Evaluator} seals ticks
+ * and decides; results, decisions and timeline minutes go to their sinks; the rollout status view used by
+ * the HTTP API is refreshed only when something was published.
+ */
+public final class EvaluatorProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+    private final TopologySettings settings;
+    private final long ledgerRetentionMs;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, ServiceState> states;
+    private KeyValueStore<String, RolloutStatus> statuses;
+    private TimestampedKeyValueStore<String, GatePolicy> policies;
+    private WindowStoreLedger ledger;
+    private Evaluator evaluator;
+    private Sensor lateSensor;
+    private TopologyListener listener;
+    private final Collector collector = new Collector();
+
+    EvaluatorProcessor(TopologySettings settings, long ledgerRetentionMs) {
+        this.settings = settings;
+        this.ledgerRetentionMs = ledgerRetentionMs;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> ctx) {
+        this.context = ctx;
+        this.states = ctx.getStateStore(Names.STORE_STEP_STATE);
+        this.statuses = ctx.getStateStore(Names.STORE_ROLLOUT_STATUS);
+        this.policies = ctx.getStateStore(Names.STORE_POLICIES);
+        WindowStore<String, String> keys = ctx.getStateStore(Names.STORE_DEDUPE_KEYS);
+        this.ledger = new WindowStoreLedger(keys, ledgerRetentionMs);
+        this.listener = settings.listener();
+        this.evaluator = new Evaluator(settings.graceMs(), settings.tickMs(), settings.resultRefreshMs(), this::policyFor);
+        this.lateSensor = ctx.metrics().addRateTotalSensor("tollgate", ctx.taskId().toString(), "late-events",
+                Sensor.RecordingLevel.INFO);
+    }
+
+    GatePolicy policyFor(String service) {
+        ValueAndTimestamp<GatePolicy> p = policies.get(service);
+        if (p == null) {
+            p = policies.get("*");
+        }
+        return p == null ? settings.defaultPolicy() : p.value();
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        SpecificRecord event = record.value();
+        if (event == null) {
+            return;
+        }
+        String service = record.key() != null ? record.key() : serviceOf(event);
+        if (service == null) {
+            return;
+        }
+        ServiceState st = states.get(service);
+        if (st == null) {
+            st = new ServiceState();
+        }
+        String type = event.getSchema().getName();
+        switch (evaluator.ingest(st, service, event, record.timestamp(), ledger)) {
+            case LATE -> {
+                lateSensor.record();
+                listener.onLateEvent(type);
+                if (!(event instanceof RolloutEvent)) {
+                    states.put(service, st);
+                    return;
+                }
+            }
+            case ACCEPTED -> listener.onEvent(type);
+            default -> {
+            }
+        }
+        collector.clear();
+        evaluator.advance(st, service, collector);
+        states.put(service, st);
+        if (!collector.isEmpty()) {
+            publish(service, st);
+        }
+    }
+
+    private void publish(String service, ServiceState st) {
+        for (GateResult r : collector.results) {
+            context.forward(new Record<String, SpecificRecord>(service, r, r.getEvaluatedAt()), Names.SINK_RESULTS);
+            listener.onGateResult(r);
+        }
+        for (GateDecision d : collector.decisions) {
+            context.forward(new Record<String, SpecificRecord>(service, d, d.getDecidedAt()), Names.SINK_DECISIONS);
+            listener.onDecision(d);
+        }
+        for (RevisionMinuteStats m : collector.minutes) {
+            context.forward(new Record<String, SpecificRecord>(service, m, m.getWindowEnd()), Names.SINK_TIMELINE);
+        }
+        if (!collector.results.isEmpty() || !collector.decisions.isEmpty()) {
+            updateStatus(service, st);
+        }
+    }
+
+    private void updateStatus(String service, ServiceState st) {
+        RolloutEvent r = st.rollout();
+        if (r == null) {
+            return;
+        }
+        RolloutStatus old = statuses.get(service);
+        boolean sameStep = old != null && old.getReleaseId().equals(r.getReleaseId())
+                && old.getStepIndex() == r.getStepIndex() && old.getStepStartedAt() == st.stepStart();
+        List<GateResult> results = sameStep ? new ArrayList<>(old.getLatestResults()) : new ArrayList<>();
+        for (GateResult res : collector.results) {
+            results.removeIf(x -> x.getGate().equals(res.getGate()));
+            results.add(res);
+        }
+        List<GateDecision> decisions = old != null && old.getReleaseId().equals(r.getReleaseId())
+                ? new ArrayList<>(old.getDecisions()) : new ArrayList<>();
+        decisions.addAll(collector.decisions);
+        while (decisions.size() > settings.decisionsHistory()) {
+            decisions.remove(0);
+        }
+        long updated = collector.results.isEmpty() ? st.maxEventTime() : collector.results.get(collector.results.size() - 1).getEvaluatedAt();
+        for (GateDecision d : collector.decisions) {
+            updated = Math.max(updated, d.getDecidedAt());
+        }
+        statuses.put(service, RolloutStatus.newBuilder()
+                .setService(service)
+                .setReleaseId(r.getReleaseId())
+                .setBaselineRevision(r.getBaselineRevision())
+                .setCanaryRevision(r.getCanaryRevision())
+                .setPhase(r.getPhase() == null ? RolloutPhase.STEP : r.getPhase())
+                .setState(st.state().name())
+                .setStepIndex(r.getStepIndex())
+                .setTrafficPercent(r.getTrafficPercent())
+                .setStepStartedAt(st.stepStart())
+                .setUpdatedAt(updated)
+                .setLatestResults(results)
+                .setDecisions(decisions)
+                .build());
+    }
+
+    private static String serviceOf(SpecificRecord event) {
+        Schema.Field f = event.getSchema().getField("service");
+        return f == null ? null : (String) event.get(f.pos());
+    }
+
+    /** Collects one advance's outputs without allocating per record when nothing is emitted. */
+    private static final class Collector implements Emitter {
+        final List<GateResult> results = new ArrayList<>();
+        final List<GateDecision> decisions = new ArrayList<>();
+        final List<RevisionMinuteStats> minutes = new ArrayList<>();
+
+        @Override
+        public void result(GateResult result) {
+            results.add(result);
+        }
+
+        @Override
+        public void decision(GateDecision decision) {
+            decisions.add(decision);
+        }
+
+        @Override
+        public void minute(RevisionMinuteStats stats) {
+            minutes.add(stats);
+        }
+
+        void clear() {
+            results.clear();
+            decisions.clear();
+            minutes.clear();
+        }
+
+        boolean isEmpty() {
+            return results.isEmpty() && decisions.isEmpty() && minutes.isEmpty();
+        }
+    }
+}
