@@ -30,8 +30,11 @@ log "fetching Kafka broker jars from Maven Central (pom: $here/pom.xml) ..."
 mkdir -p "$dist"
 tmp="$(mktemp -d "$dist/libs.tmp.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
-mvn -B -q -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$tmp" \
-  || die "mvn dependency:copy-dependencies failed"
+if ! mvn -B -Dstyle.color=never -f "$here/pom.xml" dependency:copy-dependencies -DoutputDirectory="$tmp" \
+    >"$dist/fetch.log" 2>&1 </dev/null; then
+  tail -n 40 "$dist/fetch.log" >&2
+  die "mvn dependency:copy-dependencies failed (full output: $dist/fetch.log)"
+fi
 compgen -G "$tmp/kafka_2.13-*.jar" >/dev/null || die "kafka_2.13 jar missing after fetch"
 
 rm -rf "$libs"
