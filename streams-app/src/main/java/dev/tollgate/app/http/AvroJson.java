@@ -1,0 +1,105 @@
+package dev.tollgate.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.generic.GenericFixed;
+import org.apache.avro.generic.IndexedRecord;
+
+/**
+ * Converts Avro records (specific or generic) to plain JSON with the contract's field names: a nullable
+ * field renders as its value or {@code null} (never Avro's {@code {"double": 1.0}} union wrapping), enums as
+ * their symbol, maps as objects, bytes and fixed as base64. Non-finite doubles (NaN, ±Infinity), which JSON
+ * cannot carry, render as {@code null}.
+ */
+public final class AvroJson {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private AvroJson() {
+    }
+
+    /** The record as a JSON object. */
+    public static ObjectNode toJson(IndexedRecord record) {
+        return (ObjectNode) toJson(record, record.getSchema());
+    }
+
+    /** A list of records as a JSON array. */
+    public static ArrayNode toJson(List<? extends IndexedRecord> records) {
+        ArrayNode a = NODES.arrayNode();
+        records.forEach(r -> a.add(toJson(r)));
+        return a;
+    }
+
+    /**
+     * Converts one Avro datum of the given schema.
+     *
+     * @param datum  the value (may be null for null or nullable schemas)
+     * @param schema its schema
+     */
+    public static JsonNode toJson(Object datum, Schema schema) {
+        if (datum == null) {
+            return NODES.nullNode();
+        }
+        switch (schema.getType()) {
+            case RECORD: {
+                IndexedRecord r = (IndexedRecord) datum;
+                ObjectNode o = NODES.objectNode();
+                for (Schema.Field f : schema.getFields()) {
+                    o.set(f.name(), toJson(r.get(f.pos()), f.schema()));
+                }
+                return o;
+            }
+            case UNION: {
+                int branch = SpecificData.get().resolveUnion(schema, datum);
+                return toJson(datum, schema.getTypes().get(branch));
+            }
+            case ENUM:
+            case STRING:
+                return NODES.textNode(datum.toString());
+            case ARRAY: {
+                ArrayNode a = NODES.arrayNode();
+                for (Object item : (Collection<?>) datum) {
+                    a.add(toJson(item, schema.getElementType()));
+                }
+                return a;
+            }
+            case MAP: {
+                ObjectNode o = NODES.objectNode();
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) datum).entrySet()) {
+                    o.set(String.valueOf(e.getKey()), toJson(e.getValue(), schema.getValueType()));
+                }
+                return o;
+            }
+            case BYTES: {
+                ByteBuffer b = ((ByteBuffer) datum).duplicate();
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                return NODES.textNode(Base64.getEncoder().encodeToString(bytes));
+            }
+            case FIXED:
+                return NODES.textNode(Base64.getEncoder().encodeToString(((GenericFixed) datum).bytes()));
+            case INT:
+                return NODES.numberNode(((Number) datum).intValue());
+            case LONG:
+                return NODES.numberNode(((Number) datum).longValue());
+            case FLOAT:
+            case DOUBLE: {
+                double d = ((Number) datum).doubleValue();
+                return Double.isFinite(d) ? NODES.numberNode(d) : NODES.nullNode();
+            }
+            case BOOLEAN:
+                return NODES.booleanNode((Boolean) datum);
+            case NULL:
+            default:
+                return NODES.nullNode();
+        }
+    }
+}

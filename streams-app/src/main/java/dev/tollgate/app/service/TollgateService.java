@@ -1,0 +1,223 @@
+package dev.tollgate.app.service;
+
+import dev.tollgate.app.admin.TopicAdmin;
+import dev.tollgate.app.config.TollgateConfig;
+import dev.tollgate.app.http.ApiServer;
+import dev.tollgate.app.http.HttpApi;
+import dev.tollgate.app.http.KafkaStreamsStatusSource;
+import dev.tollgate.app.http.Readiness;
+import dev.tollgate.app.http.RolloutStatusSource;
+import dev.tollgate.app.metrics.DlqListener;
+import dev.tollgate.app.metrics.TollgateMetrics;
+import dev.tollgate.topology.TollgateTopology;
+import dev.tollgate.topology.TopicNames;
+import dev.tollgate.topology.TopologySettings;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running Tollgate service: Kafka Streams with Tollgate's topology, the HTTP API and the metrics.
+ *
+ * <p>Start-up: serve HTTP (health answers at once, readiness says 503 until Kafka Streams runs), create or
+ * check the contract topics, build the topology, start Kafka Streams. Records that cannot be deserialized or
+ * whose processing throws go to the dead-letter topic with error headers, and processing continues
+ * (Kafka Streams KIP-1034). A dying stream thread is logged and replaced. {@link #close()} shuts down
+ * gracefully (it is what the SIGTERM hook calls).
+ */
+public final class TollgateService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TollgateService.class);
+
+    private final TollgateConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final TollgateMetrics metrics;
+    private final JvmGcMetrics gcMetrics;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile KafkaStreams streams;
+    private volatile KafkaStreamsMetrics streamsMetrics;
+    private volatile ApiServer http;
+    private volatile boolean failed;
+
+    /** A service for the given configuration; nothing starts until {@link #start(boolean)}. */
+    public TollgateService(TollgateConfig config) {
+        this.config = config;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = new TollgateMetrics(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+    }
+
+    /**
+     * The Kafka Streams settings of a configuration: Tollgate's keys mapped to Streams', the dead-letter topic
+     * and counting exception handlers, then the passed-through client settings (which may override them).
+     *
+     * @param config the service configuration
+     * @param dlq    told about every dead-lettered record
+     * @return a new Properties object
+     */
+    public static Properties streamsProperties(TollgateConfig config, DlqListener dlq) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.numStandbyReplicas());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        if (config.commitIntervalMs() != null) {
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        }
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topicNames().dlq());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                CountingDeserializationExceptionHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                CountingProcessingExceptionHandler.class.getName());
+        p.put(DeadLetterCounting.LISTENER_CONFIG, dlq);
+        config.clientOverrides().forEach(p::put);
+        return p;
+    }
+
+    /**
+     * Starts the service. On failure everything started so far is stopped again before the exception
+     * propagates.
+     *
+     * @param createTopics create missing contract topics instead of failing on them
+     * @throws TopicAdmin.TopicAdminException when topics are missing (and not created) or cannot be listed
+     */
+    public void start(boolean createTopics) {
+        try {
+            RolloutStatusSource statuses = new KafkaStreamsStatusSource(() -> streams);
+            HttpApi api = new HttpApi(statuses, this::stateName, registry::scrape);
+            http = ApiServer.start(api, config.httpHost(), config.httpPort(), 4);
+
+            TopicNames topics = config.topicNames();
+            try (Admin admin = Admin.create(config.adminClientConfig())) {
+                TopicAdmin topicAdmin = new TopicAdmin(admin, Duration.ofSeconds(30));
+                if (createTopics) {
+                    topicAdmin.createMissing(topics, config.topicPartitions(), config.topicReplicationFactor());
+                } else {
+                    topicAdmin.requireAll(topics);
+                }
+            }
+
+            TopologySettings settings = config.topologySettings(metrics);
+            Topology topology = TollgateTopology.build(settings);
+            log.debug("Topology description=[{}]", topology.describe());
+            KafkaStreams ks = new KafkaStreams(topology, streamsProperties(config, metrics));
+            ks.setUncaughtExceptionHandler(new ReplaceThreadHandler());
+            ks.setStateListener((newState, oldState) -> {
+                log.info("Kafka Streams state changed from=[{}] to=[{}]", oldState, newState);
+                if (newState == KafkaStreams.State.ERROR) {
+                    failed = true;
+                    log.error("Kafka Streams is in ERROR: no stream thread left; the service stops");
+                    stopped.countDown();
+                }
+            });
+            streamsMetrics = new KafkaStreamsMetrics(ks);
+            streamsMetrics.bindTo(registry);
+            streams = ks;
+            ks.start();
+            log.info("Tollgate started applicationId=[{}] bootstrapServers=[{}] topicPrefix=[{}] httpPort=[{}]",
+                    config.applicationId(), config.bootstrapServers(), topics.prefix(), http.port());
+        } catch (RuntimeException e) {
+            failed = true;
+            close();
+            throw e;
+        }
+    }
+
+    /** The port the HTTP API listens on (the actual one when configured with 0). */
+    public int httpPort() {
+        ApiServer h = http;
+        if (h == null) {
+            throw new IllegalStateException("HTTP API not started");
+        }
+        return h.port();
+    }
+
+    /** The Kafka Streams state, or {@code NOT_STARTED}. */
+    public String stateName() {
+        KafkaStreams ks = streams;
+        return ks == null ? Readiness.NOT_STARTED : ks.state().name();
+    }
+
+    /** The Kafka Streams instance, or null before {@link #start(boolean)}. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The meter registry (Prometheus). */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Whether the service stopped because of a failure (Kafka Streams in ERROR, or start-up failed). */
+    public boolean failed() {
+        return failed;
+    }
+
+    /** Blocks until the service is closed or Kafka Streams fails. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Blocks up to the timeout; true when stopped. */
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Graceful shutdown: Kafka Streams closes (committing, leaving the group) within {@code shutdown.timeout.ms},
+     * then the HTTP API and the metrics. Idempotent and safe from a shutdown hook; must not be called from a
+     * stream thread.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Duration timeout = Duration.ofMillis(config.shutdownTimeoutMs());
+        KafkaStreams ks = streams;
+        if (ks != null) {
+            log.info("Closing Kafka Streams timeout=[{}]", timeout);
+            boolean clean = ks.close(CloseOptions.timeout(timeout)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+            if (!clean) {
+                log.warn("Kafka Streams did not close within timeout=[{}]", timeout);
+            }
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        ApiServer h = http;
+        if (h != null) {
+            h.close();
+        }
+        gcMetrics.close();
+        registry.close();
+        stopped.countDown();
+        log.info("Tollgate stopped");
+    }
+}
