@@ -7,7 +7,8 @@ package dev.tollgate.topology.stats;
  * <pre>
  *   ln Γ(x) = (x − ½) ln x − x + ½ ln 2π + δ(x),
  *   δ(x)    = Σ_{k=1..7} B_{2k} / (2k (2k−1) x^{2k−1})
- *           = 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷) + 1/(1188x⁹) − 691/(360360x¹¹) + 1/(156x¹³)
+ *           = 1/(12x) − 1/(360x³) + 1/(1260x⁵) − 1/(1680x⁷) + 1/(1188x⁹)
+ *             − 691/(360360x¹¹) + 1/(156x¹³)
  * </pre>
  * is used; the series is alternating and its truncation error is below the first omitted term,
  * {@code 3617/(122400 x^15) < 3e-17} at {@code x = 10}. For {@code 0 < x < 10} the recurrence
@@ -19,8 +20,9 @@ package dev.tollgate.topology.stats;
  * when an argument is large (the confidence sequences evaluate it at {@code (a + s, b + n − s)} with
  * {@code n} up to billions), so the Stirling parts are combined analytically:
  * <pre>
- *   x, y >= 10:     ln B = ½ ln 2π + (x − ½) ln(x/(x+y)) − (y − ½) log1p(x/y) − ½ ln(x+y) + δ(x) + δ(y) − δ(x+y)
- *   x < 10 <= y:    ln B = ln Γ(x) − (y − ½) log1p(x/y) − x ln(x+y) + x + δ(y) − δ(x+y)
+ *   x, y >= 10:     ln B = ½ ln 2π + (x − ½) ln(x/(x+y)) − (y − ½) log1p(x/y) − ½ ln(x+y)
+ *                          + δ(x) + δ(y) − δ(x+y)
+ *   x &lt; 10 &lt;= y: ln B = ln Γ(x) − (y − ½) log1p(x/y) − x ln(x+y) + x + δ(y) − δ(x+y)
  * </pre>
  */
 public final class SpecialFunctions {
@@ -97,10 +99,11 @@ public final class SpecialFunctions {
         return (x - 0.5) * Math.log(x) - x + HALF_LN_2PI + stirlingCorrection(x);
     }
 
-    /** δ(x) = ln Γ(x) − [(x − ½) ln x − x + ½ ln 2π], by its asymptotic series; valid for {@code x >= 10}. */
+    /** δ(x) = ln Γ(x) − [(x − ½) ln x − x + ½ ln 2π] by its asymptotic series; valid for {@code x >= 10}. */
     static double stirlingCorrection(double x) {
         double z = 1.0 / (x * x);
         return (1.0 / 12.0 + z * (-1.0 / 360.0 + z * (1.0 / 1260.0 + z * (-1.0 / 1680.0
-                + z * (1.0 / 1188.0 + z * (-691.0 / 360360.0 + z * (1.0 / 156.0))))))) / x;
+                + z * (1.0 / 1188.0 + z * (-691.0 / 360360.0 + z * (1.0 / 156.0)))))))
+                / x;
     }
 }
