@@ -118,6 +118,8 @@ public final class TollgateConfig extends AbstractConfig {
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
             StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX, StreamsConfig.TOPIC_PREFIX);
     private static final List<String> SERDE_PREFIXES = List.of("schema.registry.", "basic.auth.");
+    private static final Set<String> SERDE_KEYS = Set.of("auto.register.schemas", "use.latest.version",
+            "specific.avro.reader");
 
     private static final ConfigDef DEF = buildConfigDef();
     private static final Set<String> CLIENT_CONFIG_NAMES = clientConfigNames();
@@ -218,7 +220,7 @@ public final class TollgateConfig extends AbstractConfig {
                 own.put(key, value);
             } else if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
                 client.put(key.substring(KAFKA_PREFIX.length()), value);
-            } else if (SERDE_PREFIXES.stream().anyMatch(key::startsWith)) {
+            } else if (SERDE_KEYS.contains(key) || SERDE_PREFIXES.stream().anyMatch(key::startsWith)) {
                 serde.put(key, value);
             } else if (isClientConfig(key)) {
                 client.put(key, value);

@@ -1,0 +1,60 @@
+package dev.tollgate.app.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.app.config.TollgateConfig;
+import dev.tollgate.app.metrics.DlqListener;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.junit.jupiter.api.Test;
+
+class StreamsPropertiesTest {
+
+    private static TollgateConfig config(Map<String, String> values) {
+        return TollgateConfig.fromMap(values, "test", Map.of());
+    }
+
+    @Test
+    void shouldConfigureExactlyOnceDeadLetterTopicAndCountingHandlers() {
+        // given
+        TollgateConfig c = config(Map.of("bootstrap.servers", "k:9092", "topic.prefix", "t.", "num.standby.replicas", "1",
+                "state.dir", "/var/lib/tollgate"));
+
+        // when
+        Properties p = TollgateService.streamsProperties(c, DlqListener.NOOP);
+
+        // then
+        assertThat(p).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "tollgate")
+                .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "k:9092")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
+                .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/tollgate")
+                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
+                .containsEntry("errors.dead.letter.queue.topic.name", "t.dlq")
+                .containsEntry("deserialization.exception.handler", CountingDeserializationExceptionHandler.class.getName())
+                .containsEntry("processing.exception.handler", CountingProcessingExceptionHandler.class.getName())
+                .containsEntry(DeadLetterCounting.LISTENER_CONFIG, DlqListener.NOOP)
+                .doesNotContainKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+    }
+
+    @Test
+    void shouldBeAcceptedByStreamsConfigWithTheExpectedHandlers() {
+        // given
+        TollgateConfig c = config(Map.of("bootstrap.servers", "k:9092", "processing.guarantee", "at_least_once",
+                "commit.interval.ms", "250", "security.protocol", "SSL"));
+
+        // when
+        StreamsConfig sc = new StreamsConfig(TollgateService.streamsProperties(c, DlqListener.NOOP));
+
+        // then
+        DeserializationExceptionHandler d = sc.deserializationExceptionHandler();
+        ProcessingExceptionHandler ph = sc.processingExceptionHandler();
+        assertThat(d).isInstanceOf(CountingDeserializationExceptionHandler.class);
+        assertThat(ph).isInstanceOf(CountingProcessingExceptionHandler.class);
+        assertThat(sc.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(250L);
+        assertThat(sc.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("at_least_once");
+        assertThat(sc.getMainConsumerConfigs("g", "c", 0)).containsEntry("security.protocol", "SSL");
+    }
+}
