@@ -85,10 +85,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       while (path.endsWith("/")) {
         path = path.substring(0, path.length() - 1);
       }
-      String authority = uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost();
-      if (uri.getPort() >= 0) {
-        authority += ":" + uri.getPort();
-      }
+      String authority = uri.getRawAuthority();
+      authority = authority.substring(authority.lastIndexOf('@') + 1);
       URI base = URI.create(uri.getScheme() + "://" + authority + path);
       bases.add(base);
       shown.add(base.toString());

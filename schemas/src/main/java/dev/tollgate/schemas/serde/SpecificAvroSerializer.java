@@ -122,7 +122,10 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
           + SerdeConfig.SCHEMA_REGISTRY_URL + " or pass a SchemaRegistryClient to the constructor");
     }
     Schema schema = data.getSchema();
-    TopicState state = topics.computeIfAbsent(topic, t -> new TopicState(Topics.subject(t, isKey)));
+    TopicState state = topics.get(topic);
+    if (state == null) {
+      state = topics.computeIfAbsent(topic, t -> new TopicState(Topics.subject(t, isKey)));
+    }
     Target target = state.last;
     if (target == null || target.recordSchema != schema) {
       target = state.targets.get(schema);

@@ -43,12 +43,7 @@ final class WireFormat {
 
     /** Resets the buffer and writes the header. */
     Buffer begin(int schemaId) {
-      out.reset();
-      out.write(MAGIC_BYTE);
-      out.write(schemaId >>> 24);
-      out.write(schemaId >>> 16);
-      out.write(schemaId >>> 8);
-      out.write(schemaId);
+      out.header(schemaId);
       return out;
     }
 
@@ -64,6 +59,16 @@ final class WireFormat {
   static final class Buffer extends ByteArrayOutputStream {
     Buffer() {
       super(256);
+    }
+
+    /** Starts over with the 5-byte header (the array always holds at least 256 bytes). */
+    void header(int schemaId) {
+      buf[0] = MAGIC_BYTE;
+      buf[1] = (byte) (schemaId >>> 24);
+      buf[2] = (byte) (schemaId >>> 16);
+      buf[3] = (byte) (schemaId >>> 8);
+      buf[4] = (byte) schemaId;
+      count = HEADER_SIZE;
     }
 
     void shrink() {

@@ -157,6 +157,22 @@ class HttpSchemaRegistryClientTest {
   }
 
   @Test
+  void shouldBuildBaseUrlsWithoutUserInfoOrTrailingSlashes() {
+    // given URLs with user-info, an IPv6 literal, a path and trailing slashes
+    Map<String, Object> config = config("https://ops:secret@registry.example:8443/apis/ccompat/v7//,"
+        + "http://[::1]:8081/");
+    config.put(SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "URL");
+
+    // when the client is built
+    HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(config);
+
+    // then requests go to clean base URLs and the credentials stay out of them
+    assertThat(client.baseUrls()).extracting(Object::toString).containsExactly(
+        "https://registry.example:8443/apis/ccompat/v7", "http://[::1]:8081");
+    assertThat(client.toString()).doesNotContain("secret");
+  }
+
+  @Test
   void shouldMapAConflictToIncompatibleSchemaException() throws IOException {
     // given a registry whose subject holds RequestLog
     server = new FakeRegistryServer();
