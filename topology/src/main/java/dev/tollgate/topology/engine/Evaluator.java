@@ -51,6 +51,7 @@ public final class Evaluator {
     /** Events of this many ms after the step start are always in the evidence span. */
     private static final long MINUTE_MS = 60_000L;
     private static final double HEAVY_BATCH_MAX_PERCENT = 25.0;
+    private static final double FULL_TRAFFIC = 100.0;
     private static final long DEFAULT_DEDUPE_RETENTION_MS = 24 * 3_600_000L;
 
     private final long graceMs;
@@ -321,12 +322,12 @@ public final class Evaluator {
             case STARTED, STEP -> {
                 st.state = ReleaseState.ACTIVE;
                 st.stepStart = effectiveAt;
-                st.resetStepEvidence();
+                st.resetStepEvidence(sameRelease, r.getTrafficPercent() >= FULL_TRAFFIC);
             }
             case DRAINING -> {
                 st.state = ReleaseState.DRAINING;
                 st.stepStart = effectiveAt;
-                st.resetStepEvidence();
+                st.resetStepEvidence(sameRelease, false);
             }
             case COMPLETED, ABORTED -> st.state = ReleaseState.ENDED;
             default -> {

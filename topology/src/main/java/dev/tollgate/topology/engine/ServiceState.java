@@ -71,10 +71,22 @@ public final class ServiceState {
         return rollout != null && rollout.getPhase() == RolloutPhase.DRAINING;
     }
 
-    void resetStepEvidence() {
-        baseline = new RevisionEvidence();
+    /**
+     * Starts a new step's evidence. Gauges (warm_instances, expected_p50_load) are levels, not events, so
+     * their latest values carry over within the same release.
+     */
+    void resetStepEvidence(boolean sameRelease, boolean keepBaselineAsReference) {
+        RevisionEvidence oldCanary = canary;
+        RevisionEvidence oldService = serviceLevel;
+        // at 100 % the baseline serves nothing: its last step is the reference the canary is held to
+        baseline = sameRelease && keepBaselineAsReference && baseline.requests > 0 ? baseline : new RevisionEvidence();
         canary = new RevisionEvidence();
         serviceLevel = new RevisionEvidence();
+        if (sameRelease) {
+            canary.warm(oldCanary.warmAt, oldCanary.warmInstances);
+            canary.expectedLoad(oldCanary.expectedLoadAt, oldCanary.expectedLoad);
+            serviceLevel.expectedLoad(oldService.expectedLoadAt, oldService.expectedLoad);
+        }
         published.clear();
         lastDecisionKey = "";
     }
