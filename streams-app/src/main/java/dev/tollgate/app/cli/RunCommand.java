@@ -38,7 +38,12 @@ final class RunCommand implements Callable<Integer> {
         TollgateService service = new TollgateService(cfg);
         Thread hook = new Thread(service::close, "tollgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        service.start(createTopics);
+        try {
+            service.start(createTopics);
+        } catch (RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            throw e;
+        }
         service.awaitStop();
         if (service.failed()) {
             service.close();

@@ -100,18 +100,44 @@ public final class TollgateService implements AutoCloseable {
     }
 
     /**
-     * Starts the service. On failure everything started so far is stopped again before the exception
-     * propagates.
+     * Starts the service: {@link #startHttp()} then {@link #startStreams(boolean)}. On failure everything started
+     * so far is stopped again before the exception propagates.
      *
      * @param createTopics create missing contract topics instead of failing on them
      * @throws TopicAdmin.TopicAdminException when topics are missing (and not created) or cannot be listed
      */
     public void start(boolean createTopics) {
+        startHttp();
+        startStreams(createTopics);
+    }
+
+    /**
+     * Serves the HTTP API: health answers at once; readiness is 503 until Kafka Streams runs; rollout queries
+     * answer 503 until the store can be queried.
+     */
+    public void startHttp() {
         try {
+            if (http != null) {
+                return;
+            }
             RolloutStatusSource statuses = new KafkaStreamsStatusSource(() -> streams);
             HttpApi api = new HttpApi(statuses, this::stateName, registry::scrape);
             http = ApiServer.start(api, config.httpHost(), config.httpPort(), 4);
+        } catch (RuntimeException e) {
+            failed = true;
+            close();
+            throw e;
+        }
+    }
 
+    /**
+     * Creates or checks the contract topics, builds the topology and starts Kafka Streams.
+     *
+     * @param createTopics create missing contract topics instead of failing on them
+     * @throws TopicAdmin.TopicAdminException when topics are missing (and not created) or cannot be listed
+     */
+    public void startStreams(boolean createTopics) {
+        try {
             TopicNames topics = config.topicNames();
             try (Admin admin = Admin.create(config.adminClientConfig())) {
                 TopicAdmin topicAdmin = new TopicAdmin(admin, Duration.ofSeconds(30));
@@ -140,7 +166,8 @@ public final class TollgateService implements AutoCloseable {
             streams = ks;
             ks.start();
             log.info("Tollgate started applicationId=[{}] bootstrapServers=[{}] topicPrefix=[{}] httpPort=[{}]",
-                    config.applicationId(), config.bootstrapServers(), topics.prefix(), http.port());
+                    config.applicationId(), config.bootstrapServers(), topics.prefix(),
+                    http == null ? "-" : http.port());
         } catch (RuntimeException e) {
             failed = true;
             close();
