@@ -493,6 +493,41 @@ public final class Evaluator {
         return emitted;
     }
 
+    /**
+     * The one wall-clock path: the service sent nothing at all for {@code silentMs} of wall-clock time while
+     * a step is active. It can only hold (never promote), once per step, and is stamped with the last event
+     * time seen. Returns whether a decision was emitted.
+     */
+    public boolean stall(ServiceState st, String service, long silentMs, Emitter out) {
+        if (st.state != ReleaseState.ACTIVE || st.rollout == null) {
+            return false;
+        }
+        RolloutEvent r = st.rollout;
+        String key = Action.HOLD + "|" + r.getStepIndex() + "|stall|";
+        if (key.equals(st.lastDecisionKey)) {
+            return false;
+        }
+        st.lastDecisionKey = key;
+        st.decisionSeq++;
+        String idSeed = service + "|" + r.getReleaseId() + "|" + r.getStepIndex() + "|" + Action.HOLD + "|" + st.decisionSeq;
+        out.decision(GateDecision.newBuilder()
+                .setDecisionId(UUID.nameUUIDFromBytes(idSeed.getBytes(StandardCharsets.UTF_8)).toString())
+                .setService(service)
+                .setReleaseId(r.getReleaseId())
+                .setStepIndex(r.getStepIndex())
+                .setTrafficPercent(r.getTrafficPercent())
+                .setAction(Action.HOLD)
+                .setNextTrafficPercent(null)
+                .setFailingGates(List.of())
+                .setReasons(List.of("NODATA: no events from " + service + " for " + silentMs
+                        + " ms of wall-clock time (stall); holding until evidence arrives"))
+                .setFailuresAtStep(0)
+                .setBatchPolicy(r.getTrafficPercent() <= HEAVY_BATCH_MAX_PERCENT ? BatchPolicy.PAUSE_HEAVY : BatchPolicy.NORMAL)
+                .setDecidedAt(Math.max(st.maxEventTime, st.stepStart))
+                .build());
+        return true;
+    }
+
     private record Evaluated(Gate gate, GateOutcome outcome, boolean dryRun) {
         boolean blocking() {
             return !dryRun && outcome.verdict() == Verdict.FAIL;

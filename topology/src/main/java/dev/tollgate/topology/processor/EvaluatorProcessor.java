@@ -13,11 +13,16 @@ import dev.tollgate.topology.TopologySettings;
 import dev.tollgate.topology.engine.Emitter;
 import dev.tollgate.topology.engine.Evaluator;
 import dev.tollgate.topology.engine.ServiceState;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -44,6 +49,9 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     private Sensor lateSensor;
     private TopologyListener listener;
     private final Collector collector = new Collector();
+    /** Wall-clock time of the latest event per service on this task (not state: a restart re-arms it). */
+    private final Map<String, long[]> lastSeenWallClock = new HashMap<>();
+    private static final Duration STALL_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     EvaluatorProcessor(TopologySettings settings, long ledgerRetentionMs) {
         this.settings = settings;
@@ -62,6 +70,27 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         this.evaluator = new Evaluator(settings.graceMs(), settings.tickMs(), settings.resultRefreshMs(), this::policyFor);
         this.lateSensor = ctx.metrics().addRateTotalSensor("tollgate", ctx.taskId().toString(), "late-events",
                 Sensor.RecordingLevel.INFO);
+        ctx.schedule(STALL_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkStalls);
+    }
+
+    /** Holds active steps of services that went silent for longer than their no-data timeout. */
+    private void checkStalls(long wallClockNow) {
+        Iterator<Map.Entry<String, long[]>> it = lastSeenWallClock.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, long[]> e = it.next();
+            String service = e.getKey();
+            long silent = wallClockNow - e.getValue()[0];
+            if (silent < policyFor(service).getNoDataTimeoutMs()) {
+                continue;
+            }
+            it.remove(); // once per silence; the next event re-arms it
+            ServiceState st = states.get(service);
+            collector.clear();
+            if (st != null && evaluator.stall(st, service, silent, collector)) {
+                states.put(service, st);
+                publish(service, st);
+            }
+        }
     }
 
     GatePolicy policyFor(String service) {
@@ -86,6 +115,12 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         if (st == null) {
             st = new ServiceState();
         }
+        long[] seen = lastSeenWallClock.get(service);
+        if (seen == null) {
+            seen = new long[1];
+            lastSeenWallClock.put(service, seen);
+        }
+        seen[0] = context.currentSystemTimeMs();
         String type = event.getSchema().getName();
         switch (evaluator.ingest(st, service, event, record.timestamp(), ledger)) {
             case LATE -> {
