@@ -2,10 +2,18 @@ package dev.tollgate.topology.gates;
 
 import dev.tollgate.schemas.avro.Verdict;
 import dev.tollgate.topology.evidence.RevisionEvidence;
+import dev.tollgate.topology.stats.BernoulliConfidenceSequence;
+import dev.tollgate.topology.stats.Interval;
 
 /**
  * {@code cold-start}: the canary's cold-start share among requests after {@code warmupMs} into the step
  * must be at most the threshold (default 0.05). Cold starts inside the warm-up do not count.
+ *
+ * <p>Judged with an anytime-valid confidence sequence for the canary's cold-start share
+ * ({@link BernoulliConfidenceSequence}, beta-binomial mixture at {@code alpha}). FAIL when its lower bound
+ * exceeds the threshold (at any sample size); PASS when {@code minSamples} canary requests after warm-up are
+ * in and the share is within the threshold; otherwise INCONCLUSIVE; NODATA without canary requests after
+ * warm-up. The baseline's share is reported for context only.
  */
 public final class ColdStartGate implements Gate {
     @Override
@@ -29,16 +37,28 @@ public final class ColdStartGate implements Gate {
         }
         double share = (double) c.coldStartsAfterWarmup / n;
         Double bShare = b.requestsAfterWarmup == 0 ? null : (double) b.coldStartsAfterWarmup / b.requestsAfterWarmup;
+        double alpha = Sequential.alpha(in.policy());
+        Interval ci = BernoulliConfidenceSequence.bounds(c.coldStartsAfterWarmup, n, alpha);
         String values = "canary cold starts " + Fmt.pct(share) + " (" + c.coldStartsAfterWarmup + "/" + n
-                + ") after warm-up";
-        if (n < in.minSamples()) {
-            return new GateOutcome(Verdict.INCONCLUSIVE, bShare, share, null, threshold, b.requestsAfterWarmup, n,
-                    GateOutcome.threshold(share),
-                    "cold-start INCONCLUSIVE: " + values + ", below minSamples " + in.minSamples());
+                + ") after warm-up, " + Sequential.level(alpha) + " " + Sequential.pctRange(ci)
+                + (bShare == null ? "" : ", baseline " + Fmt.pct(bShare));
+        Verdict v;
+        String why;
+        if (ci.isAbove(threshold)) {
+            v = Verdict.FAIL;
+            why = ": lower bound " + Fmt.pct(ci.lower()) + " > threshold " + Fmt.pct(threshold);
+        } else if (n < in.minSamples()) {
+            v = Verdict.INCONCLUSIVE;
+            why = ", below minSamples " + in.minSamples();
+        } else if (Sequential.atMost(share, threshold)) {
+            v = Verdict.PASS;
+            why = ": share <= threshold " + Fmt.pct(threshold) + " and lower bound " + Fmt.pct(ci.lower()) + " <= it";
+        } else {
+            v = Verdict.INCONCLUSIVE;
+            why = ": share > threshold " + Fmt.pct(threshold) + " but lower bound " + Fmt.pct(ci.lower())
+                    + " is not above it yet";
         }
-        boolean pass = share <= threshold;
-        return new GateOutcome(pass ? Verdict.PASS : Verdict.FAIL, bShare, share, null, threshold,
-                b.requestsAfterWarmup, n, GateOutcome.threshold(share),
-                "cold-start " + (pass ? "PASS" : "FAIL") + ": " + values + (pass ? " <= " : " > ") + Fmt.pct(threshold));
+        return new GateOutcome(v, bShare, share, null, threshold, b.requestsAfterWarmup, n, Sequential.statistic(ci, 0),
+                "cold-start " + v + ": " + values + why + Sequential.method(ci));
     }
 }

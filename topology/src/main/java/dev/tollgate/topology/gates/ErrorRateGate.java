@@ -2,10 +2,18 @@ package dev.tollgate.topology.gates;
 
 import dev.tollgate.schemas.avro.Verdict;
 import dev.tollgate.topology.evidence.RevisionEvidence;
+import dev.tollgate.topology.stats.Interval;
+import dev.tollgate.topology.stats.RateDifference;
 
 /**
  * {@code error-rate}: 5xx share of the canary minus that of the baseline over the same span must stay
  * within the threshold (default 0.0005, i.e. 0.05 pp).
+ *
+ * <p>Judged with an anytime-valid confidence sequence for {@code δ = p_canary − p_baseline}
+ * ({@link RateDifference}: a beta-binomial mixture sequence per arm at {@code alpha/2}, combined by a union
+ * bound), valid however often the gate is evaluated. FAIL when its lower bound exceeds the threshold (at any
+ * sample size); PASS when both arms have {@code minSamples} requests and the estimate is within the threshold;
+ * otherwise INCONCLUSIVE. NODATA without canary requests; INCONCLUSIVE without baseline requests in the span.
  */
 public final class ErrorRateGate implements Gate {
     @Override
@@ -26,19 +34,34 @@ public final class ErrorRateGate implements Gate {
             return GateOutcome.noData(threshold, b.requests, "error-rate NODATA: no canary requests yet");
         }
         double rc = (double) c.errors5xx / c.requests;
-        Double rb = b.requests == 0 ? null : (double) b.errors5xx / b.requests;
-        Double delta = rb == null ? null : rc - rb;
-        String values = "canary " + Fmt.pct(rc) + " (" + c.errors5xx + "/" + c.requests + ") vs baseline "
-                + (rb == null ? "n/a" : Fmt.pct(rb) + " (" + b.errors5xx + "/" + b.requests + ")");
-        if (rb == null || c.requests < in.minSamples() || b.requests < in.minSamples()) {
-            return new GateOutcome(Verdict.INCONCLUSIVE, rb, rc, delta, threshold, b.requests, c.requests,
-                    delta == null ? null : GateOutcome.threshold(delta),
-                    "error-rate INCONCLUSIVE: " + values + ", below minSamples " + in.minSamples());
+        String canary = "canary " + Fmt.pct(rc) + " (" + c.errors5xx + "/" + c.requests + ")";
+        if (b.requests == 0) {
+            return new GateOutcome(Verdict.INCONCLUSIVE, null, rc, null, threshold, 0, c.requests, null,
+                    "error-rate INCONCLUSIVE: " + canary + " vs baseline n/a: no baseline requests in the same span");
         }
-        boolean pass = delta <= threshold;
-        return new GateOutcome(pass ? Verdict.PASS : Verdict.FAIL, rb, rc, delta, threshold, b.requests, c.requests,
-                GateOutcome.threshold(delta),
-                "error-rate " + (pass ? "PASS" : "FAIL") + ": " + values + ", delta " + Fmt.pp(delta)
-                        + (pass ? " <= " : " > ") + Fmt.pp(threshold));
+        double rb = (double) b.errors5xx / b.requests;
+        double delta = rc - rb;
+        double alpha = Sequential.alpha(in.policy());
+        Interval ci = RateDifference.bounds(c.errors5xx, c.requests, b.errors5xx, b.requests, alpha);
+        String values = canary + " vs baseline " + Fmt.pct(rb) + " (" + b.errors5xx + "/" + b.requests + ")"
+                + ", delta " + Fmt.pp(delta) + ", " + Sequential.level(alpha) + " " + Sequential.ppRange(ci);
+        Verdict v;
+        String why;
+        if (ci.isAbove(threshold)) {
+            v = Verdict.FAIL;
+            why = ": lower bound " + Fmt.pp(ci.lower()) + " > threshold " + Fmt.pp(threshold);
+        } else if (c.requests < in.minSamples() || b.requests < in.minSamples()) {
+            v = Verdict.INCONCLUSIVE;
+            why = ", below minSamples " + in.minSamples();
+        } else if (Sequential.atMost(delta, threshold)) {
+            v = Verdict.PASS;
+            why = ": delta <= threshold " + Fmt.pp(threshold) + " and lower bound " + Fmt.pp(ci.lower()) + " <= it";
+        } else {
+            v = Verdict.INCONCLUSIVE;
+            why = ": delta > threshold " + Fmt.pp(threshold) + " but lower bound " + Fmt.pp(ci.lower())
+                    + " is not above it yet";
+        }
+        return new GateOutcome(v, rb, rc, delta, threshold, b.requests, c.requests, Sequential.statistic(ci, 0),
+                "error-rate " + v + ": " + values + why + Sequential.method(ci));
     }
 }

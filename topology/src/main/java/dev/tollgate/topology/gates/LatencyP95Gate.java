@@ -2,10 +2,19 @@ package dev.tollgate.topology.gates;
 
 import dev.tollgate.schemas.avro.Verdict;
 import dev.tollgate.topology.evidence.RevisionEvidence;
+import dev.tollgate.topology.stats.Interval;
+import dev.tollgate.topology.stats.QuantileRatio;
 
 /**
  * {@code latency-p95}: relative p95 delta (p95c − p95b) / p95b over the same span, from mergeable sketches,
  * must stay within the threshold (default 0.10).
+ *
+ * <p>Judged with an anytime-valid confidence sequence for {@code p95c / p95b} ({@link QuantileRatio}: an
+ * order-statistic quantile sequence per arm at {@code alpha/2}, Howard and Ramdas 2022, widened by the
+ * sketch's relative accuracy so it bounds the exact quantiles); the relative delta is {@code ratio − 1}.
+ * FAIL when its lower bound exceeds the threshold (at any sample size); PASS when both arms have
+ * {@code minSamples} latencies and the estimated delta is within the threshold; otherwise INCONCLUSIVE.
+ * NODATA without canary latencies; INCONCLUSIVE without baseline latencies or with a zero baseline p95.
  */
 public final class LatencyP95Gate implements Gate {
     static final double Q = 0.95;
@@ -31,17 +40,36 @@ public final class LatencyP95Gate implements Gate {
         }
         double pc = c.latency.quantile(Q);
         Double pb = nb == 0 ? null : b.latency.quantile(Q);
-        Double rel = pb == null || pb <= 0 ? null : (pc - pb) / pb;
-        String values = "canary p95 " + Fmt.ms(pc) + " vs baseline " + (pb == null ? "n/a" : Fmt.ms(pb));
-        if (rel == null || nc < in.minSamples() || nb < in.minSamples()) {
-            return new GateOutcome(Verdict.INCONCLUSIVE, pb, pc, rel, threshold, nb, nc,
-                    rel == null ? null : GateOutcome.threshold(rel),
-                    "latency-p95 INCONCLUSIVE: " + values + ", below minSamples " + in.minSamples());
+        String canary = "canary p95 " + Fmt.ms(pc) + " (n=" + nc + ")";
+        if (pb == null || !(pb > 0)) {
+            return new GateOutcome(Verdict.INCONCLUSIVE, pb, pc, null, threshold, nb, nc, null,
+                    "latency-p95 INCONCLUSIVE: " + canary + " vs baseline " + (pb == null
+                            ? "n/a: no baseline latencies in the same span" : Fmt.ms(pb) + ": no relative delta to a zero p95"));
         }
-        boolean pass = rel <= threshold;
-        return new GateOutcome(pass ? Verdict.PASS : Verdict.FAIL, pb, pc, rel, threshold, nb, nc,
-                GateOutcome.threshold(rel),
-                "latency-p95 " + (pass ? "PASS" : "FAIL") + ": " + values + ", delta " + Fmt.relPct(rel)
-                        + (pass ? " <= " : " > ") + Fmt.relPct(threshold));
+        double rel = pc / pb - 1;
+        double alpha = Sequential.alpha(in.policy());
+        Interval ratio = QuantileRatio.bounds(c.latency, b.latency, Q, alpha);
+        String values = canary + " vs baseline " + Fmt.ms(pb) + " (n=" + nb + "), delta " + Fmt.relPct(rel) + ", "
+                + Sequential.level(alpha) + " " + Sequential.relRange(ratio) + " incl. sketch error "
+                + Fmt.relPct(c.latency.relativeAccuracy()).substring(1);
+        Verdict v;
+        String why;
+        if (ratio.isAbove(1 + threshold)) {
+            v = Verdict.FAIL;
+            why = ": lower bound " + Fmt.relPct(ratio.lower() - 1) + " > threshold " + Fmt.relPct(threshold);
+        } else if (nc < in.minSamples() || nb < in.minSamples()) {
+            v = Verdict.INCONCLUSIVE;
+            why = ", below minSamples " + in.minSamples();
+        } else if (Sequential.atMost(rel, threshold)) {
+            v = Verdict.PASS;
+            why = ": delta <= threshold " + Fmt.relPct(threshold) + " and lower bound "
+                    + Fmt.relPct(ratio.lower() - 1) + " <= it";
+        } else {
+            v = Verdict.INCONCLUSIVE;
+            why = ": delta > threshold " + Fmt.relPct(threshold) + " but lower bound "
+                    + Fmt.relPct(ratio.lower() - 1) + " is not above it yet";
+        }
+        return new GateOutcome(v, pb, pc, rel, threshold, nb, nc, Sequential.statistic(ratio, -1),
+                "latency-p95 " + v + ": " + values + why + Sequential.method(ratio));
     }
 }

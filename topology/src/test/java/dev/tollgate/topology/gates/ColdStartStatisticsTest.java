@@ -1,0 +1,151 @@
+package dev.tollgate.topology.gates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.tollgate.schemas.avro.GatePolicy;
+import dev.tollgate.schemas.avro.Statistic;
+import dev.tollgate.schemas.avro.Verdict;
+import dev.tollgate.topology.evidence.RevisionEvidence;
+import dev.tollgate.topology.stats.BernoulliConfidenceSequence;
+import dev.tollgate.topology.stats.Interval;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Statistical behaviour of {@link ColdStartGate}: an anytime-valid confidence sequence on the canary's share. */
+class ColdStartStatisticsTest {
+    private static final double THRESHOLD = 0.05;
+    private final ColdStartGate gate = new ColdStartGate();
+
+    private static RevisionEvidence afterWarmup(long requests, long coldStarts) {
+        RevisionEvidence e = new RevisionEvidence();
+        e.requests = requests;
+        e.coldStarts = coldStarts;
+        e.requestsAfterWarmup = requests;
+        e.coldStartsAfterWarmup = coldStarts;
+        return e;
+    }
+
+    private GateOutcome evaluate(long requests, long coldStarts) {
+        return gate.evaluate(new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000,
+                afterWarmup(100_000, 1_000), afterWarmup(requests, coldStarts), new RevisionEvidence()), THRESHOLD);
+    }
+
+    @Test
+    void shouldNotFailOnOneColdStartAmongFiveRequests() {
+        // given one cold start among the first 5 canary requests after warm-up (raw share 20 %)
+        GateOutcome o = evaluate(5, 1);
+
+        // then
+        assertThat(o.canaryValue()).isEqualTo(0.2);
+        assertThat(o.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(o.detail()).startsWith("cold-start INCONCLUSIVE: canary cold starts 20.000% (1/5) after warm-up")
+                .contains("below minSamples 200");
+    }
+
+    @Test
+    void shouldFailTwelvePercentWithThousandsOfSamples() {
+        // given 12 % cold starts on 2,000 canary requests after warm-up
+        GateOutcome o = evaluate(2_000, 240);
+
+        // then
+        assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(o.statistic().getLowerBound()).isGreaterThan(THRESHOLD);
+        assertThat(o.detail()).startsWith("cold-start FAIL: canary cold starts 12.000% (240/2000) after warm-up")
+                .contains("> threshold 5.000%").contains("beta-binomial-cs");
+    }
+
+    @Test
+    void shouldFailAClearRegressionBeforeMinSamples() {
+        // given 60 of 100 canary requests cold
+        assertThat(evaluate(100, 60).verdict()).isEqualTo(Verdict.FAIL);
+    }
+
+    @Test
+    void shouldPassExactlyAtTheThresholdAndBeInconclusiveJustAbove() {
+        // given 1,000 canary requests after warm-up
+        assertThat(evaluate(1_000, 50).verdict()).isEqualTo(Verdict.PASS);         // 5.0 %: within
+        assertThat(evaluate(1_000, 51).verdict()).isEqualTo(Verdict.INCONCLUSIVE); // 5.1 %: above, not confident
+        assertThat(evaluate(200, 10).verdict()).isEqualTo(Verdict.PASS);           // at minSamples
+        assertThat(evaluate(199, 0).verdict()).isEqualTo(Verdict.INCONCLUSIVE);    // below minSamples
+    }
+
+    @Test
+    void shouldFailExactlyWhenTheLowerBoundCrossesTheThreshold() {
+        int firstFail = -1;
+        for (int s = 0; s <= 200; s++) {
+            Interval ci = BernoulliConfidenceSequence.bounds(s, 1_000, 0.01);
+            Verdict expected = ci.lower() > THRESHOLD ? Verdict.FAIL
+                    : s <= 50 ? Verdict.PASS : Verdict.INCONCLUSIVE;
+            assertThat(evaluate(1_000, s).verdict()).as("s = %d", s).isEqualTo(expected);
+            if (expected == Verdict.FAIL && firstFail < 0) {
+                firstFail = s;
+            }
+        }
+        assertThat(firstFail).isBetween(60, 110);
+    }
+
+    @Test
+    void shouldBeNoDataWithoutCanaryRequestsAfterWarmup() {
+        RevisionEvidence inWarmup = new RevisionEvidence();
+        inWarmup.requests = 1_000;
+        inWarmup.coldStarts = 1_000;
+        GateOutcome o = gate.evaluate(new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 5_000,
+                afterWarmup(0, 0), inWarmup, new RevisionEvidence()), THRESHOLD);
+        assertThat(o.verdict()).isEqualTo(Verdict.NODATA);
+    }
+
+    @Test
+    void shouldMatchTheClosedFormWhenEveryRequestIsCold() {
+        // given all of n = 10 canary requests cold: M_n(p) = B(n + 1/2, 1/2)/π / p^n, so the lower bound is
+        // (α · Π_{k=1..n} (k − 1/2)/k)^(1/n), computed here as a plain product (independent of lnBeta)
+        int n = 10;
+        double product = 1;
+        for (int k = 1; k <= n; k++) {
+            product *= (k - 0.5) / k;
+        }
+        double lower = Math.pow(0.01 * product, 1.0 / n);
+
+        // when
+        GateOutcome o = evaluate(n, n);
+
+        // then
+        Statistic st = o.statistic();
+        assertThat(st.getName()).isEqualTo(BernoulliConfidenceSequence.METHOD);
+        assertThat(st.getValue()).isEqualTo(1.0);
+        assertThat(st.getLowerBound()).isCloseTo(lower, within(1e-12));
+        assertThat(st.getUpperBound()).isEqualTo(1.0);
+        assertThat(st.getAlpha()).isEqualTo(0.01);
+        // (0.01 · 0.176197)^(1/10) = 0.5304: ten cold requests in a row already prove more than 5 %
+        assertThat(lower).isCloseTo(0.5304, within(1e-4));
+        assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
+    }
+
+    @Test
+    void shouldRarelyFailOnePercentAndAlwaysCatchTwelvePercentEvaluatedEverySecond() {
+        // given 200 streams per case of 20 canary requests/s (a 1 % canary at 2,000 requests/s), judged every second
+        SplittableRandom random = new SplittableRandom(0xc01d_57a7L);
+        int aaFailed = 0;
+        int caught = 0;
+        for (int i = 0; i < 400; i++) {
+            double p = i < 200 ? 0.01 : 0.12;
+            long n = 0;
+            long cold = 0;
+            boolean failed = false;
+            for (int tick = 0; tick < 600 && !failed; tick++) {
+                for (int k = 0; k < 20; k++) {
+                    n++;
+                    cold += random.nextDouble() < p ? 1 : 0;
+                }
+                failed = evaluate(n, cold).verdict() == Verdict.FAIL;
+            }
+            if (i < 200) {
+                aaFailed += failed ? 1 : 0;
+            } else {
+                caught += failed ? 1 : 0;
+            }
+        }
+        assertThat(aaFailed).isZero();
+        assertThat(caught).isEqualTo(200);
+    }
+}
