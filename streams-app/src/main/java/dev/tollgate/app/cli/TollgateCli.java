@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
  * The {@code tollgate} command line. Subcommands:
  * <ul>
  *   <li>{@code run}: the service ({@link RunCommand});</li>
+ *   <li>{@code topics}: checks or creates the contract topics ({@link TopicsCommand});</li>
  *   <li>{@code config}: lists every configuration key ({@link ConfigCommand}).</li>
  * </ul>
  * Extension points: {@code demo}, {@code replay}, {@code simulate} and {@code tail} are planned as further
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, versionProvider = TollgateCli.Version.class,
         description = "Evaluates canary rollout gates on Kafka Streams.",
-        subcommands = {RunCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, TopicsCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = ExitCodes.CONFIG_ERROR,
         exitCodeOnExecutionException = ExitCodes.RUNTIME_ERROR,
         exitCodeListHeading = "%nExit codes:%n",

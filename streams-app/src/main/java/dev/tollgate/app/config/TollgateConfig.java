@@ -69,6 +69,8 @@ public final class TollgateConfig extends AbstractConfig {
     public static final String DECISIONS_HISTORY = "decisions.history";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_ADVERTISED_HOST = "http.advertised.host";
+    public static final String HTTP_ADVERTISED_PORT = "http.advertised.port";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
@@ -360,6 +362,16 @@ public final class TollgateConfig extends AbstractConfig {
         return getString(HTTP_HOST);
     }
 
+    /** The configured advertised host, or empty for automatic. */
+    public String httpAdvertisedHost() {
+        return getString(HTTP_ADVERTISED_HOST);
+    }
+
+    /** The configured advertised port, or 0 for the bound port. */
+    public int httpAdvertisedPort() {
+        return getInt(HTTP_ADVERTISED_PORT);
+    }
+
     public int topicPartitions() {
         return getInt(TOPICS_PARTITIONS);
     }
@@ -551,6 +563,14 @@ public final class TollgateConfig extends AbstractConfig {
                 service, ++o, ConfigDef.Width.SHORT, "HTTP port");
         def.define(HTTP_HOST, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,
                 "Address the HTTP API binds to", service, ++o, ConfigDef.Width.MEDIUM, "HTTP host");
+        def.define(HTTP_ADVERTISED_HOST, Type.STRING, "", null, Importance.MEDIUM,
+                "Host other instances reach this one's HTTP API at (Kafka Streams application.server), for "
+                        + "forwarding queries about services whose partitions this instance does not own; empty means "
+                        + "http.host, or this machine's address when http.host is a wildcard. In Kubernetes: the pod IP",
+                service, ++o, ConfigDef.Width.MEDIUM, "Advertised HTTP host");
+        def.define(HTTP_ADVERTISED_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
+                "Port other instances reach this one's HTTP API at; 0 means the port the API is bound to",
+                service, ++o, ConfigDef.Width.SHORT, "Advertised HTTP port");
         def.define(TOPICS_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
                 "Partitions of contract topics created by --create-topics", service, ++o,
                 ConfigDef.Width.SHORT, "Topic partitions");

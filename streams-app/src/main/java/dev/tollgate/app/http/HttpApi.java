@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /api/argo/{service}</td><td>Argo Rollouts web metric: {@link StepView} JSON</td></tr>
  *   <tr><td>POST /api/flagger[/{service}]</td><td>Flagger webhook: 200 unless the step fails (412);
  *       with {@code ?require=pass}, 200 only when the step passes</td></tr>
+ *   <tr><td>GET /internal/rollouts[/{service}]</td><td>this instance's own statuses for other instances
+ *       ({@link StatusCodec})</td></tr>
  * </table>
  */
 public final class HttpApi {
@@ -122,16 +124,32 @@ public final class HttpApi {
     }
 
     private final RolloutStatusSource statuses;
+    private final RolloutStatusSource localStatuses;
     private final Supplier<String> streamsState;
     private final Supplier<String> metrics;
 
     /**
+     * An API whose internal endpoints serve the same source as the public ones (single instance, tests).
+     *
      * @param statuses     where rollout status is read from
      * @param streamsState the current Kafka Streams state name (e.g. {@code RUNNING}), for readiness
      * @param metrics      the Prometheus text exposition, for {@code /metrics}
      */
     public HttpApi(RolloutStatusSource statuses, Supplier<String> streamsState, Supplier<String> metrics) {
+        this(statuses, statuses, streamsState, metrics);
+    }
+
+    /**
+     * @param statuses      where the public endpoints read rollout status (may forward to other instances)
+     * @param localStatuses what this instance holds itself, served on {@code /internal/rollouts[/{service}]} to
+     *                      other instances in {@link StatusCodec}'s encoding
+     * @param streamsState  the current Kafka Streams state name (e.g. {@code RUNNING}), for readiness
+     * @param metrics       the Prometheus text exposition, for {@code /metrics}
+     */
+    public HttpApi(RolloutStatusSource statuses, RolloutStatusSource localStatuses, Supplier<String> streamsState,
+            Supplier<String> metrics) {
         this.statuses = Objects.requireNonNull(statuses, "statuses");
+        this.localStatuses = Objects.requireNonNull(localStatuses, "localStatuses");
         this.streamsState = Objects.requireNonNull(streamsState, "streamsState");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
@@ -165,6 +183,10 @@ public final class HttpApi {
         }
         if (seg.equals(List.of("health", "ready"))) {
             return only("GET", m).orElseGet(this::ready);
+        }
+        if (seg.size() >= 2 && seg.size() <= 3 && seg.get(0).equals("internal") && seg.get(1).equals("rollouts")) {
+            String service = seg.size() == 3 ? seg.get(2) : null;
+            return only("GET", m).orElseGet(() -> internal(service));
         }
         if (seg.size() >= 2 && seg.get(0).equals("api")) {
             String area = seg.get(1);
@@ -225,6 +247,15 @@ public final class HttpApi {
     private Response rollout(String service) {
         return statuses.find(service)
                 .map(s -> Response.json(200, AvroJson.toJson(s)))
+                .orElseGet(() -> unknown(service));
+    }
+
+    private Response internal(String service) {
+        if (service == null) {
+            return new Response(200, StatusCodec.CONTENT_TYPE, StatusCodec.encodeList(localStatuses.all()), Map.of());
+        }
+        return localStatuses.find(service)
+                .map(s -> new Response(200, StatusCodec.CONTENT_TYPE, StatusCodec.encode(s), Map.of()))
                 .orElseGet(() -> unknown(service));
     }
 

@@ -3,32 +3,107 @@ package dev.tollgate.app.http;
 import dev.tollgate.schemas.avro.RolloutStatus;
 import dev.tollgate.topology.Names;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads rollout status from this instance's {@link Names#STORE_ROLLOUT_STATUS} store through Kafka Streams
- * interactive queries. While the store cannot be queried (not started, rebalancing, migrating) every call
- * throws {@link StatusUnavailableException}, which the API answers with 503.
+ * Reads rollout status through Kafka Streams interactive queries on {@link Names#STORE_ROLLOUT_STATUS}.
+ *
+ * <p>With several instances each holds the services of its own partitions. Given this instance's advertised
+ * {@link HostInfo} (its {@code application.server}) and a {@link RemoteStatusClient}, a query for a service
+ * another instance owns is forwarded to it, and {@link #all()} gathers every instance's statuses; without them
+ * only the local store is read. While a store or the metadata cannot be queried (not started, rebalancing,
+ * migrating, the owner not answering) every call throws {@link StatusUnavailableException} (HTTP 503).
  */
 public final class KafkaStreamsStatusSource implements RolloutStatusSource {
-    private final Supplier<KafkaStreams> streams;
+    private static final Serializer<String> KEYS = new StringSerializer();
 
-    /** @param streams the running Kafka Streams, or a supplier of null before it exists */
+    private final Supplier<KafkaStreams> streams;
+    private final HostInfo self;
+    private final RemoteStatusClient remote;
+
+    /** Local store only. @param streams the running Kafka Streams, or a supplier of null before it exists */
     public KafkaStreamsStatusSource(Supplier<KafkaStreams> streams) {
+        this(streams, null, null);
+    }
+
+    /**
+     * @param streams the running Kafka Streams, or a supplier of null before it exists
+     * @param self    this instance's {@code application.server}, or null for local-only reads
+     * @param remote  client for other instances, or null for local-only reads
+     */
+    public KafkaStreamsStatusSource(Supplier<KafkaStreams> streams, HostInfo self, RemoteStatusClient remote) {
         this.streams = streams;
+        this.self = self;
+        this.remote = remote;
+    }
+
+    /** A source reading only this instance's store (what the internal endpoints serve). */
+    public RolloutStatusSource local() {
+        return new KafkaStreamsStatusSource(streams);
+    }
+
+    private boolean forwarding() {
+        return self != null && remote != null;
     }
 
     @Override
     public Optional<RolloutStatus> find(String service) {
+        if (!forwarding()) {
+            return findLocal(service);
+        }
+        KafkaStreams ks = require();
+        KeyQueryMetadata md;
+        try {
+            md = ks.queryMetadataForKey(Names.STORE_ROLLOUT_STATUS, service, KEYS);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        if (md == null || KeyQueryMetadata.NOT_AVAILABLE.equals(md) || md.activeHost() == null) {
+            throw new StatusUnavailableException("rollout status is not available right now: no instance owns the "
+                    + "partition of " + service + " (Kafka Streams is " + ks.state() + "); retry shortly", null);
+        }
+        if (md.activeHost().equals(self)) {
+            return findLocal(service);
+        }
+        return remote.find(md.activeHost(), service);
+    }
+
+    @Override
+    public List<RolloutStatus> all() {
+        List<RolloutStatus> local = allLocal();
+        if (!forwarding()) {
+            return local;
+        }
+        Map<String, RolloutStatus> byService = new LinkedHashMap<>();
+        local.forEach(s -> byService.put(s.getService(), s));
+        KafkaStreams ks = require();
+        for (StreamsMetadata m : ks.metadataForAllStreamsClients()) {
+            if (!m.hostInfo().equals(self) && m.stateStoreNames().contains(Names.STORE_ROLLOUT_STATUS)) {
+                remote.all(m.hostInfo()).forEach(s -> byService.putIfAbsent(s.getService(), s));
+            }
+        }
+        List<RolloutStatus> out = new ArrayList<>(byService.values());
+        out.sort((a, b) -> a.getService().compareTo(b.getService()));
+        return out;
+    }
+
+    private Optional<RolloutStatus> findLocal(String service) {
         try {
             return Optional.ofNullable(store().get(service));
         } catch (InvalidStateStoreException e) {
@@ -36,8 +111,7 @@ public final class KafkaStreamsStatusSource implements RolloutStatusSource {
         }
     }
 
-    @Override
-    public List<RolloutStatus> all() {
+    private List<RolloutStatus> allLocal() {
         List<RolloutStatus> out = new ArrayList<>();
         try (KeyValueIterator<String, RolloutStatus> it = store().all()) {
             while (it.hasNext()) {
@@ -53,11 +127,16 @@ public final class KafkaStreamsStatusSource implements RolloutStatusSource {
         return out;
     }
 
-    private ReadOnlyKeyValueStore<String, RolloutStatus> store() {
+    private KafkaStreams require() {
         KafkaStreams ks = streams.get();
         if (ks == null) {
             throw new StatusUnavailableException("rollout status is not available: Kafka Streams has not started", null);
         }
+        return ks;
+    }
+
+    private ReadOnlyKeyValueStore<String, RolloutStatus> store() {
+        KafkaStreams ks = require();
         try {
             return ks.store(StoreQueryParameters.fromNameAndType(Names.STORE_ROLLOUT_STATUS,
                     QueryableStoreTypes.<String, RolloutStatus>keyValueStore()));

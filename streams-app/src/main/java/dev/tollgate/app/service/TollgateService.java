@@ -6,9 +6,11 @@ import dev.tollgate.app.http.ApiServer;
 import dev.tollgate.app.http.HttpApi;
 import dev.tollgate.app.http.KafkaStreamsStatusSource;
 import dev.tollgate.app.http.Readiness;
+import dev.tollgate.app.http.RemoteStatusClient;
 import dev.tollgate.app.http.RolloutStatusSource;
 import dev.tollgate.app.metrics.DlqListener;
 import dev.tollgate.app.metrics.TollgateMetrics;
+import dev.tollgate.schemas.avro.RolloutStatus;
 import dev.tollgate.topology.TollgateTopology;
 import dev.tollgate.topology.TopicNames;
 import dev.tollgate.topology.TopologySettings;
@@ -20,7 +22,11 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +36,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +62,9 @@ public final class TollgateService implements AutoCloseable {
     private volatile KafkaStreamsMetrics streamsMetrics;
     private volatile ApiServer http;
     private volatile boolean failed;
+    private volatile HostInfo self;
+    private final KafkaStreamsStatusSource localStatuses = new KafkaStreamsStatusSource(() -> streams);
+    private volatile RolloutStatusSource statuses = localStatuses;
 
     /** A service for the given configuration; nothing starts until {@link #start(boolean)}. */
     public TollgateService(TollgateConfig config) {
@@ -78,7 +88,20 @@ public final class TollgateService implements AutoCloseable {
      * @return a new Properties object
      */
     public static Properties streamsProperties(TollgateConfig config, DlqListener dlq) {
+        return streamsProperties(config, dlq, null);
+    }
+
+    /**
+     * As {@link #streamsProperties(TollgateConfig, DlqListener)}, advertising this instance's HTTP API to the
+     * others ({@code application.server}) so interactive queries can be forwarded.
+     *
+     * @param self this instance's advertised host and port, or null for none
+     */
+    public static Properties streamsProperties(TollgateConfig config, DlqListener dlq, HostInfo self) {
         Properties p = new Properties();
+        if (self != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        }
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
@@ -120,9 +143,10 @@ public final class TollgateService implements AutoCloseable {
             if (http != null) {
                 return;
             }
-            RolloutStatusSource statuses = new KafkaStreamsStatusSource(() -> streams);
-            HttpApi api = new HttpApi(statuses, this::stateName, registry::scrape);
+            HttpApi api = new HttpApi(new StatusRouter(), localStatuses, this::stateName, registry::scrape);
             http = ApiServer.start(api, config.httpHost(), config.httpPort(), 4);
+            self = advertised(config, http.port());
+            log.info("Advertising HTTP API to other instances applicationServer=[{}:{}]", self.host(), self.port());
         } catch (RuntimeException e) {
             failed = true;
             close();
@@ -151,7 +175,9 @@ public final class TollgateService implements AutoCloseable {
             TopologySettings settings = config.topologySettings(metrics);
             Topology topology = TollgateTopology.build(settings);
             log.debug("Topology description=[{}]", topology.describe());
-            KafkaStreams ks = new KafkaStreams(topology, streamsProperties(config, metrics));
+            KafkaStreams ks = new KafkaStreams(topology, streamsProperties(config, metrics, self));
+            statuses = self == null ? localStatuses
+                    : new KafkaStreamsStatusSource(() -> streams, self, new RemoteStatusClient(Duration.ofSeconds(5)));
             ks.setUncaughtExceptionHandler(new ReplaceThreadHandler());
             ks.setStateListener((newState, oldState) -> {
                 log.info("Kafka Streams state changed from=[{}] to=[{}]", oldState, newState);
@@ -172,6 +198,36 @@ public final class TollgateService implements AutoCloseable {
             failed = true;
             close();
             throw e;
+        }
+    }
+
+    /** Where other instances reach this one: the configured advertised host/port, else the bound ones. */
+    static HostInfo advertised(TollgateConfig config, int boundPort) {
+        String host = config.httpAdvertisedHost();
+        if (host.isBlank()) {
+            host = config.httpHost();
+            if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+                try {
+                    host = InetAddress.getLocalHost().getHostAddress();
+                } catch (UnknownHostException e) {
+                    host = "localhost";
+                }
+            }
+        }
+        int port = config.httpAdvertisedPort() > 0 ? config.httpAdvertisedPort() : boundPort;
+        return new HostInfo(host, port);
+    }
+
+    /** The public endpoints read through this: local before Kafka Streams exists, forwarding afterwards. */
+    private final class StatusRouter implements RolloutStatusSource {
+        @Override
+        public Optional<RolloutStatus> find(String service) {
+            return statuses.find(service);
+        }
+
+        @Override
+        public List<RolloutStatus> all() {
+            return statuses.all();
         }
     }
 

@@ -253,4 +253,24 @@ class HttpApiTest {
         assertThat(r.status()).isEqualTo(500);
         assertThat(json(r).get("error").asText()).contains("boom");
     }
+
+    @Test
+    void shouldServeLocalStatusesToOtherInstancesInTheBinaryEncoding() throws Exception {
+        // given
+        source.put(promoted());
+        Fixtures.MapSource local = new Fixtures.MapSource().put(rolledBack());
+        HttpApi withLocal = new HttpApi(source, local, state::get, () -> "");
+
+        // when
+        Response one = withLocal.handle(Request.of("GET", "/internal/rollouts/checkout"));
+        Response all = withLocal.handle(Request.of("GET", "/internal/rollouts"));
+        Response missing = withLocal.handle(Request.of("GET", "/internal/rollouts/nope"));
+
+        // then
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.contentType()).isEqualTo(StatusCodec.CONTENT_TYPE);
+        assertThat(StatusCodec.decode(one.body())).isEqualTo(rolledBack());
+        assertThat(StatusCodec.decodeList(all.body())).containsExactly(rolledBack());
+        assertThat(missing.status()).isEqualTo(404);
+    }
 }

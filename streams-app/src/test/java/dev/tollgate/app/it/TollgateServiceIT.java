@@ -237,16 +237,18 @@ class TollgateServiceIT {
         String flaggerBody = "{\"name\":\"" + SERVICE + "\",\"namespace\":\"prod\",\"phase\":\"Progressing\",\"metadata\":{}}";
         assertThat(post(port, "/api/flagger/" + SERVICE, flaggerBody).status()).isEqualTo(200);
 
-        // when: the router moves to step 1 (5 %) and the canary regresses: 10 % 5xx against 0 % on the baseline
+        // when: the router moves to step 1 (5 %) and the canary regresses: 20 % 5xx against 0 % on the baseline.
+        // The error-rate gate fails only once its anytime-valid confidence sequence clears the 0.05 pp threshold,
+        // so the regression is large enough to be certain at a few hundred requests (+2 pp needs thousands).
         long t1 = t0 + 100 + healthy * 50L + 1_000;
         send(producer, t.rollouts(), SERVICE, rollout(RolloutPhase.STEP, 1, 5.0, t1), t1);
         producer.flush();
         awaitCounted(port, "RolloutEvent", 2);
-        int regressed = 200;
+        int regressed = 600;
         for (int i = 0; i < regressed; i++) {
             long ts = t1 + 100 + i * 50L;
             boolean canary = i % 2 == 0;
-            int code = canary && (i / 2) % 10 == 0 ? 503 : 200;
+            int code = canary && (i / 2) % 5 == 0 ? 503 : 200;
             send(producer, t.requests(), SERVICE, request(canary ? CANARY : BASE, ts, code, 80 + (i % 7)), ts);
         }
         producer.flush();
@@ -268,7 +270,8 @@ class TollgateServiceIT {
         assertThat(flaggerFail.status()).isEqualTo(412);
         assertThat(flaggerFail.json().get("message").asText()).contains("error-rate");
 
-        // and the metrics show what the test caused
+        // and the metrics show what the test caused (the ROLLBACK may come before the last requests are counted)
+        awaitCounted(port, "RequestLog", healthy + regressed);
         String text = get(port, "/metrics").body();
         assertThat(metric(text, "tollgate_events_in_total", "type=\"RequestLog\"")).isGreaterThanOrEqualTo(healthy + regressed);
         assertThat(metric(text, "tollgate_events_in_total", "type=\"RolloutEvent\"")).isGreaterThanOrEqualTo(2);
