@@ -3,6 +3,8 @@ package dev.tollgate.topology.gates;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.Statistic;
 import dev.tollgate.topology.stats.Interval;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 
 /**
@@ -88,8 +90,13 @@ final class Sequential {
         return "[" + Fmt.num(ci.lower()) + ", " + Fmt.num(ci.upper()) + "]";
     }
 
-    /** ", alpha 0.01, beta-binomial-cs" */
+    /** " (beta-binomial-cs, alpha 0.01)" */
     static String method(Interval ci) {
-        return " (" + ci.method() + ", alpha " + Fmt.num(ci.alpha()) + ")";
+        return " (" + ci.method() + ", alpha " + plain(ci.alpha()) + ")";
+    }
+
+    /** A short plain number, e.g. 0.01 or 0.0005 (4 significant digits, no exponent, no trailing zeros). */
+    static String plain(double v) {
+        return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 }
