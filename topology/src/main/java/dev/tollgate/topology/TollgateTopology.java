@@ -17,8 +17,8 @@ import org.apache.kafka.streams.Topology;
 
 /** The one entry point that builds Tollgate's Kafka Streams {@link Topology}. */
 public final class TollgateTopology {
-    /** How long idempotency keys, side-effect keys and queue offsets are kept at most (policies may ask less). */
-    public static final Duration LEDGER_RETENTION = Duration.ofDays(7);
+    /** Default of how long idempotency keys, side-effect keys and queue offsets are kept at most. */
+    public static final Duration LEDGER_RETENTION = Duration.ofMillis(TopologySettings.DEFAULT_LEDGER_RETENTION_MS);
 
     private TollgateTopology() {
     }
@@ -40,9 +40,9 @@ public final class TollgateTopology {
         topology.addSource(Topology.AutoOffsetReset.EARLIEST, Names.SOURCE_EVIDENCE,
                 new dev.tollgate.topology.processor.EventTimeExtractor(), keys.deserializer(), anyEvent,
                 t.evidenceInputs().toArray(String[]::new));
-        topology.addProcessor(Names.PROCESSOR_EVALUATOR, Processors.evaluator(settings, LEDGER_RETENTION.toMillis()),
+        topology.addProcessor(Names.PROCESSOR_EVALUATOR, Processors.evaluator(settings, settings.ledgerRetentionMs()),
                 Names.SOURCE_EVIDENCE);
-        Processors.addEvaluatorStores(topology, LEDGER_RETENTION);
+        Processors.addEvaluatorStores(topology, Duration.ofMillis(settings.ledgerRetentionMs()));
 
         topology.addSink(Names.SINK_RESULTS, t.gateResults(), keys.serializer(), avro(GateResult.class, serdeConfig).serializer(),
                 Names.PROCESSOR_EVALUATOR);

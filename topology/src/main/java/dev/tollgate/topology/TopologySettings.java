@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param defaultPolicy    policy used when neither the service nor {@code *} has one on the policies topic
  * @param decisionsHistory decisions kept per rollout for the API
  * @param listener         observability callback
+ * @param ledgerRetentionMs how long idempotency keys, side-effect keys and worked queue offsets are kept at
+ *                         most; a policy's {@code dedupeRetentionMs} longer than this is capped to it
  */
 public record TopologySettings(
         TopicNames topics,
@@ -26,12 +28,22 @@ public record TopologySettings(
         long resultRefreshMs,
         GatePolicy defaultPolicy,
         int decisionsHistory,
-        TopologyListener listener) {
+        TopologyListener listener,
+        long ledgerRetentionMs) {
 
     public static final long DEFAULT_GRACE_MS = 2_000L;
     public static final long DEFAULT_TICK_MS = 1_000L;
     public static final long DEFAULT_RESULT_REFRESH_MS = 10_000L;
     public static final int DEFAULT_DECISIONS_HISTORY = 50;
+    public static final long DEFAULT_LEDGER_RETENTION_MS = 7L * 24 * 3_600_000L;
+
+    /** Settings with the default ledger retention. */
+    public TopologySettings(TopicNames topics, Map<String, Object> serdeConfig, long graceMs, long tickMs,
+                            long resultRefreshMs, GatePolicy defaultPolicy, int decisionsHistory,
+                            TopologyListener listener) {
+        this(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener,
+                DEFAULT_LEDGER_RETENTION_MS);
+    }
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
@@ -50,6 +62,9 @@ public record TopologySettings(
         }
         Objects.requireNonNull(defaultPolicy, "defaultPolicy");
         Objects.requireNonNull(listener, "listener");
+        if (ledgerRetentionMs <= 0) {
+            throw new IllegalArgumentException("ledgerRetentionMs must be > 0, was " + ledgerRetentionMs);
+        }
     }
 
     /** Settings with every default and the given registry URL (e.g. {@code mock://tollgate}). */
@@ -60,30 +75,34 @@ public record TopologySettings(
     }
 
     public TopologySettings withTopics(TopicNames t) {
-        return new TopologySettings(t, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener);
+        return new TopologySettings(t, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
     }
 
     public TopologySettings withGraceMs(long g) {
-        return new TopologySettings(topics, serdeConfig, g, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener);
+        return new TopologySettings(topics, serdeConfig, g, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
     }
 
     public TopologySettings withTickMs(long t) {
-        return new TopologySettings(topics, serdeConfig, graceMs, t, resultRefreshMs, defaultPolicy, decisionsHistory, listener);
+        return new TopologySettings(topics, serdeConfig, graceMs, t, resultRefreshMs, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
     }
 
     public TopologySettings withResultRefreshMs(long r) {
-        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, r, defaultPolicy, decisionsHistory, listener);
+        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, r, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
     }
 
     public TopologySettings withDefaultPolicy(GatePolicy p) {
-        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, p, decisionsHistory, listener);
+        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, p, decisionsHistory, listener, ledgerRetentionMs);
     }
 
     public TopologySettings withListener(TopologyListener l) {
-        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, l);
+        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, l, ledgerRetentionMs);
+    }
+
+    public TopologySettings withLedgerRetentionMs(long r) {
+        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener, r);
     }
 
     public TopologySettings withSerdeConfig(Map<String, Object> c) {
-        return new TopologySettings(topics, c, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener);
+        return new TopologySettings(topics, c, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
     }
 }

@@ -156,6 +156,10 @@ public final class LatencySketch implements RankedSample {
             offset = index - 8;
         }
         int pos = index - offset;
+        if (pos < 0 && counts.length == MAX_BUCKETS) {
+            counts[0] += n; // already at the bound: low values collapse into the lowest bucket, no copy
+            return;
+        }
         if (pos < 0 || pos >= counts.length) {
             grow(index);
             pos = Math.max(0, index - offset);

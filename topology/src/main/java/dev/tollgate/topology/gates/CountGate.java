@@ -9,7 +9,10 @@ abstract class CountGate implements Gate {
         return 0;
     }
 
-    /** Outcome for {@code bad} bad events among {@code total}, with a description of what was counted. */
+    /**
+     * Outcome for {@code bad} bad events (both revisions) among {@code total}: the verdict counts every bad
+     * event; the values split it into the baseline's part and the canary's part.
+     */
     GateOutcome count(GateInput in, double threshold, long baselineBad, long bad, long total, String what, String example) {
         if (in.canary().requests == 0 && total == 0) {
             return GateOutcome.noData(threshold, in.baseline().requests, id() + " NODATA: no canary traffic yet");
@@ -18,8 +21,9 @@ abstract class CountGate implements Gate {
         String detail = id() + " " + (pass ? "PASS" : "FAIL") + ": " + bad + " " + what + " of " + total
                 + (pass ? " <= " : " > ") + Fmt.num(threshold)
                 + (example != null && !pass ? " (e.g. " + example + ")" : "");
-        return new GateOutcome(pass ? Verdict.PASS : Verdict.FAIL, (double) baselineBad, (double) bad,
-                (double) (bad - baselineBad), threshold, in.baseline().requests, total, GateOutcome.threshold(bad),
+        long canaryBad = bad - baselineBad;
+        return new GateOutcome(pass ? Verdict.PASS : Verdict.FAIL, (double) baselineBad, (double) canaryBad,
+                (double) (canaryBad - baselineBad), threshold, in.baseline().requests, total, GateOutcome.threshold(bad),
                 detail);
     }
 }
