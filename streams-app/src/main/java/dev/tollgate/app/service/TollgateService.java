@@ -117,6 +117,8 @@ public final class TollgateService implements AutoCloseable {
                 CountingDeserializationExceptionHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 CountingProcessingExceptionHandler.class.getName());
+        // the policies topic feeds a global store: its processing failures are handled (dead-lettered) too
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(DeadLetterCounting.LISTENER_CONFIG, dlq);
         config.clientOverrides().forEach(p::put);
         return p;

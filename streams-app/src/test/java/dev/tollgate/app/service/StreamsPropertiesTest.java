@@ -35,6 +35,7 @@ class StreamsPropertiesTest {
                 .containsEntry("errors.dead.letter.queue.topic.name", "t.dlq")
                 .containsEntry("deserialization.exception.handler", CountingDeserializationExceptionHandler.class.getName())
                 .containsEntry("processing.exception.handler", CountingProcessingExceptionHandler.class.getName())
+                .containsEntry("processing.exception.handler.global.enabled", true)
                 .containsEntry(DeadLetterCounting.LISTENER_CONFIG, DlqListener.NOOP)
                 .doesNotContainKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
     }
