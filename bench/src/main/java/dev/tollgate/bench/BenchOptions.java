@@ -1,0 +1,218 @@
+package dev.tollgate.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Command-line options of {@link ThroughputBench}; see {@link #usage()}.
+ *
+ * @param records          RequestLog records to produce and to measure over
+ * @param rounds           measured rounds; the order of the modes alternates between rounds
+ * @param warmupRecords    records each mode processes once before the measured rounds (JIT warm-up); 0 for none
+ * @param modes            what to measure, in round-1 order
+ * @param bootstrapServers an existing broker to use instead of starting one; null to start one
+ * @param topicPrefix      prefix of the Tollgate topics
+ * @param partitions       partitions of every evidence/output topic (policies: 1, compacted)
+ * @param services         number of services (record keys)
+ * @param canaryShare      share of requests served by the canary revision
+ * @param errorShare       share of 5xx responses
+ * @param eventsPerSecond  event-time rate of the generated requests
+ * @param postWithKeyShare share of requests that are POSTs with an Idempotency-Key (exercises the key ledger)
+ * @param compression      producer compression.type of the generated data
+ * @param alosCommitMs     commit.interval.ms for at_least_once; null keeps the Kafka Streams default (30000)
+ * @param report           where the Markdown report is written
+ * @param seed             random seed of the generator
+ */
+public record BenchOptions(
+        long records,
+        int rounds,
+        long warmupRecords,
+        List<Mode> modes,
+        String bootstrapServers,
+        String topicPrefix,
+        int partitions,
+        int services,
+        double canaryShare,
+        double errorShare,
+        int eventsPerSecond,
+        double postWithKeyShare,
+        String compression,
+        Long alosCommitMs,
+        Path report,
+        long seed) {
+
+    /** What one measurement runs. */
+    public enum Mode {
+        /** A plain KafkaConsumer decoding every RequestLog with the Tollgate deserializer. */
+        CONSUMER("consumer", "raw decoding consumer (KafkaConsumer + SpecificAvroDeserializer)"),
+        /** TollgateTopology under exactly_once_v2, commit.interval.ms 100. */
+        EOS("eos", "Tollgate topology, exactly_once_v2, commit.interval.ms=100"),
+        /** TollgateTopology under at_least_once. */
+        ALOS("alos", "Tollgate topology, at_least_once"),
+        /**
+         * Diagnostic: EOS with max.task.idle.ms=-1, which skips Kafka Streams' per-record task-readiness check
+         * (and the log strings it formats) when some input partitions of a task are empty.
+         */
+        EOS_NOIDLE("eos-noidle", "Tollgate topology, exactly_once_v2, commit.interval.ms=100, max.task.idle.ms=-1 (diagnostic)"),
+        /** groupByKey().aggregate() into an Avro-encoded sketch value, exactly_once_v2. */
+        NAIVE("naive", "naive DSL groupByKey().aggregate(), Avro-encoded sketch value, exactly_once_v2");
+
+        private final String id;
+        private final String description;
+
+        Mode(String id, String description) {
+            this.id = id;
+            this.description = description;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String description() {
+            return description;
+        }
+
+        static Mode parse(String s) {
+            for (Mode m : values()) {
+                if (m.id.equals(s.trim().toLowerCase(Locale.ROOT))) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("unknown mode '" + s + "' (consumer, eos, alos, eos-noidle, naive)");
+        }
+    }
+
+    public BenchOptions {
+        if (records <= 0) {
+            throw new IllegalArgumentException("--records must be > 0");
+        }
+        if (rounds <= 0) {
+            throw new IllegalArgumentException("--rounds must be > 0");
+        }
+        if (modes.isEmpty()) {
+            throw new IllegalArgumentException("--modes must name at least one mode");
+        }
+        if (partitions <= 0 || services <= 0 || eventsPerSecond <= 0) {
+            throw new IllegalArgumentException("--partitions, --services and --events-per-second must be > 0");
+        }
+        if (!(canaryShare > 0 && canaryShare < 1) || !(errorShare >= 0 && errorShare < 1)
+                || !(postWithKeyShare >= 0 && postWithKeyShare <= 1)) {
+            throw new IllegalArgumentException("shares must be within [0, 1)");
+        }
+        modes = List.copyOf(modes);
+    }
+
+    /** The defaults (see {@link #usage()}). */
+    public static BenchOptions defaults() {
+        return parse(new String[0]);
+    }
+
+    /** Parses {@code --name value} options. */
+    public static BenchOptions parse(String[] args) {
+        long records = 2_000_000;
+        int rounds = 3;
+        Long warmup = null;
+        List<Mode> modes = List.of(Mode.CONSUMER, Mode.EOS, Mode.ALOS, Mode.EOS_NOIDLE, Mode.NAIVE);
+        String bootstrap = null;
+        String prefix = "tollgate.";
+        int partitions = 6;
+        int services = 20;
+        double canary = 0.05;
+        double errors = 0.002;
+        int eps = 20_000;
+        double post = 0.0;
+        String compression = "none";
+        Long alosCommit = null;
+        Path report = Path.of("bench", "target", "performance-report.md");
+        long seed = 42;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                throw new UsageException(usage());
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value\n" + usage());
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--records" -> records = parseCount(v);
+                case "--rounds" -> rounds = Integer.parseInt(v);
+                case "--warmup-records" -> warmup = parseCount(v);
+                case "--modes" -> {
+                    Set<Mode> set = new LinkedHashSet<>();
+                    for (String m : v.split(",")) {
+                        if (!m.isBlank()) {
+                            set.add(Mode.parse(m));
+                        }
+                    }
+                    modes = new ArrayList<>(set);
+                }
+                case "--bootstrap-servers" -> bootstrap = v;
+                case "--topic-prefix" -> prefix = v;
+                case "--partitions" -> partitions = Integer.parseInt(v);
+                case "--services" -> services = Integer.parseInt(v);
+                case "--canary-share" -> canary = Double.parseDouble(v);
+                case "--error-share" -> errors = Double.parseDouble(v);
+                case "--events-per-second" -> eps = Integer.parseInt(v);
+                case "--post-with-key-share" -> post = Double.parseDouble(v);
+                case "--compression" -> compression = v;
+                case "--alos-commit-ms" -> alosCommit = Long.parseLong(v);
+                case "--report" -> report = Path.of(v);
+                case "--seed" -> seed = Long.parseLong(v);
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
+            }
+        }
+        long w = warmup != null ? warmup : Math.min(records, 300_000);
+        return new BenchOptions(records, rounds, Math.min(w, records), modes, bootstrap, prefix, partitions, services,
+                canary, errors, eps, post, compression, alosCommit, report, seed);
+    }
+
+    /** Accepts 2000000, 2_000_000, 2m, 500k. */
+    static long parseCount(String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT).replace("_", "");
+        long mult = 1;
+        if (s.endsWith("k")) {
+            mult = 1_000;
+            s = s.substring(0, s.length() - 1);
+        } else if (s.endsWith("m")) {
+            mult = 1_000_000;
+            s = s.substring(0, s.length() - 1);
+        }
+        return Long.parseLong(s) * mult;
+    }
+
+    /** The help text. */
+    public static String usage() {
+        return String.join("\n",
+                "ThroughputBench: the Tollgate topology side by side with a raw decoding consumer, same data, same run.",
+                "",
+                "  --records N             RequestLog records to produce (default 2000000; 2m, 500k accepted)",
+                "  --rounds N              measured rounds, order alternating (default 3)",
+                "  --warmup-records N      records per mode in an unmeasured warm-up pass (default min(N, 300k); 0: none)",
+                "  --modes a,b,...         consumer, eos, alos, eos-noidle, naive (default all five)",
+                "  --bootstrap-servers S   use this broker instead of starting deploy/kafka/start.sh on free ports",
+                "  --topic-prefix P        topic prefix (default tollgate.)",
+                "  --partitions N          partitions of the topics (default 6)",
+                "  --services N            services = record keys (default 20)",
+                "  --canary-share X        canary share of requests (default 0.05)",
+                "  --error-share X         5xx share (default 0.002)",
+                "  --events-per-second N   event-time rate (default 20000)",
+                "  --post-with-key-share X POSTs carrying an Idempotency-Key (default 0: no key-ledger lookups)",
+                "  --compression C         producer compression.type (default none)",
+                "  --alos-commit-ms N      commit.interval.ms under at_least_once (default: Kafka Streams' 30000)",
+                "  --report FILE           Markdown report (default bench/target/performance-report.md)",
+                "  --seed N                generator seed (default 42)");
+    }
+
+    /** Thrown for --help: not an error. */
+    public static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

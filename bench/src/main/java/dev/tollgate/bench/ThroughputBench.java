@@ -1,0 +1,586 @@
+package dev.tollgate.bench;
+
+import dev.tollgate.bench.BenchOptions.Mode;
+import dev.tollgate.bench.Report.Measurement;
+import dev.tollgate.schemas.avro.RequestLog;
+import dev.tollgate.schemas.avro.RolloutEvent;
+import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
+import dev.tollgate.schemas.serde.SpecificAvroSerializer;
+import dev.tollgate.topology.TollgateTopology;
+import dev.tollgate.topology.TopicNames;
+import dev.tollgate.topology.TopologySettings;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+
+/**
+ * Side-by-side throughput of a raw decoding consumer and Tollgate's topology (exactly_once_v2 and
+ * at_least_once), plus optionally a naive DSL aggregate, on the same request logs in the same run on a real
+ * broker. See {@link BenchOptions#usage()} and {@code docs/performance.md}.
+ *
+ * <p>Throughput is counted between the first and the last sample of a run: for the consumer, from the
+ * return of the first poll that brought records to the poll that brought the last one; for Kafka Streams,
+ * from the first 10 ms sample of the stream thread's {@code process-total} metric above zero to the first
+ * sample at or above the number of input records. Start-up (group join, task creation, transactional
+ * producer initialisation) is reported separately, not counted.
+ */
+public final class ThroughputBench {
+    static final String AVRO_TRUSTED = "dev.tollgate.schemas.avro,java.lang,java.util,org.apache.avro.util";
+    static final String REGISTRY = "mock://bench";
+    private static final long SAMPLE_MS = 10;
+    private static final Duration NO_PROGRESS_TIMEOUT = Duration.ofSeconds(180);
+
+    private final BenchOptions opts;
+    private final String bootstrap;
+    private final TopicNames topics;
+    private final Map<String, Object> serdeConfig = Map.of("schema.registry.url", REGISTRY);
+    private final CpuAccounting cpu;
+    private long inputRecords; // requests + rollouts, what the Tollgate topology processes
+
+    ThroughputBench(BenchOptions opts, String bootstrap, long brokerPid) {
+        this.opts = opts;
+        this.bootstrap = bootstrap;
+        this.topics = new TopicNames(opts.topicPrefix());
+        this.cpu = new CpuAccounting(brokerPid);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES") == null) {
+            System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", AVRO_TRUSTED);
+        }
+        BenchOptions opts;
+        try {
+            opts = BenchOptions.parse(args);
+        } catch (BenchOptions.UsageException help) {
+            System.out.println(help.getMessage());
+            return;
+        } catch (IllegalArgumentException bad) {
+            System.err.println(bad.getMessage());
+            System.exit(2);
+            return;
+        }
+        String loadAtStart = CpuAccounting.loadavg();
+        log("load average at start: " + loadAtStart);
+        LocalBroker broker = null;
+        try {
+            String bootstrap = opts.bootstrapServers();
+            long brokerPid = -1;
+            if (bootstrap == null) {
+                log("starting a broker with deploy/kafka/start.sh ...");
+                broker = LocalBroker.start();
+                bootstrap = broker.bootstrapServers();
+                brokerPid = readPid(broker.dataDir().resolve("kafka.pid"));
+                log("broker up: " + bootstrap + " (pid " + brokerPid + ", data " + broker.dataDir() + ")");
+            } else {
+                log("using the broker at " + bootstrap);
+            }
+            ThroughputBench bench = new ThroughputBench(opts, bootstrap, brokerPid);
+            bench.run(args, loadAtStart, broker != null);
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
+    private void run(String[] args, String loadAtStart, boolean ownBroker) throws Exception {
+        createTopics();
+        double produceRate = produce();
+        List<Measurement> warmups = new ArrayList<>();
+        if (opts.warmupRecords() > 0) {
+            for (Mode m : opts.modes()) {
+                log("warm-up " + m.id() + " (" + opts.warmupRecords() + " records, not counted)");
+                warmups.add(measure(m, 0, true));
+            }
+        }
+        List<Measurement> ms = new ArrayList<>();
+        CpuAccounting.Snapshot all0 = cpu.snapshot();
+        for (int round = 1; round <= opts.rounds(); round++) {
+            List<Mode> order = new ArrayList<>(opts.modes());
+            if (round % 2 == 0) {
+                Collections.reverse(order);
+            }
+            for (Mode m : order) {
+                Measurement x = measure(m, round, false);
+                ms.add(x);
+                log(String.format(Locale.ROOT, "round %d %-8s %,12.0f records/s  (%,d records in %.2f s; others %.2f cores; %s)",
+                        round, m.id(), x.perSecond(), x.records(), x.nanos() / 1e9, x.otherCores(), x.note()));
+            }
+        }
+        CpuAccounting.Snapshot all1 = cpu.snapshot();
+        String loadAtEnd = CpuAccounting.loadavg();
+        System.out.println();
+        System.out.println(Report.table(ms));
+        String md = markdown(args, loadAtStart, loadAtEnd, ownBroker, produceRate, ms, warmups,
+                CpuAccounting.otherCores(all0, all1), CpuAccounting.ownCores(all0, all1));
+        Path report = opts.report();
+        if (report.getParent() != null) {
+            Files.createDirectories(report.getParent());
+        }
+        Files.writeString(report, md);
+        log("report written to " + report.toAbsolutePath());
+    }
+
+    // ------------------------------------------------------------------ data
+
+    private Map<String, Object> adminConfig() {
+        Map<String, Object> c = new HashMap<>();
+        c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return c;
+    }
+
+    private void createTopics() throws Exception {
+        try (Admin admin = Admin.create(adminConfig())) {
+            List<NewTopic> create = new ArrayList<>();
+            for (String t : topics.all()) {
+                if (t.equals(topics.policies())) {
+                    create.add(new NewTopic(t, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+                } else {
+                    create.add(new NewTopic(t, opts.partitions(), (short) 1));
+                }
+            }
+            for (var e : admin.createTopics(create).values().entrySet()) {
+                try {
+                    e.getValue().get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw ex;
+                    }
+                    log("topic " + e.getKey() + " exists");
+                }
+            }
+            long existing = count(admin, topics.requests());
+            if (existing > 0) {
+                throw new IllegalStateException(topics.requests() + " already holds " + existing
+                        + " records: use a fresh broker or --topic-prefix");
+            }
+        }
+    }
+
+    /** Records in a topic (sum over partitions of end − start offsets). */
+    private static long count(Admin admin, String topic) throws Exception {
+        List<TopicPartition> tps = partitions(admin, topic);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (TopicPartition tp : tps) {
+            latest.put(tp, OffsetSpec.latest());
+            earliest.put(tp, OffsetSpec.earliest());
+        }
+        long n = 0;
+        for (var e : admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).entrySet()) {
+            n += e.getValue().offset();
+        }
+        for (var e : admin.listOffsets(earliest).all().get(60, TimeUnit.SECONDS).entrySet()) {
+            n -= e.getValue().offset();
+        }
+        return n;
+    }
+
+    private static List<TopicPartition> partitions(Admin admin, String topic) throws Exception {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic);
+        return d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+    }
+
+    /** Produces the rollouts, then the request logs; returns the produce rate (records/s). */
+    private double produce() throws Exception {
+        long span = opts.records() * 1000L / opts.eventsPerSecond();
+        long base = (System.currentTimeMillis() - span - 5_000) / 1000 * 1000;
+        RequestLogGenerator gen = new RequestLogGenerator(opts, base);
+        Map<String, Object> pc = new HashMap<>();
+        pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        pc.put(ProducerConfig.ACKS_CONFIG, "all");
+        pc.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        pc.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        pc.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        pc.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, opts.compression());
+        SpecificAvroSerializer<SpecificRecord> values = new SpecificAvroSerializer<>();
+        values.configure(serdeConfig, false);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long t0 = System.nanoTime();
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(pc, new StringSerializer(), values)) {
+            List<RolloutEvent> rollouts = gen.rollouts();
+            for (RolloutEvent r : rollouts) {
+                producer.send(new ProducerRecord<>(topics.rollouts(), null, r.getTimestamp(), r.getService(), r),
+                        (md, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+            log(String.format(Locale.ROOT, "producing %,d request logs (%d services, canary %.1f %%, 5xx %.2f %%, %,d events/s of event time from %s) ...",
+                    opts.records(), opts.services(), opts.canaryShare() * 100, opts.errorShare() * 100,
+                    opts.eventsPerSecond(), Instant.ofEpochMilli(base)));
+            for (long i = 0; i < opts.records(); i++) {
+                RequestLog r = gen.next();
+                producer.send(new ProducerRecord<>(topics.requests(), null, r.getTimestamp(), r.getService(), r),
+                        (md, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+                if (failure.get() != null) {
+                    break;
+                }
+            }
+            producer.flush();
+            inputRecords = opts.records() + rollouts.size();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("producing failed", failure.get());
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        try (Admin admin = Admin.create(adminConfig())) {
+            long n = count(admin, topics.requests());
+            if (n != opts.records()) {
+                throw new IllegalStateException(topics.requests() + " holds " + n + " records, expected " + opts.records());
+            }
+        }
+        double rate = opts.records() / seconds;
+        log(String.format(Locale.ROOT, "produced %,d records in %.1f s (%,.0f records/s)", opts.records(), seconds, rate));
+        return rate;
+    }
+
+    // ------------------------------------------------------------------ measurements
+
+    private Measurement measure(Mode mode, int round, boolean warmup) throws Exception {
+        return switch (mode) {
+            case CONSUMER -> consumer(round, warmup);
+            case EOS, ALOS, EOS_NOIDLE, NAIVE -> streams(mode, round, warmup);
+        };
+    }
+
+    private Measurement consumer(int round, boolean warmup) throws Exception {
+        long target = warmup ? opts.warmupRecords() : opts.records();
+        Map<String, Object> cc = new HashMap<>();
+        cc.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cc.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        cc.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        cc.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-consumer-" + round);
+        // decode exactly as the topology's source does: writer schema's generated class, same serde config
+        SpecificAvroDeserializer<SpecificRecord> values = new SpecificAvroDeserializer<>();
+        values.configure(serdeConfig, false);
+        CpuAccounting.Snapshot c0 = cpu.snapshot();
+        long count = 0;
+        long firstCount = -1;
+        long tFirst = 0;
+        long tLast = 0;
+        double sink = 0;
+        long start = System.nanoTime();
+        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(cc, new StringDeserializer(), values)) {
+            List<TopicPartition> tps = new ArrayList<>();
+            consumer.partitionsFor(topics.requests()).forEach(p -> tps.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long lastProgress = System.nanoTime();
+            while (count < target) {
+                ConsumerRecords<String, SpecificRecord> recs = consumer.poll(Duration.ofMillis(100));
+                long now = System.nanoTime();
+                if (recs.isEmpty()) {
+                    if (now - lastProgress > NO_PROGRESS_TIMEOUT.toNanos()) {
+                        throw new IllegalStateException("consumer: no records for " + NO_PROGRESS_TIMEOUT + " at " + count);
+                    }
+                    continue;
+                }
+                lastProgress = now;
+                for (ConsumerRecord<String, SpecificRecord> r : recs) {
+                    sink += ((RequestLog) r.value()).getLatencyMs();
+                }
+                count += recs.count();
+                if (firstCount < 0) {
+                    firstCount = count;
+                    tFirst = now;
+                }
+                tLast = now;
+            }
+        }
+        CpuAccounting.Snapshot c1 = cpu.snapshot();
+        String note = String.format(Locale.ROOT, "first records after %d ms; checksum %.3e",
+                (tFirst - start) / 1_000_000, sink);
+        return new Measurement(Mode.CONSUMER, round, count - firstCount, tLast - tFirst, CpuAccounting.load1(),
+                CpuAccounting.otherCores(c0, c1), note);
+    }
+
+    private Properties streamsProps(Mode mode, String appId, Path stateDir) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        if (mode == Mode.ALOS) {
+            p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+            if (opts.alosCommitMs() != null) {
+                p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, opts.alosCommitMs());
+            }
+        } else {
+            p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L);
+        }
+        if (mode == Mode.EOS_NOIDLE) {
+            p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        }
+        return p;
+    }
+
+    private Topology topology(Mode mode) {
+        if (mode == Mode.NAIVE) {
+            return NaiveAggregateTopology.build(topics.requests(), serdeConfig);
+        }
+        return TollgateTopology.build(TopologySettings.defaults(REGISTRY).withTopics(topics));
+    }
+
+    private Measurement streams(Mode mode, int round, boolean warmup) throws Exception {
+        long target = warmup ? opts.warmupRecords() : mode == Mode.NAIVE ? opts.records() : inputRecords;
+        String appId = "bench-" + mode.id() + "-" + (warmup ? "warmup" : "r" + round) + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        Path stateDir = Files.createTempDirectory("tollgate-bench-state-");
+        List<String> outputs = List.of(topics.gateResults(), topics.decisions(), topics.timeline());
+        Map<String, Long> outBefore;
+        try (Admin admin = Admin.create(adminConfig())) {
+            outBefore = endOffsets(admin, outputs);
+        }
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        KafkaStreams ks = new KafkaStreams(topology(mode), streamsProps(mode, appId, stateDir));
+        ks.setUncaughtExceptionHandler(e -> {
+            error.compareAndSet(null, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        CpuAccounting.Snapshot c0 = null;
+        CpuAccounting.Snapshot c1 = null;
+        long start = System.nanoTime();
+        long tFirst = 0;
+        long cFirst = -1;
+        long tEnd = 0;
+        long cEnd = 0;
+        try {
+            ks.start();
+            Metric processed = null;
+            long lastValue = 0;
+            long lastProgress = System.nanoTime();
+            while (true) {
+                Thread.sleep(SAMPLE_MS);
+                long now = System.nanoTime();
+                if (error.get() != null) {
+                    throw new IllegalStateException(mode.id() + ": stream thread failed", error.get());
+                }
+                if (ks.state() == KafkaStreams.State.ERROR || ks.state() == KafkaStreams.State.NOT_RUNNING) {
+                    throw new IllegalStateException(mode.id() + ": Kafka Streams is " + ks.state());
+                }
+                if (processed == null) {
+                    processed = threadProcessTotal(ks);
+                    if (processed == null) {
+                        continue;
+                    }
+                }
+                long v = (long) ((Number) processed.metricValue()).doubleValue();
+                if (v > lastValue) {
+                    lastValue = v;
+                    lastProgress = now;
+                } else if (now - lastProgress > NO_PROGRESS_TIMEOUT.toNanos()) {
+                    throw new IllegalStateException(mode.id() + ": no progress for " + NO_PROGRESS_TIMEOUT + " at " + v
+                            + " of " + target + " records");
+                }
+                if (v > 0 && cFirst < 0) {
+                    cFirst = v;
+                    tFirst = now;
+                    c0 = cpu.snapshot();
+                }
+                if (v >= target) {
+                    cEnd = v;
+                    tEnd = now;
+                    c1 = cpu.snapshot();
+                    break;
+                }
+            }
+        } finally {
+            ks.close(Duration.ofSeconds(60));
+            ks.cleanUp();
+            LocalBroker.deleteTree(stateDir);
+        }
+        String note = String.format(Locale.ROOT, "first record processed %d ms after start()", (tFirst - start) / 1_000_000);
+        try (Admin admin = Admin.create(adminConfig())) {
+            if (mode != Mode.NAIVE) {
+                Map<String, Long> outAfter = endOffsets(admin, outputs);
+                long results = outAfter.get(topics.gateResults()) - outBefore.get(topics.gateResults());
+                long decisions = outAfter.get(topics.decisions()) - outBefore.get(topics.decisions());
+                long minutes = outAfter.get(topics.timeline()) - outBefore.get(topics.timeline());
+                note += String.format(Locale.ROOT, "; output offsets +%d results, +%d decisions, +%d timeline%s",
+                        results, decisions, minutes, mode == Mode.ALOS ? "" : " (incl. txn markers)");
+            }
+            deleteInternalTopics(admin, appId);
+        }
+        if (cEnd > target) {
+            note += "; counted " + cEnd + " of " + target;
+        }
+        return new Measurement(mode, round, cEnd - cFirst, tEnd - tFirst, CpuAccounting.load1(),
+                c0 == null ? Double.NaN : CpuAccounting.otherCores(c0, c1), note);
+    }
+
+    /** The stream thread's {@code process-total} (records processed by the thread), null until it exists. */
+    private static Metric threadProcessTotal(KafkaStreams ks) {
+        for (Map.Entry<MetricName, ? extends Metric> e : ks.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (n.name().equals("process-total") && n.group().equals("stream-thread-metrics")) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Long> endOffsets(Admin admin, List<String> topicNames) throws Exception {
+        Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
+        for (String t : topicNames) {
+            for (TopicPartition tp : partitions(admin, t)) {
+                spec.put(tp, OffsetSpec.latest());
+            }
+        }
+        Map<String, Long> out = new HashMap<>();
+        for (var e : admin.listOffsets(spec).all().get(60, TimeUnit.SECONDS).entrySet()) {
+            out.merge(e.getKey().topic(), e.getValue().offset(), Long::sum);
+        }
+        return out;
+    }
+
+    private static void deleteInternalTopics(Admin admin, String appId) {
+        try {
+            Set<String> names = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            List<String> mine = names.stream().filter(n -> n.startsWith(appId + "-")).collect(Collectors.toList());
+            if (!mine.isEmpty()) {
+                admin.deleteTopics(mine).all().get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            log("could not delete the internal topics of " + appId + ": " + e);
+        }
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private String markdown(String[] args, String loadAtStart, String loadAtEnd, boolean ownBroker, double produceRate,
+                            List<Measurement> ms, List<Measurement> warmups, double othersOverall, double ownOverall) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ThroughputBench report\n\n");
+        sb.append("- date: ").append(Instant.now()).append("; code: ")
+                .append(System.getProperty("tollgate.bench.commit", "unknown")).append('\n');
+        sb.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (")
+                .append(cpuModel()).append("), ").append(memTotal()).append(", ")
+                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append('\n');
+        sb.append("- java: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append("; JVM args: `")
+                .append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append("`\n");
+        sb.append("- kafka clients/streams: ").append(kafkaVersion())
+                .append("; broker: ").append(ownBroker ? "deploy/kafka/start.sh, single KRaft node on loopback, temp data dir"
+                        : "external, " + opts.bootstrapServers()).append('\n');
+        sb.append("- registry: in-memory (`").append(REGISTRY).append("`), Confluent wire format; serdes from dev.tollgate.schemas.serde\n");
+        sb.append("- arguments: `").append(String.join(" ", args)).append("`\n");
+        sb.append(String.format(Locale.ROOT,
+                "- data: %,d RequestLog records on `%s` (%d partitions) + %d RolloutEvent STARTED on `%s`; %d services, "
+                        + "canary %.1f %%, 5xx %.2f %%, POST with Idempotency-Key %.1f %%, %,d events/s of event time, compression %s; produced at %,.0f records/s\n",
+                opts.records(), topics.requests(), opts.partitions(), opts.services(), topics.rollouts(), opts.services(),
+                opts.canaryShare() * 100, opts.errorShare() * 100, opts.postWithKeyShare() * 100, opts.eventsPerSecond(),
+                opts.compression(), produceRate));
+        sb.append("- rounds: ").append(opts.rounds()).append(" (order alternates), warm-up ")
+                .append(opts.warmupRecords()).append(" records per mode, not counted\n");
+        sb.append("- load average (/proc/loadavg) at start: `").append(loadAtStart).append("`, at end: `").append(loadAtEnd).append("`\n");
+        sb.append(String.format(Locale.ROOT,
+                "- CPU during the measured rounds: this JVM + broker %.2f cores; all other processes %.2f cores\n\n",
+                ownOverall, othersOverall));
+        sb.append("## Summary\n\n").append(Report.table(ms)).append('\n');
+        sb.append("Ratios are per round (each run / the consumer of the same round), then median and range.\n\n");
+        sb.append("## Every run\n\n").append(Report.runs(ms)).append('\n');
+        if (!warmups.isEmpty()) {
+            sb.append("## Warm-up (not counted)\n\n").append(Report.runs(warmups)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown CPU";
+    }
+
+    private static String memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.1f GiB RAM", kb / 1024.0 / 1024.0);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return "RAM unknown";
+    }
+
+    private static String kafkaVersion() {
+        try (var in = KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static long readPid(Path pidFile) {
+        try {
+            return Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static void log(String msg) {
+        System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + msg);
+    }
+}
