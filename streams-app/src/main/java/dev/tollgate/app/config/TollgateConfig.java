@@ -67,6 +67,7 @@ public final class TollgateConfig extends AbstractConfig {
     public static final String TICK_MS = "tick.ms";
     public static final String RESULT_REFRESH_MS = "result.refresh.ms";
     public static final String DECISIONS_HISTORY = "decisions.history";
+    public static final String LEDGER_RETENTION_MS = "ledger.retention.ms";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_ADVERTISED_HOST = "http.advertised.host";
@@ -354,6 +355,10 @@ public final class TollgateConfig extends AbstractConfig {
         return getInt(DECISIONS_HISTORY);
     }
 
+    public long ledgerRetentionMs() {
+        return getLong(LEDGER_RETENTION_MS);
+    }
+
     public int httpPort() {
         return getInt(HTTP_PORT);
     }
@@ -475,7 +480,7 @@ public final class TollgateConfig extends AbstractConfig {
      */
     public TopologySettings topologySettings(TopologyListener listener) {
         return new TopologySettings(topicNames(), serdeConfig(), graceMs(), tickMs(), resultRefreshMs(),
-                defaultPolicy(), decisionsHistory(), listener);
+                defaultPolicy(), decisionsHistory(), listener, ledgerRetentionMs());
     }
 
     /**
@@ -558,6 +563,10 @@ public final class TollgateConfig extends AbstractConfig {
         def.define(DECISIONS_HISTORY, Type.INT, TopologySettings.DEFAULT_DECISIONS_HISTORY, Range.atLeast(1),
                 Importance.LOW, "Decisions kept per rollout for the HTTP API",
                 service, ++o, ConfigDef.Width.SHORT, "Decisions history");
+        def.define(LEDGER_RETENTION_MS, Type.LONG, TopologySettings.DEFAULT_LEDGER_RETENTION_MS, Range.atLeast(1),
+                Importance.LOW, "How long (ms) idempotency keys, side-effect dedupe keys and worked queue offsets are "
+                        + "kept at most, for the dedupe, side-effects and queue-fence gates (a policy may ask less)",
+                service, ++o, ConfigDef.Width.SHORT, "Ledger retention");
         def.define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
                 "Port of the HTTP API (metrics, health, rollouts, Argo and Flagger); 0 picks a free port",
                 service, ++o, ConfigDef.Width.SHORT, "HTTP port");

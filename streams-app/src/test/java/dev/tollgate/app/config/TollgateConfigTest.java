@@ -240,6 +240,7 @@ class TollgateConfigTest {
         assertThat(s.tickMs()).isEqualTo(500L);
         assertThat(s.graceMs()).isEqualTo(TopologySettings.DEFAULT_GRACE_MS);
         assertThat(s.decisionsHistory()).isEqualTo(TopologySettings.DEFAULT_DECISIONS_HISTORY);
+        assertThat(s.ledgerRetentionMs()).isEqualTo(TopologySettings.DEFAULT_LEDGER_RETENTION_MS);
     }
 
     @Test
