@@ -144,6 +144,7 @@ public final class TopicAdmin {
     public static final class TopicAdminException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /** @param message what failed, naming the topics; @param cause the admin client's error, or null */
         public TopicAdminException(String message, Throwable cause) {
             super(message, cause);
         }

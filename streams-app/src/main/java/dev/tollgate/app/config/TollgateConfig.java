@@ -305,6 +305,7 @@ public final class TollgateConfig extends AbstractConfig {
         return String.join(",", getList(BOOTSTRAP_SERVERS));
     }
 
+    /** The Kafka Streams application id. */
     public String applicationId() {
         return getString(APPLICATION_ID);
     }
@@ -314,22 +315,27 @@ public final class TollgateConfig extends AbstractConfig {
         return new TopicNames(getString(TOPIC_PREFIX));
     }
 
+    /** The schema registry URL (http(s) or mock://). */
     public String schemaRegistryUrl() {
         return getString(SCHEMA_REGISTRY_URL);
     }
 
+    /** The Kafka Streams state directory. */
     public String stateDir() {
         return getString(STATE_DIR);
     }
 
+    /** Stream threads of this instance. */
     public int numStreamThreads() {
         return getInt(NUM_STREAM_THREADS);
     }
 
+    /** Standby replicas of each state store. */
     public int numStandbyReplicas() {
         return getInt(NUM_STANDBY_REPLICAS);
     }
 
+    /** exactly_once_v2 or at_least_once. */
     public String processingGuarantee() {
         return getString(PROCESSING_GUARANTEE);
     }
@@ -339,30 +345,37 @@ public final class TollgateConfig extends AbstractConfig {
         return getLong(COMMIT_INTERVAL_MS);
     }
 
+    /** Allowed lateness in event time, ms. */
     public long graceMs() {
         return getLong(GRACE_MS);
     }
 
+    /** Evaluation tick in event time, ms. */
     public long tickMs() {
         return getLong(TICK_MS);
     }
 
+    /** Re-publication interval of unchanged gate results, event time ms. */
     public long resultRefreshMs() {
         return getLong(RESULT_REFRESH_MS);
     }
 
+    /** Decisions kept per rollout for the API. */
     public int decisionsHistory() {
         return getInt(DECISIONS_HISTORY);
     }
 
+    /** Longest retention of idempotency, dedupe and queue-offset keys, ms. */
     public long ledgerRetentionMs() {
         return getLong(LEDGER_RETENTION_MS);
     }
 
+    /** Port the HTTP API binds to (0: a free one). */
     public int httpPort() {
         return getInt(HTTP_PORT);
     }
 
+    /** Address the HTTP API binds to. */
     public String httpHost() {
         return getString(HTTP_HOST);
     }
@@ -377,6 +390,7 @@ public final class TollgateConfig extends AbstractConfig {
         return getInt(HTTP_ADVERTISED_PORT);
     }
 
+    /** Partitions of topics created by --create-topics. */
     public int topicPartitions() {
         return getInt(TOPICS_PARTITIONS);
     }
@@ -386,6 +400,7 @@ public final class TollgateConfig extends AbstractConfig {
         return getInt(TOPICS_REPLICATION_FACTOR).shortValue();
     }
 
+    /** How long a graceful shutdown waits for Kafka Streams, ms. */
     public long shutdownTimeoutMs() {
         return getLong(SHUTDOWN_TIMEOUT_MS);
     }

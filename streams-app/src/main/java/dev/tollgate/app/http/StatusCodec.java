@@ -24,6 +24,7 @@ public final class StatusCodec {
     private StatusCodec() {
     }
 
+    /** One status in the single-object encoding. */
     public static byte[] encode(RolloutStatus status) {
         try {
             ByteBuffer b = RolloutStatus.getEncoder().encode(status);
@@ -35,10 +36,12 @@ public final class StatusCodec {
         }
     }
 
+    /** One status; fails when the bytes were written with another schema. */
     public static RolloutStatus decode(byte[] bytes) throws IOException {
         return RolloutStatus.getDecoder().decode(bytes);
     }
 
+    /** A list of statuses, each length-prefixed. */
     public static byte[] encodeList(List<RolloutStatus> statuses) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -53,6 +56,7 @@ public final class StatusCodec {
         return bytes.toByteArray();
     }
 
+    /** A list written by {@link #encodeList(List)}. */
     public static List<RolloutStatus> decodeList(byte[] bytes) throws IOException {
         List<RolloutStatus> out = new ArrayList<>();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {

@@ -117,8 +117,9 @@ public final class TollgateService implements AutoCloseable {
                 CountingDeserializationExceptionHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 CountingProcessingExceptionHandler.class.getName());
-        // the policies topic feeds a global store: its processing failures are handled (dead-lettered) too
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // the policies topic feeds a global store: its processing failures are handled (dead-lettered) too.
+        // (The constant is deprecated in 4.4 because 5.0 makes this the default; the key is set by name.)
+        p.put("processing.exception.handler.global.enabled", true);
         p.put(DeadLetterCounting.LISTENER_CONFIG, dlq);
         config.clientOverrides().forEach(p::put);
         return p;
