@@ -93,16 +93,15 @@ public final class Evaluator {
         if (tick < st.nextTick) {
             return Ingest.LATE;
         }
-        GatePolicy policy = policies.apply(service);
         boolean used;
         if (event instanceof RequestLog r) {
-            used = request(st, service, partial(st, tick, r.getRevision()), r, ts, ledger, policy);
+            used = request(st, service, partial(st, tick, r.getRevision()), r, ts, ledger);
         } else if (event instanceof MetricSample m) {
             used = metric(st, tick, m, ts);
         } else if (event instanceof SideEffect s) {
-            used = sideEffect(st, service, tick, s, ts, ledger, policy);
+            used = sideEffect(st, service, tick, s, ts, ledger, policies.apply(service));
         } else if (event instanceof QueueWork q) {
-            used = queueWork(st, service, tick, q, ts, ledger, policy);
+            used = queueWork(st, service, tick, q, ts, ledger, policies.apply(service));
         } else if (event instanceof ProbeResult p) {
             used = probe(st, tick, p);
         } else {
@@ -130,8 +129,7 @@ public final class Evaluator {
         return st.openTicks.computeIfAbsent(tick, t -> new TreeMap<>()).computeIfAbsent(revision, r -> new RevisionEvidence());
     }
 
-    private boolean request(ServiceState st, String service, RevisionEvidence p, RequestLog r, long ts, KeyLedger ledger,
-                            GatePolicy policy) {
+    private boolean request(ServiceState st, String service, RevisionEvidence p, RequestLog r, long ts, KeyLedger ledger) {
         p.requests++;
         if (r.getStatus() >= 500 && r.getStatus() <= 599) {
             p.errors5xx++;
@@ -151,6 +149,8 @@ public final class Evaluator {
         }
         p.releaseId = r.getReleaseId();
         if (r.getIdempotencyKey() != null && "POST".equalsIgnoreCase(r.getMethod())) {
+            // the policy is looked up only here: most requests carry no idempotency key
+            GatePolicy policy = policies.apply(service);
             long[] before = ledger.delivery(service, r.getIdempotencyKey(), ts, r.getDedupeHit(), retention(st, policy, ts));
             long n = before[0];
             long h = before[1];
