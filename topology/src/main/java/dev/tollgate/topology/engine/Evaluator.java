@@ -126,7 +126,20 @@ public final class Evaluator {
             .thenComparingInt(r -> r.getPhase().ordinal());
 
     private static RevisionEvidence partial(ServiceState st, long tick, String revision) {
-        return st.openTicks.computeIfAbsent(tick, t -> new TreeMap<>()).computeIfAbsent(revision, r -> new RevisionEvidence());
+        TreeMap<String, RevisionEvidence> partials;
+        if (tick == st.cachedTick) {
+            partials = st.cachedTickPartials;
+        } else {
+            partials = st.openTicks.computeIfAbsent(tick, t -> new TreeMap<>());
+            st.cachedTick = tick;
+            st.cachedTickPartials = partials;
+        }
+        RevisionEvidence e = partials.get(revision);
+        if (e == null) {
+            e = new RevisionEvidence();
+            partials.put(revision, e);
+        }
+        return e;
     }
 
     private boolean request(ServiceState st, String service, RevisionEvidence p, RequestLog r, long ts, KeyLedger ledger) {
@@ -294,6 +307,8 @@ public final class Evaluator {
         }
         // partials of earlier ticks (only possible after a jump) are folded too, oldest first
         GatePolicy policy = policies.apply(service);
+        st.cachedTick = Long.MIN_VALUE; // sealed partials leave the open map
+        st.cachedTickPartials = null;
         while (!st.openTicks.isEmpty() && st.openTicks.firstKey() <= k) {
             Map.Entry<Long, TreeMap<String, RevisionEvidence>> e = st.openTicks.pollFirstEntry();
             fold(st, e.getKey() * tickMs, e.getValue(), policy);

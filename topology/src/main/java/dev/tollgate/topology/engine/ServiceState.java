@@ -19,6 +19,9 @@ public final class ServiceState {
     long nextTick = Long.MIN_VALUE;
     /** Open tick partials: tick index → revision ("" for service-level) → partial. */
     final TreeMap<Long, TreeMap<String, RevisionEvidence>> openTicks = new TreeMap<>();
+    /** The open tick most recently written to (not persisted): saves a boxed lookup per event. */
+    transient long cachedTick = Long.MIN_VALUE;
+    transient TreeMap<String, RevisionEvidence> cachedTickPartials;
     /** Rollout events not yet applied (they take effect at the next tick boundary), in event-time order. */
     final List<RolloutEvent> pendingRollouts = new ArrayList<>();
 
