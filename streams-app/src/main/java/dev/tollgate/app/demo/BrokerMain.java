@@ -1,0 +1,50 @@
+package dev.tollgate.app.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+
+/**
+ * Main class of the demo's child broker JVM: formats the KRaft storage of the given server properties and runs
+ * {@code kafka.Kafka} on them. Exits (Kafka shuts down cleanly through its shutdown hook) when its standard input
+ * closes, so the broker never outlives the process that started it. The Kafka classes are called by reflection:
+ * they are runtime dependencies only.
+ *
+ * <p>Arguments: {@code server.properties cluster-id}.
+ */
+public final class BrokerMain {
+    private BrokerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: BrokerMain server.properties cluster-id");
+            System.exit(2);
+        }
+        Thread watchdog = new Thread(() -> {
+            try (InputStream in = System.in) {
+                while (in.read() >= 0) {
+                    // discard
+                }
+            } catch (IOException ignored) {
+                // parent gone
+            }
+            System.out.println("tollgate-broker: parent gone, stopping");
+            System.exit(0);
+        }, "parent-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        Class<?> storageTool = Class.forName("kafka.tools.StorageTool");
+        Method execute = storageTool.getMethod("execute", String[].class, PrintStream.class);
+        int rc = (Integer) execute.invoke(null, new String[] {"format", "--config", args[0], "--cluster-id", args[1],
+                "--ignore-formatted"}, System.out);
+        if (rc != 0) {
+            System.err.println("tollgate-broker: formatting the storage failed (exit code " + rc + ")");
+            System.exit(rc);
+        }
+        System.out.println("tollgate-broker: storage formatted, starting kafka.Kafka");
+        Class.forName("kafka.Kafka").getMethod("main", String[].class).invoke(null, (Object) new String[] {args[0]});
+    }
+}

@@ -1,0 +1,173 @@
+package dev.tollgate.app.tools;
+
+import dev.tollgate.app.cli.ExitCodes;
+import dev.tollgate.app.demo.TerminalView;
+import dev.tollgate.topology.TopicNames;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tollgate simulate}: plays a scenario's events, with a router stand-in that follows Tollgate's decisions. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Play a scenario: the events of a service's rollout (requests, side effects, queue work, metrics, "
+                + "probes) with a router stand-in that follows Tollgate's decisions (canary at the first step's share, the "
+                + "next share on PROMOTE, all traffic back to the baseline on ROLLBACK).",
+                "With --bootstrap-servers the events go to a real cluster where Tollgate runs (paced by --speed); without, "
+                        + "to the production topology in process (deterministic for a --seed: use it with --export to record "
+                        + "events for 'tollgate replay').",
+                "Built-in scenarios: healthy, error-spike, latency-regression, cold-start-storm, webhook-storm, "
+                        + "schema-skew, aa-noise, demo (see --list)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:runtime error, or (with --check) an outcome other than the scenario expects",
+                "2:usage error"})
+public final class SimulateCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--scenario", paramLabel = "NAME|FILE", description = "A built-in scenario or a scenario file (JSON).")
+    String scenario;
+
+    @Option(names = "--list", description = "List the built-in scenarios and exit.")
+    boolean list;
+
+    @Option(names = "--rate", paramLabel = "N", description = "Requests per second of event time (default: the scenario's).")
+    Double rate;
+
+    @Option(names = "--duration", paramLabel = "D", description = "Stop after this much event time, e.g. 90s, 5m "
+            + "(default 10m; a scenario normally ends earlier, when its rollouts are decided).")
+    String duration;
+
+    @Option(names = "--seed", description = "Random seed (default: the scenario's).")
+    Long seed;
+
+    @Option(names = "--speed", description = "On a cluster: event-time seconds per wall-clock second (default ${DEFAULT-VALUE}).")
+    double speed = 1.0;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka cluster Tollgate runs on; without it the scenario runs against the topology in process.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry of the cluster, "
+            + "http(s)://... (a mock:// registry is only shared within one JVM) (default ${DEFAULT-VALUE}).")
+    String schemaRegistryUrl = "mock://tollgate";
+
+    @Option(names = "--topic-prefix", description = "Prefix of the contract topics (default ${DEFAULT-VALUE}).")
+    String topicPrefix = TopicNames.DEFAULT_PREFIX;
+
+    @Option(names = "--export", paramLabel = "FILE.jsonl", description = "Write every event (and the policy) as JSON lines "
+            + "for 'tollgate replay'.")
+    Path export;
+
+    @Option(names = "--policy-key", description = "Key the scenario's policy is published under (default: the scenario's "
+            + "service; '*' replaces the default policy of every service).")
+    String policyKey;
+
+    @Option(names = "--no-publish-policy", description = "On a cluster: do not publish the scenario's policy (it is still "
+            + "written to --export).")
+    boolean noPublishPolicy;
+
+    @Option(names = "--policy-settle-ms", description = "On a cluster: wait this long after publishing the policy, so "
+            + "the service has loaded it before the first event (default ${DEFAULT-VALUE}).")
+    long policySettleMs = 3_000;
+
+    @Option(names = "--view", description = "live (redraw in place), plain (one line per step and decision) or auto "
+            + "(live on a terminal) (default ${DEFAULT-VALUE}).")
+    String view = "auto";
+
+    @Option(names = "--check", description = "Exit 1 when a rollout ends other than the scenario expects.")
+    boolean check;
+
+    @Override
+    public Integer call() throws Exception {
+        ToolLogging.quiet();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (list) {
+            for (String name : ScenarioSpec.BUILT_IN) {
+                ScenarioSpec s = ScenarioSpec.load(name);
+                out.printf("%-20s %s%n", name, s.description);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+        if (scenario == null) {
+            err.println("Error: --scenario NAME|FILE is required (or --list)");
+            err.flush();
+            return ExitCodes.CONFIG_ERROR;
+        }
+        ScenarioSpec s;
+        long maxDuration;
+        try {
+            s = ScenarioSpec.load(scenario).with(rate, seed, null);
+            maxDuration = duration == null ? 600_000 : Durations.parseMs(duration);
+        } catch (IllegalArgumentException e) {
+            err.println("Error: " + e.getMessage());
+            err.flush();
+            return ExitCodes.CONFIG_ERROR;
+        }
+        boolean live = bootstrapServers != null;
+        if (live && speed <= 0) {
+            err.println("Error: --speed must be > 0");
+            err.flush();
+            return ExitCodes.CONFIG_ERROR;
+        }
+        Simulator.Options opts = new Simulator.Options(s.seed, s.rate, maxDuration, live ? speed : 0,
+                live ? System.currentTimeMillis() / 1000 * 1000 : Simulator.DEFAULT_START_MS, 250,
+                policyKey != null ? policyKey : s.service, !noPublishPolicy, live ? policySettleMs : 0);
+        boolean ansi = switch (view) {
+            case "live" -> true;
+            case "plain" -> false;
+            default -> System.console() != null;
+        };
+        String where = live ? bootstrapServers + " (x" + speed + ")" : "the topology in process";
+        out.println("simulate: scenario " + s.name + " against " + where + ": " + s.description);
+        out.flush();
+        TerminalView viewer = new TerminalView(out, ansi, s.policy.getMinStepDurationMs(),
+                () -> "tollgate simulate " + s.name + " -> " + where);
+        RolloutBoard board;
+        long events;
+        try (PrintWriter exportFile = export == null ? null : new PrintWriter(new BufferedWriter(
+                new OutputStreamWriter(Files.newOutputStream(export), StandardCharsets.UTF_8)));
+             EventBus bus = live ? new KafkaBus(bootstrapServers, schemaRegistryUrl, new TopicNames(topicPrefix), Map.of())
+                     : new InProcessTopology(null)) {
+            Consumer<EventCodec.Event> sink = exportFile == null ? null : e -> exportFile.println(EventCodec.toLine(e));
+            Simulator sim = new Simulator(s, opts, bus, sink, viewer);
+            board = sim.run();
+            events = sim.eventsSent();
+            viewer.finish(board, board.rollouts().isEmpty() ? 0 : board.rollouts().get(0).lastEventTime);
+        } catch (IOException e) {
+            err.println("Error: cannot write " + export + ": " + e.getMessage());
+            err.flush();
+            return ExitCodes.CONFIG_ERROR;
+        } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+            err.println("Error: " + e.getMessage());
+            err.flush();
+            return ExitCodes.RUNTIME_ERROR;
+        }
+        List<ScenarioSpec.Expect> expects = new ArrayList<>();
+        s.rollouts.forEach(r -> expects.add(r.expect()));
+        out.println();
+        SummaryTable.render(board, expects).forEach(out::println);
+        out.println();
+        out.println("simulate: " + events + " events" + (export != null ? ", written to " + export : ""));
+        out.flush();
+        boolean allAsExpected = true;
+        for (int i = 0; i < board.rollouts().size(); i++) {
+            ScenarioSpec.Expect e = expects.get(i);
+            allAsExpected &= e == null || e.matches(board.rollouts().get(i));
+        }
+        return check && !allAsExpected ? ExitCodes.RUNTIME_ERROR : ExitCodes.OK;
+    }
+}
