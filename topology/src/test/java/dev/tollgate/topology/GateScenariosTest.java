@@ -6,6 +6,8 @@ import dev.tollgate.schemas.avro.Action;
 import dev.tollgate.schemas.avro.BatchPolicy;
 import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GateResult;
+import dev.tollgate.schemas.avro.GateSettings;
+import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.RevisionPins;
 import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.schemas.avro.Verdict;
@@ -206,6 +208,27 @@ class GateScenariosTest {
             assertThat(d.getAction()).isEqualTo(Action.ROLLBACK);
             assertThat(d.getFailingGates()).containsExactly(GateIds.STREAM_DRAIN);
             assertThat(s.resultsFor(GateIds.STREAM_DRAIN)).last().extracting(GateResult::getVerdict).isEqualTo(Verdict.FAIL);
+        }
+    }
+
+    @Test
+    void shouldReportADryRunGateFailureWithoutBlocking() {
+        try (Scenario s = healthyScenario(13)) {
+            // given error-rate in dry-run and a canary with +5 pp 5xx
+            GatePolicy p = Scenario.requestGatesPolicy().build();
+            p.getGates().put(GateIds.ERROR_RATE, GateSettings.newBuilder().setDryRun(true).build());
+            s.policy("*", p);
+            s.rollout(RolloutPhase.STARTED, 0, 1);
+            s.canary.errorRate = 0.05;
+            // when the step runs
+            GateDecision d = s.runStep(RPS, 120);
+            // then the failure is reported as dry-run but the step still promotes
+            assertThat(d.getAction()).isEqualTo(Action.PROMOTE);
+            assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).startsWith("[dry-run] error-rate FAIL"));
+            assertThat(s.resultsFor(GateIds.ERROR_RATE)).anySatisfy(r -> {
+                assertThat(r.getVerdict()).isEqualTo(Verdict.FAIL);
+                assertThat(r.getDryRun()).isTrue();
+            });
         }
     }
 
