@@ -300,7 +300,20 @@ public final class EventCodec {
         }
         List<Schema> nonNull = branches.stream().filter(b -> b.getType() != Schema.Type.NULL).toList();
         if (nonNull.size() == 1) {
-            return fromJson(node, nonNull.get(0), path);
+            Schema only = nonNull.get(0);
+            boolean primitive = switch (only.getType()) {
+                case RECORD, ENUM, ARRAY, MAP, FIXED -> false;
+                default -> true;
+            };
+            try {
+                return fromJson(node, only, path);
+            } catch (EventFormatException e) {
+                if (primitive && e.detail().startsWith(path + ": expected ")
+                        && !e.detail().endsWith("(out of range)")) {
+                    throw mismatch(path, unionName(schema), node);
+                }
+                throw e;
+            }
         }
         for (Schema b : nonNull) {
             try {

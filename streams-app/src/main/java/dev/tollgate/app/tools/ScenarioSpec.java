@@ -248,4 +248,10 @@ public final class ScenarioSpec {
         return new ScenarioSpec(name, description, service, newRate != null ? newRate : rate,
                 newSeed != null ? newSeed : seed, newPolicy != null ? newPolicy : policy, baseline, rollouts);
     }
+
+    /** A copy for another service name (null keeps). */
+    public ScenarioSpec withService(String newService) {
+        return newService == null ? this : new ScenarioSpec(name, description, newService, rate, seed, policy, baseline,
+                rollouts);
+    }
 }

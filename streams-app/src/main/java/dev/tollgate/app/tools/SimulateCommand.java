@@ -52,6 +52,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed (default: the scenario's).")
     Long seed;
 
+    @Option(names = "--service", description = "Service name to simulate (default: the scenario's).")
+    String service;
+
     @Option(names = "--speed", description = "On a cluster: event-time seconds per wall-clock second (default ${DEFAULT-VALUE}).")
     double speed = 1.0;
 
@@ -110,7 +113,7 @@ public final class SimulateCommand implements Callable<Integer> {
         ScenarioSpec s;
         long maxDuration;
         try {
-            s = ScenarioSpec.load(scenario).with(rate, seed, null);
+            s = ScenarioSpec.load(scenario).with(rate, seed, null).withService(service);
             maxDuration = duration == null ? 600_000 : Durations.parseMs(duration);
         } catch (IllegalArgumentException e) {
             err.println("Error: " + e.getMessage());
