@@ -24,6 +24,7 @@ import java.util.Set;
  * @param postWithKeyShare share of requests that are POSTs with an Idempotency-Key (exercises the key ledger)
  * @param compression      producer compression.type of the generated data
  * @param alosCommitMs     commit.interval.ms for at_least_once; null keeps the Kafka Streams default (30000)
+ * @param defaultPolicy    publish a default GatePolicy (all defaults) under key {@code *} on the policies topic
  * @param report           where the Markdown report is written
  * @param seed             random seed of the generator
  */
@@ -42,6 +43,7 @@ public record BenchOptions(
         double postWithKeyShare,
         String compression,
         Long alosCommitMs,
+        boolean defaultPolicy,
         Path report,
         long seed) {
 
@@ -128,6 +130,7 @@ public record BenchOptions(
         double post = 0.0;
         String compression = "none";
         Long alosCommit = null;
+        boolean defaultPolicy = false;
         Path report = Path.of("bench", "target", "performance-report.md");
         long seed = 42;
         for (int i = 0; i < args.length; i++) {
@@ -162,6 +165,7 @@ public record BenchOptions(
                 case "--post-with-key-share" -> post = Double.parseDouble(v);
                 case "--compression" -> compression = v;
                 case "--alos-commit-ms" -> alosCommit = Long.parseLong(v);
+                case "--default-policy" -> defaultPolicy = Boolean.parseBoolean(v);
                 case "--report" -> report = Path.of(v);
                 case "--seed" -> seed = Long.parseLong(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
@@ -169,7 +173,7 @@ public record BenchOptions(
         }
         long w = warmup != null ? warmup : Math.min(records, 300_000);
         return new BenchOptions(records, rounds, Math.min(w, records), modes, bootstrap, prefix, partitions, services,
-                canary, errors, eps, post, compression, alosCommit, report, seed);
+                canary, errors, eps, post, compression, alosCommit, defaultPolicy, report, seed);
     }
 
     /** Accepts 2000000, 2_000_000, 2m, 500k. */
@@ -205,6 +209,7 @@ public record BenchOptions(
                 "  --post-with-key-share X POSTs carrying an Idempotency-Key (default 0: no key-ledger lookups)",
                 "  --compression C         producer compression.type (default none)",
                 "  --alos-commit-ms N      commit.interval.ms under at_least_once (default: Kafka Streams' 30000)",
+                "  --default-policy B      true: publish a default GatePolicy under key * first (default false)",
                 "  --report FILE           Markdown report (default bench/target/performance-report.md)",
                 "  --seed N                generator seed (default 42)");
     }

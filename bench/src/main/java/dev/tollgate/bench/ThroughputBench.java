@@ -2,6 +2,7 @@ package dev.tollgate.bench;
 
 import dev.tollgate.bench.BenchOptions.Mode;
 import dev.tollgate.bench.Report.Measurement;
+import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.RequestLog;
 import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
@@ -240,6 +241,14 @@ public final class ThroughputBench {
             List<RolloutEvent> rollouts = gen.rollouts();
             for (RolloutEvent r : rollouts) {
                 producer.send(new ProducerRecord<>(topics.rollouts(), null, r.getTimestamp(), r.getService(), r),
+                        (md, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            }
+                        });
+            }
+            if (opts.defaultPolicy()) {
+                producer.send(new ProducerRecord<>(topics.policies(), "*", GatePolicy.newBuilder().build()),
                         (md, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
@@ -514,10 +523,11 @@ public final class ThroughputBench {
         sb.append("- arguments: `").append(String.join(" ", args)).append("`\n");
         sb.append(String.format(Locale.ROOT,
                 "- data: %,d RequestLog records on `%s` (%d partitions) + %d RolloutEvent STARTED on `%s`; %d services, "
-                        + "canary %.1f %%, 5xx %.2f %%, POST with Idempotency-Key %.1f %%, %,d events/s of event time, compression %s; produced at %,.0f records/s\n",
+                        + "canary %.1f %%, 5xx %.2f %%, POST with Idempotency-Key %.1f %%, %,d events/s of event time, compression %s; "
+                        + "default policy `*` on the policies topic: %s; produced at %,.0f records/s\n",
                 opts.records(), topics.requests(), opts.partitions(), opts.services(), topics.rollouts(), opts.services(),
                 opts.canaryShare() * 100, opts.errorShare() * 100, opts.postWithKeyShare() * 100, opts.eventsPerSecond(),
-                opts.compression(), produceRate));
+                opts.compression(), opts.defaultPolicy() ? "yes" : "no (topology default policy)", produceRate));
         sb.append("- rounds: ").append(opts.rounds()).append(" (order alternates), warm-up ")
                 .append(opts.warmupRecords()).append(" records per mode, not counted\n");
         sb.append("- load average (/proc/loadavg) at start: `").append(loadAtStart).append("`, at end: `").append(loadAtEnd).append("`\n");
