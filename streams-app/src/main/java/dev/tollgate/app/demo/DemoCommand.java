@@ -101,6 +101,10 @@ public final class DemoCommand implements Callable<Integer> {
     volatile String bootstrapServers;
     /** Wall time of the run in ms. */
     volatile long wallMs;
+    /** Port of the HTTP API while the service runs (for tests). */
+    volatile int apiPort;
+    /** Counted down when the rollouts have played (before --keep-running waits). */
+    final CountDownLatch played = new CountDownLatch(1);
 
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -172,7 +176,8 @@ public final class DemoCommand implements Callable<Integer> {
             service = new TollgateService(config);
             service.start(false);
             awaitRunning(service, Duration.ofSeconds(60));
-            String api = "http://127.0.0.1:" + service.httpPort();
+            apiPort = service.httpPort();
+            String api = "http://127.0.0.1:" + apiPort;
             out.printf(Locale.ROOT, "tollgate demo: Tollgate running after %.1f s: HTTP API %s/api/rollouts, metrics "
                     + "%s/metrics%n", (System.nanoTime() - t0) / 1e9, api, api);
             out.printf(Locale.ROOT, "tollgate demo: playing \"%s\": %s%n%n", s.name, s.description);
@@ -207,6 +212,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (decisionsOut != null) {
                 writeDecisions(decisionsOut, board);
             }
+            played.countDown();
             if (keepRunning) {
                 out.println();
                 out.println("tollgate demo: still running (Ctrl-C stops and cleans up):");
@@ -236,6 +242,7 @@ public final class DemoCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.RUNTIME_ERROR;
         } finally {
+            played.countDown();
             if (service != null) {
                 service.close();
             }
