@@ -22,7 +22,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, versionProvider = TollgateCli.Version.class,
         description = "Evaluates canary rollout gates on Kafka Streams.",
-        subcommands = {RunCommand.class, TopicsCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, TopicsCommand.class, ConfigCommand.class,
+                dev.tollgate.app.demo.DemoCommand.class, dev.tollgate.app.tools.ReplayCommand.class,
+                dev.tollgate.app.tools.SimulateCommand.class, dev.tollgate.app.tools.TailCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = ExitCodes.CONFIG_ERROR,
         exitCodeOnExecutionException = ExitCodes.RUNTIME_ERROR,
         exitCodeListHeading = "%nExit codes:%n",
