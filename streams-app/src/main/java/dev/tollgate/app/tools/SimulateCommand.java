@@ -42,8 +42,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List the built-in scenarios and exit.")
     boolean list;
 
-    @Option(names = "--rate", paramLabel = "N", description = "Requests per second of event time (default: the scenario's).")
-    Double rate;
+    @Option(names = "--rate", paramLabel = "N/s", description = "Requests per second of event time, e.g. 1500 or 1500/s "
+            + "(default: the scenario's).")
+    String rate;
 
     @Option(names = "--duration", paramLabel = "D", description = "Stop after this much event time, e.g. 90s, 5m "
             + "(default 10m; a scenario normally ends earlier, when its rollouts are decided).")
@@ -113,7 +114,19 @@ public final class SimulateCommand implements Callable<Integer> {
         ScenarioSpec s;
         long maxDuration;
         try {
-            s = ScenarioSpec.load(scenario).with(rate, seed, null).withService(service);
+            Double perSecond = null;
+            if (rate != null) {
+                String r = rate.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("\\s*(/s|rps)$", "");
+                try {
+                    perSecond = Double.parseDouble(r);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--rate: not a rate: \"" + rate + "\" (examples: 1500, 1500/s)");
+                }
+                if (!(perSecond > 0)) {
+                    throw new IllegalArgumentException("--rate must be > 0, was " + rate);
+                }
+            }
+            s = ScenarioSpec.load(scenario).with(perSecond, seed, null).withService(service);
             maxDuration = duration == null ? 600_000 : Durations.parseMs(duration);
         } catch (IllegalArgumentException e) {
             err.println("Error: " + e.getMessage());

@@ -142,7 +142,7 @@ public final class Simulator {
         t0 = now;
         wall0 = System.nanoTime();
         for (int p = 0; p < QUEUE_PARTITIONS; p++) {
-            queueAge[p] = 300 + 40 * p;
+            queueAge[p] = 2_000 + 150 * p; // a backlog being drained: healthy means not growing
         }
         nextQueueAge = now;
         EventCodec.Event policy = new EventCodec.Event("GatePolicy", opts.policyKey(), Long.MIN_VALUE, spec.policy);
@@ -497,7 +497,7 @@ public final class Simulator {
         double slope = spec.baseline.queueAgeSlope * (1 - share) + c.queueAgeSlope * share;
         for (int p = 0; p < QUEUE_PARTITIONS; p++) {
             queueAge[p] = Math.max(0, queueAge[p] + slope * QUEUE_AGE_EVERY_MS / 1000.0);
-            double v = Math.max(0, queueAge[p] + 2 * gaussian());
+            double v = Math.max(0, queueAge[p] + 0.5 * gaussian());
             out.add(EventCodec.event(MetricSample.newBuilder()
                     .setService(spec.service)
                     .setTimestamp(ts)

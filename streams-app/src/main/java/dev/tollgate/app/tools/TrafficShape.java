@@ -46,7 +46,7 @@ public final class TrafficShape implements Cloneable {
     /** Queue messages worked per second by the whole service. */
     public double queueWorkPerSecond = 20;
     /** Trend of queue_age_ms in ms per second while this revision serves (weighted by traffic share). */
-    public double queueAgeSlope = -0.5;
+    public double queueAgeSlope = -2;
     /** warm_instances reported for this revision. */
     public double warmInstances = 6;
     /** expected_p50_load reported for this revision. */

@@ -33,8 +33,8 @@ class SimulateCommandTest {
         Path a = dir.resolve("a.jsonl");
         Path b = dir.resolve("b.jsonl");
 
-        assertThat(simulate("--scenario", "error-spike", "--seed", "11", "--export", a.toString(), "--view", "plain",
-                "--check")).as(err.toString()).isZero();
+        assertThat(simulate("--scenario", "error-spike", "--seed", "11", "--rate", "600/s", "--export", a.toString(),
+                "--view", "plain", "--check")).as(err.toString()).isZero();
         String first = out.toString();
         assertThat(simulate("--scenario", "error-spike", "--seed", "11", "--export", b.toString(), "--view", "plain"))
                 .isZero();
@@ -98,5 +98,8 @@ class SimulateCommandTest {
 
         assertThat(simulate("--scenario", "healthy", "--duration", "soon")).isEqualTo(ExitCodes.CONFIG_ERROR);
         assertThat(err.toString()).contains("not a duration: \"soon\"");
+
+        assertThat(simulate("--scenario", "healthy", "--rate", "lots")).isEqualTo(ExitCodes.CONFIG_ERROR);
+        assertThat(err.toString()).contains("--rate: not a rate: \"lots\"");
     }
 }
