@@ -88,10 +88,13 @@ public final class Simulator {
     private final Listener listener;
     private final SplittableRandom random;
     private final RolloutBoard board = new RolloutBoard();
-    private final PriorityQueue<EventCodec.Event> scheduled = new PriorityQueue<>(
-            Comparator.comparingLong(EventCodec.Event::timestamp).thenComparingLong(e -> seqOf(e)));
-    private final Map<EventCodec.Event, Long> seqs = new java.util.IdentityHashMap<>();
+    /** Events due later (retries, repeated side effects, probes), in time order, ties in scheduling order. */
+    private final PriorityQueue<Scheduled> scheduled = new PriorityQueue<>(
+            Comparator.comparingLong((Scheduled s) -> s.event().timestamp()).thenComparingLong(Scheduled::seq));
     private long seq;
+
+    private record Scheduled(long seq, EventCodec.Event event) {
+    }
 
     private long now;
     private long t0;
@@ -333,10 +336,8 @@ public final class Simulator {
                 nextWarm += WARM_EVERY_MS;
             }
         }
-        while (!scheduled.isEmpty() && scheduled.peek().timestamp() < end) {
-            EventCodec.Event e = scheduled.poll();
-            seqs.remove(e);
-            events.add(e);
+        while (!scheduled.isEmpty() && scheduled.peek().event().timestamp() < end) {
+            events.add(scheduled.poll().event());
         }
         events.sort(Comparator.comparingLong(EventCodec.Event::timestamp)); // stable
         for (EventCodec.Event e : events) {
@@ -355,14 +356,7 @@ public final class Simulator {
     }
 
     private void schedule(SpecificRecord r) {
-        EventCodec.Event e = EventCodec.event(r);
-        seqs.put(e, seq++);
-        scheduled.add(e);
-    }
-
-    private long seqOf(EventCodec.Event e) {
-        Long s = seqs.get(e);
-        return s == null ? 0 : s;
+        scheduled.add(new Scheduled(seq++, EventCodec.event(r)));
     }
 
     private boolean active() {

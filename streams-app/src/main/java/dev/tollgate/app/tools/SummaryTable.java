@@ -32,7 +32,7 @@ public final class SummaryTable {
             long wallEnd = r.done() ? r.wallEndNanos : System.nanoTime();
             String expected = e == null ? "" : (e.matches(r) ? "yes (" : "NO, expected (") + e.describe() + ")";
             out.add(String.format(Locale.ROOT, "%-34s %-9s %-5s %-6s %-11s %-9s %s",
-                    r.releaseId + " (" + shortRev(r.canaryRevision) + ")", r.outcome == null ? "RUNNING" : r.outcome,
+                    r.releaseId + " (" + r.canaryRevision + ")", r.outcome == null ? "RUNNING" : r.outcome,
                     step, share, secs(end - r.eventStart), secs((wallEnd - r.wallStartNanos) / 1_000_000L), expected));
         }
         for (RolloutBoard.Rollout r : rs) {
@@ -66,9 +66,5 @@ public final class SummaryTable {
 
     static String secs(long ms) {
         return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
-    }
-
-    static String shortRev(String rev) {
-        return rev;
     }
 }
