@@ -17,11 +17,29 @@ public final class BrokerMain {
     private BrokerMain() {
     }
 
+    /**
+     * Ctrl-C in a terminal signals the whole process group, this child included; the parent then stops its Kafka
+     * clients first and this broker after them (stdin EOF, SIGTERM). So SIGINT is ignored here (through
+     * {@code sun.misc.Signal}, by reflection; where unavailable the broker simply stops at once).
+     */
+    static void ignoreInterrupt() {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            Object ignore = handler.getField("SIG_IGN").get(null);
+            Object sigint = signal.getConstructor(String.class).newInstance("INT");
+            signal.getMethod("handle", signal, handler).invoke(null, sigint, ignore);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            System.out.println("tollgate-broker: cannot ignore SIGINT (" + e + ")");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             System.err.println("usage: BrokerMain server.properties cluster-id");
             System.exit(2);
         }
+        ignoreInterrupt();
         Thread watchdog = new Thread(() -> {
             try (InputStream in = System.in) {
                 while (in.read() >= 0) {

@@ -107,6 +107,13 @@ public final class DemoCommand implements Callable<Integer> {
     final CountDownLatch played = new CountDownLatch(1);
 
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch cleanedUp = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean cleaning = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean waitingForStop;
+    private volatile EmbeddedKafka broker;
+    private volatile TollgateService service;
+    private volatile Path dir;
+    private volatile boolean ownDir;
 
     /** Ends a {@code --keep-running} demo (tests; Ctrl-C does the same). */
     public void stop() {
@@ -132,22 +139,32 @@ public final class DemoCommand implements Callable<Integer> {
             err.flush();
             return ExitCodes.CONFIG_ERROR;
         }
-        boolean ownDir = workDir == null;
-        Path dir = ownDir ? Files.createTempDirectory("tollgate-demo-") : workDir;
+        ownDir = workDir == null;
+        dir = ownDir ? Files.createTempDirectory("tollgate-demo-") : workDir;
         Files.createDirectories(dir);
         boolean ansi = switch (view) {
             case "live" -> true;
             case "plain" -> false;
             default -> System.console() != null;
         };
-        EmbeddedKafka broker = null;
-        TollgateService service = null;
-        Thread interruptHook = null;
-        Thread main = Thread.currentThread();
+        // Ctrl-C: while kept running, the main thread cleans up; before that, the hook does
+        Thread interruptHook = new Thread(() -> {
+            stop.countDown();
+            if (waitingForStop) {
+                try {
+                    cleanedUp.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            } else {
+                cleanup();
+            }
+        }, "tollgate-demo-stop");
+        Runtime.getRuntime().addShutdownHook(interruptHook);
         try {
             out.println("tollgate demo: starting a Kafka broker (KRaft, single node) ...");
             out.flush();
-            broker = EmbeddedKafka.start(dir.resolve("broker"), Duration.ofSeconds(90));
+            broker = EmbeddedKafka.start(dir.resolve("broker"), Duration.ofSeconds(90), false);
             bootstrapServers = broker.bootstrapServers();
             out.printf(Locale.ROOT, "tollgate demo: broker up on %s after %.1f s (pid %d, log %s)%n", bootstrapServers,
                     (System.nanoTime() - t0) / 1e9, broker.pid(), broker.logFile());
@@ -223,15 +240,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("  results   tollgate tail results --bootstrap-servers " + bootstrapServers
                         + " --from-beginning");
                 out.flush();
-                interruptHook = new Thread(() -> {
-                    stop.countDown();
-                    try {
-                        main.join(30_000);
-                    } catch (InterruptedException ignored) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "tollgate-demo-stop");
-                Runtime.getRuntime().addShutdownHook(interruptHook);
+                waitingForStop = true;
                 stop.await();
                 out.println("tollgate demo: stopping ...");
             }
@@ -243,24 +252,33 @@ public final class DemoCommand implements Callable<Integer> {
             return ExitCodes.RUNTIME_ERROR;
         } finally {
             played.countDown();
-            if (service != null) {
-                service.close();
-            }
-            if (broker != null) {
-                broker.close();
-            }
-            InMemorySchemaRegistry.dropScope(REGISTRY_SCOPE);
-            if (ownDir) {
-                deleteTree(dir);
-            }
-            if (interruptHook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(interruptHook);
-                } catch (IllegalStateException ignored) {
-                    // shutting down
-                }
+            cleanup();
+            try {
+                Runtime.getRuntime().removeShutdownHook(interruptHook);
+            } catch (IllegalStateException ignored) {
+                // shutting down
             }
             out.flush();
+            cleanedUp.countDown();
+        }
+    }
+
+    /** Stops the service and the broker and deletes the demo's directory (once). */
+    private void cleanup() {
+        if (!cleaning.compareAndSet(false, true)) {
+            return;
+        }
+        TollgateService svc = service;
+        if (svc != null) {
+            svc.close();
+        }
+        EmbeddedKafka b = broker;
+        if (b != null) {
+            b.close();
+        }
+        InMemorySchemaRegistry.dropScope(REGISTRY_SCOPE);
+        if (ownDir && dir != null) {
+            deleteTree(dir);
         }
     }
 

@@ -33,23 +33,32 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Thread cleanupHook;
     private volatile boolean closed;
 
-    private EmbeddedKafka(Path dir, int port, Process process) {
+    private EmbeddedKafka(Path dir, int port, Process process, boolean stopOnJvmExit) {
         this.dir = dir;
         this.port = port;
         this.process = process;
         this.lifeline = process.getOutputStream();
-        this.cleanupHook = new Thread(this::stopProcess, "tollgate-demo-broker-stop");
-        Runtime.getRuntime().addShutdownHook(cleanupHook);
+        this.cleanupHook = stopOnJvmExit ? new Thread(this::stopProcess, "tollgate-demo-broker-stop") : null;
+        if (cleanupHook != null) {
+            Runtime.getRuntime().addShutdownHook(cleanupHook);
+        }
+    }
+
+    /** {@link #start(Path, Duration, boolean)} with a shutdown hook that stops the broker when this JVM exits. */
+    public static EmbeddedKafka start(Path dir, Duration timeout) {
+        return start(dir, timeout, true);
     }
 
     /**
      * Starts a broker and waits until it answers.
      *
-     * @param dir     directory for the broker's properties, data and logs (created)
-     * @param timeout how long to wait for readiness
+     * @param dir           directory for the broker's properties, data and logs (created)
+     * @param timeout       how long to wait for readiness
+     * @param stopOnJvmExit stop the broker from a shutdown hook of its own (false when the caller's hook stops its
+     *                      clients first and then the broker; the child exits anyway once this JVM is gone)
      * @throws IllegalStateException when the broker exits or is not ready in time (with the tail of its log)
      */
-    public static EmbeddedKafka start(Path dir, Duration timeout) {
+    public static EmbeddedKafka start(Path dir, Duration timeout, boolean stopOnJvmExit) {
         try {
             Files.createDirectories(dir.resolve("logs"));
             int[] ports = freePorts(2);
@@ -66,7 +75,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("logs").resolve("broker.out").toFile());
-            EmbeddedKafka k = new EmbeddedKafka(dir, ports[0], pb.start());
+            EmbeddedKafka k = new EmbeddedKafka(dir, ports[0], pb.start(), stopOnJvmExit);
             try {
                 k.awaitReady(timeout);
             } catch (RuntimeException e) {
@@ -179,10 +188,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         closed = true;
         stopProcess();
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanupHook);
-        } catch (IllegalStateException ignored) {
-            // the JVM is shutting down: the hook runs anyway
+        if (cleanupHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanupHook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is shutting down: the hook runs anyway
+            }
         }
     }
 
