@@ -86,6 +86,15 @@ class EventCodecTest {
         assertThat(line).startsWith("{\"type\":\"RequestLog\",").contains("\"route\":\"/x\"").contains("\"requestId\":null");
         assertThat(EventCodec.decode(line).record()).isEqualTo(r);
 
+        MetricSample m = (MetricSample) EventCodec.decode("{\"type\":\"MetricSample\",\"service\":\"s\","
+                + "\"timestamp\":5,\"name\":\"n\",\"value\":\"-Infinity\"}").record();
+        assertThat(EventCodec.toLine(m)).contains("\"value\":\"-Infinity\"").contains("\"releaseId\":null");
+        assertThat(EventCodec.decode(EventCodec.toLine(m)).record()).isEqualTo(m);
+        ProbeResult p = (ProbeResult) EventCodec.decode("{\"type\":\"ProbeResult\",\"service\":\"s\",\"releaseId\":\"r\","
+                + "\"revision\":\"b\",\"timestamp\":5,\"probeSet\":\"faq\",\"questionId\":\"q1\","
+                + "\"questionEmbedding\":[0.1,\"NaN\"],\"deltaS\":0.3}").record();
+        assertThat(EventCodec.decode(EventCodec.toLine(p)).record()).isEqualTo(p);
+
         EventCodec.Event policy = EventCodec.decode("{\"type\":\"GatePolicy\",\"key\":\"checkout\",\"timestamp\":9,"
                 + "\"gates\":{\"dedupe\":{\"threshold\":0.5}}}");
         EventCodec.Event back = EventCodec.decode(EventCodec.toLine(policy));
