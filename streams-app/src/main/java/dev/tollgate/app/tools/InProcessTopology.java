@@ -71,7 +71,7 @@ public final class InProcessTopology implements EventBus {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "in-process:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put("processing.exception.handler.global.enabled", true); // constant deprecated in 4.4
         this.driver = new TopologyTestDriver(TollgateTopology.build(settings), props);
         SpecificAvroSerializer<SpecificRecord> ser = new SpecificAvroSerializer<>();
         ser.configure(serde, false);

@@ -101,7 +101,7 @@ public final class KafkaBus implements EventBus {
         } catch (RuntimeException e) {
             failure.set(e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
         }
     }
 
@@ -153,7 +153,7 @@ public final class KafkaBus implements EventBus {
                 Thread.currentThread().interrupt();
             }
         } else {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
         }
         producer.close(Duration.ofSeconds(10));
         decoder.close();
