@@ -10,12 +10,13 @@ import picocli.CommandLine.Command;
  * <ul>
  *   <li>{@code run}: the service ({@link RunCommand});</li>
  *   <li>{@code topics}: checks or creates the contract topics ({@link TopicsCommand});</li>
- *   <li>{@code config}: lists every configuration key ({@link ConfigCommand}).</li>
+ *   <li>{@code config}: lists every configuration key ({@link ConfigCommand});</li>
+ *   <li>{@code demo}: broker, service and simulator in one command ({@link dev.tollgate.app.demo.DemoCommand});</li>
+ *   <li>{@code replay}, {@code simulate}, {@code tail}: the operator tools in {@code dev.tollgate.app.tools}.</li>
  * </ul>
- * Extension points: {@code demo}, {@code replay}, {@code simulate} and {@code tail} are planned as further
- * subcommands; each is a {@code Callable<Integer>} class annotated with {@code @Command} in this package, listed
- * in the {@code subcommands} of the annotation below, reusing {@link ConfigOptions} (a mixin) for
- * {@code --config} and {@link ExitCodes} for results.
+ * A further subcommand is a {@code Callable<Integer>} class annotated with {@code @Command}, listed in the
+ * {@code subcommands} of the annotation below, reusing {@link ConfigOptions} (a mixin) for {@code --config} and
+ * {@link ExitCodes} for results.
  *
  * <p>Exit codes: {@value ExitCodes#OK} ok, {@value ExitCodes#RUNTIME_ERROR} runtime error,
  * {@value ExitCodes#CONFIG_ERROR} configuration or usage error.

@@ -23,6 +23,14 @@ import org.apache.avro.generic.IndexedRecord;
 public final class AvroJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** How NaN and ±Infinity, which JSON numbers cannot carry, are written. */
+    public enum NonFinite {
+        /** As {@code null} (the HTTP API: a value that is not a number is absent). */
+        NULL,
+        /** As the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} (lossless, for replay files). */
+        STRING
+    }
+
     private AvroJson() {
     }
 
@@ -45,6 +53,14 @@ public final class AvroJson {
      * @param schema its schema
      */
     public static JsonNode toJson(Object datum, Schema schema) {
+        return toJson(datum, schema, NonFinite.NULL);
+    }
+
+    /**
+     * Converts one Avro datum of the given schema, writing non-finite floats and doubles as {@code nonFinite}
+     * says.
+     */
+    public static JsonNode toJson(Object datum, Schema schema, NonFinite nonFinite) {
         if (datum == null) {
             return NODES.nullNode();
         }
@@ -53,13 +69,13 @@ public final class AvroJson {
                 IndexedRecord r = (IndexedRecord) datum;
                 ObjectNode o = NODES.objectNode();
                 for (Schema.Field f : schema.getFields()) {
-                    o.set(f.name(), toJson(r.get(f.pos()), f.schema()));
+                    o.set(f.name(), toJson(r.get(f.pos()), f.schema(), nonFinite));
                 }
                 return o;
             }
             case UNION: {
                 int branch = SpecificData.get().resolveUnion(schema, datum);
-                return toJson(datum, schema.getTypes().get(branch));
+                return toJson(datum, schema.getTypes().get(branch), nonFinite);
             }
             case ENUM:
             case STRING:
@@ -67,14 +83,14 @@ public final class AvroJson {
             case ARRAY: {
                 ArrayNode a = NODES.arrayNode();
                 for (Object item : (Collection<?>) datum) {
-                    a.add(toJson(item, schema.getElementType()));
+                    a.add(toJson(item, schema.getElementType(), nonFinite));
                 }
                 return a;
             }
             case MAP: {
                 ObjectNode o = NODES.objectNode();
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) datum).entrySet()) {
-                    o.set(String.valueOf(e.getKey()), toJson(e.getValue(), schema.getValueType()));
+                    o.set(String.valueOf(e.getKey()), toJson(e.getValue(), schema.getValueType(), nonFinite));
                 }
                 return o;
             }
@@ -93,7 +109,14 @@ public final class AvroJson {
             case FLOAT:
             case DOUBLE: {
                 double d = ((Number) datum).doubleValue();
-                return Double.isFinite(d) ? NODES.numberNode(d) : NODES.nullNode();
+                if (Double.isFinite(d)) {
+                    return schema.getType() == Schema.Type.FLOAT ? NODES.numberNode(((Number) datum).floatValue())
+                            : NODES.numberNode(d);
+                }
+                if (nonFinite == NonFinite.NULL) {
+                    return NODES.nullNode();
+                }
+                return NODES.textNode(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
             }
             case BOOLEAN:
                 return NODES.booleanNode((Boolean) datum);

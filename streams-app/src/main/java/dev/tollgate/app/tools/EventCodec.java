@@ -419,51 +419,9 @@ public final class EventCodec {
         return o;
     }
 
-    /** One Avro datum of the schema as JSON. */
+    /** One Avro datum of the schema as JSON, lossless (non-finite numbers as strings the decoder reads back). */
     public static JsonNode toJson(Object datum, Schema schema) {
-        if (datum == null) {
-            return NODES.nullNode();
-        }
-        switch (schema.getType()) {
-            case RECORD: {
-                IndexedRecord r = (IndexedRecord) datum;
-                ObjectNode o = NODES.objectNode();
-                for (Schema.Field f : schema.getFields()) {
-                    o.set(f.name(), toJson(r.get(f.pos()), f.schema()));
-                }
-                return o;
-            }
-            case UNION:
-                return toJson(datum, schema.getTypes().get(DATA.resolveUnion(schema, datum)));
-            case ARRAY: {
-                com.fasterxml.jackson.databind.node.ArrayNode a = NODES.arrayNode();
-                for (Object item : (java.util.Collection<?>) datum) {
-                    a.add(toJson(item, schema.getElementType()));
-                }
-                return a;
-            }
-            case MAP: {
-                ObjectNode o = NODES.objectNode();
-                for (Map.Entry<?, ?> e : ((Map<?, ?>) datum).entrySet()) {
-                    o.set(String.valueOf(e.getKey()), toJson(e.getValue(), schema.getValueType()));
-                }
-                return o;
-            }
-            case FLOAT:
-            case DOUBLE: {
-                double d = ((Number) datum).doubleValue();
-                if (Double.isNaN(d)) {
-                    return NODES.textNode("NaN");
-                }
-                if (Double.isInfinite(d)) {
-                    return NODES.textNode(d > 0 ? "Infinity" : "-Infinity");
-                }
-                return schema.getType() == Schema.Type.FLOAT ? NODES.numberNode(((Number) datum).floatValue())
-                        : NODES.numberNode(d);
-            }
-            default:
-                return AvroJson.toJson(datum, schema); // strings, enums, ints, longs, booleans, bytes, fixed
-        }
+        return AvroJson.toJson(datum, schema, AvroJson.NonFinite.STRING);
     }
 
     /** An event as a JSON object; a policy also carries its key (and timestamp when it has one). */
