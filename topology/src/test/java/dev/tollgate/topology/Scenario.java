@@ -75,7 +75,7 @@ final class Scenario implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/tollgate-ttd-" + scope);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put("processing.exception.handler.global.enabled", true); // by name: the constant is deprecated in 4.4
         this.driver = new TopologyTestDriver(TollgateTopology.build(settings), props);
         SpecificAvroSerializer<SpecificRecord> ser = new SpecificAvroSerializer<>();
         ser.configure(Map.of("schema.registry.url", "mock://" + scope), false);
