@@ -37,6 +37,34 @@ stop_pid() {
   done
 }
 
+# stop what start.sh started in state dir $1: its watchdog (unless that is the caller), then the process in
+# pid file $2 whose command line contains $3 (SIGTERM, $4 s, SIGKILL). $5 names the caller in messages.
+# Idempotent: a missing or stale pid file is reported and cleaned up.
+stop_service() {
+  local dir="$1" pid_file="$2" marker="$3" timeout="$4" name="$5"
+  local watchdog_file="$dir/watchdog.pid"
+  if [[ -f "$watchdog_file" ]]; then
+    local wd
+    wd="$(cat "$watchdog_file")"
+    if [[ "$wd" != "$$" ]] && pid_matches "$wd" "tollgate-watchdog"; then kill "$wd" 2>/dev/null || true; fi
+    rm -f "$watchdog_file"
+  fi
+  if [[ ! -f "$pid_file" ]]; then
+    echo "[$name] not running (no $pid_file)"
+    return 0
+  fi
+  local pid
+  pid="$(cat "$pid_file")"
+  if ! pid_matches "$pid" "$marker"; then
+    echo "[$name] not running (stale pid file, pid $pid)"
+    rm -f "$pid_file"
+    return 0
+  fi
+  stop_pid "$pid" "$marker" "$timeout" "$name"
+  rm -f "$pid_file"
+  echo "[$name] stopped"
+}
+
 # start a detached watchdog that runs "$stop_cmd" once pid $owner dies (while pid $svc still lives)
 start_watchdog() {
   local owner="$1" svc="$2" pidfile="$3"; shift 3

@@ -27,27 +27,4 @@ if [[ ! -d "$data_dir" ]]; then
   exit 0
 fi
 data_dir="$(cd "$data_dir" && pwd)"
-pid_file="$data_dir/kafka.pid"
-watchdog_file="$data_dir/watchdog.pid"
-marker="-Dtollgate.kafka.data.dir=$data_dir"
-
-# the watchdog (unless it is the one running this script)
-if [[ -f "$watchdog_file" ]]; then
-  wd="$(cat "$watchdog_file")"
-  if [[ "$wd" != "$$" ]] && pid_matches "$wd" "tollgate-watchdog"; then kill "$wd" 2>/dev/null || true; fi
-  rm -f "$watchdog_file"
-fi
-
-if [[ ! -f "$pid_file" ]]; then
-  echo "[kafka/stop] not running (no $pid_file)"
-  exit 0
-fi
-pid="$(cat "$pid_file")"
-if ! pid_matches "$pid" "$marker"; then
-  echo "[kafka/stop] not running (stale pid file, pid $pid)"
-  rm -f "$pid_file"
-  exit 0
-fi
-stop_pid "$pid" "$marker" "$timeout" "kafka/stop"
-rm -f "$pid_file"
-echo "[kafka/stop] stopped"
+stop_service "$data_dir" "$data_dir/kafka.pid" "-Dtollgate.kafka.data.dir=$data_dir" "$timeout" "kafka/stop"

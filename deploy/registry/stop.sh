@@ -27,26 +27,4 @@ if [[ ! -d "$state_dir" ]]; then
   exit 0
 fi
 state_dir="$(cd "$state_dir" && pwd)"
-pid_file="$state_dir/registry.pid"
-watchdog_file="$state_dir/watchdog.pid"
-marker="-Dtollgate.registry.state.dir=$state_dir"
-
-if [[ -f "$watchdog_file" ]]; then
-  wd="$(cat "$watchdog_file")"
-  if [[ "$wd" != "$$" ]] && pid_matches "$wd" "tollgate-watchdog"; then kill "$wd" 2>/dev/null || true; fi
-  rm -f "$watchdog_file"
-fi
-
-if [[ ! -f "$pid_file" ]]; then
-  echo "[registry/stop] not running (no $pid_file)"
-  exit 0
-fi
-pid="$(cat "$pid_file")"
-if ! pid_matches "$pid" "$marker"; then
-  echo "[registry/stop] not running (stale pid file, pid $pid)"
-  rm -f "$pid_file"
-  exit 0
-fi
-stop_pid "$pid" "$marker" "$timeout" "registry/stop"
-rm -f "$pid_file"
-echo "[registry/stop] stopped"
+stop_service "$state_dir" "$state_dir/registry.pid" "-Dtollgate.registry.state.dir=$state_dir" "$timeout" "registry/stop"
