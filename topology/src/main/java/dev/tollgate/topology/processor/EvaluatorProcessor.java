@@ -51,6 +51,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     private final Collector collector = new Collector();
     /** Wall-clock time of the latest event per service on this task (not state: a restart re-arms it). */
     private final Map<String, long[]> lastSeenWallClock = new HashMap<>();
+    private final Map<String, CachedPolicy> policyCache = new HashMap<>();
     private static final Duration STALL_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     EvaluatorProcessor(TopologySettings settings, long ledgerRetentionMs) {
@@ -93,12 +94,30 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         }
     }
 
+    /**
+     * The effective policy of a service. The global store holds bytes, so a lookup decodes a GatePolicy;
+     * the decoded policy is reused for the rest of the current tick of stream time (a policy change takes
+     * effect at the next tick at the latest, as it would anyway: the global store updates asynchronously).
+     */
     GatePolicy policyFor(String service) {
+        long tick = Math.floorDiv(context.currentStreamTimeMs(), settings.tickMs());
+        CachedPolicy c = policyCache.get(service);
+        if (c == null || c.tick != tick) {
+            c = new CachedPolicy(lookupPolicy(service), tick);
+            policyCache.put(service, c);
+        }
+        return c.policy;
+    }
+
+    private GatePolicy lookupPolicy(String service) {
         ValueAndTimestamp<GatePolicy> p = policies.get(service);
         if (p == null) {
             p = policies.get("*");
         }
         return p == null ? settings.defaultPolicy() : p.value();
+    }
+
+    private record CachedPolicy(GatePolicy policy, long tick) {
     }
 
     @Override
