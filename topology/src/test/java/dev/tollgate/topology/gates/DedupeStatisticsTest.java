@@ -75,18 +75,72 @@ class DedupeStatisticsTest {
     }
 
     @Test
-    void shouldFailExactlyWhenTheUpperBoundCrossesTheThreshold() {
-        int firstFail = -1;
+    void shouldFailExactlyWhenTheExecutedDuplicatesExceedTheBudget() {
+        // given 10,000 duplicate deliveries: the budget at 0.999 is 10 executed duplicates
         for (int misses = 0; misses <= 100; misses++) {
-            Interval ci = BernoulliConfidenceSequence.bounds(10_000 - misses, 10_000, 0.01);
-            Verdict expected = ci.upper() < THRESHOLD ? Verdict.FAIL
-                    : misses <= 10 ? Verdict.PASS : Verdict.INCONCLUSIVE;
-            assertThat(evaluate(10_000, 10_000 - misses).verdict()).as("misses = %d", misses).isEqualTo(expected);
-            if (expected == Verdict.FAIL && firstFail < 0) {
-                firstFail = misses;
-            }
+            // when
+            GateOutcome o = evaluate(10_000, 10_000 - misses);
+
+            // then up to 10 misses the share is >= 0.999 and passes; from 11 it fails on the budget
+            assertThat(o.verdict()).as("misses = %d", misses).isEqualTo(misses <= 10 ? Verdict.PASS : Verdict.FAIL);
         }
-        assertThat(firstFail).isBetween(15, 40);
+        assertThat(evaluate(10_000, 9_989).detail())
+                .contains("11 duplicate POSTs executed again, over the budget of 10 for 10000 duplicate deliveries");
+    }
+
+    @Test
+    void shouldFailOnTheBudgetBeforeTheConfidenceSequenceIsConfident() {
+        // given 11 misses in 10,000: over the budget, but the 99 % CS still reaches above 0.999
+        Interval ci = BernoulliConfidenceSequence.bounds(9_989, 10_000, 0.01);
+        assertThat(ci.upper()).isGreaterThan(THRESHOLD);
+
+        // when
+        GateOutcome o = evaluate(10_000, 9_989);
+
+        // then the verdict is the budget's, and the result still carries the CS bounds
+        assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(o.statistic().getUpperBound()).isCloseTo(ci.upper(), within(1e-15));
+        assertThat(o.statistic().getLowerBound()).isCloseTo(ci.lower(), within(1e-15));
+    }
+
+    @Test
+    void shouldJudgeEarlyMissesAgainstTheFirstThousandDeliveries() {
+        // given two misses among the first 7 duplicates: the first 1,000 can reach at most 998/1000
+        GateOutcome two = evaluate(7, 5);
+        // and one miss among the first 300: still within a budget of 1 per 1,000
+        GateOutcome one = evaluate(300, 299);
+
+        // then
+        assertThat(two.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(two.detail()).contains("2 duplicate POSTs executed again, over the budget of 1 in the first 1000"
+                + " duplicate deliveries (share there at most 0.9980 < threshold 0.9990 whatever follows)");
+        assertThat(one.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    }
+
+    @Test
+    void shouldSizeTheBudgetFromTheThreshold() {
+        assertThat(DedupeGate.budgetWindow(0.999)).isEqualTo(1_000);
+        assertThat(DedupeGate.budgetWindow(0.99)).isEqualTo(100);
+        assertThat(DedupeGate.budgetWindow(0.995)).isEqualTo(200);
+        assertThat(DedupeGate.budgetWindow(0.9993)).isEqualTo(1_429);
+        assertThat(DedupeGate.budgetWindow(1.0)).isEqualTo(1);
+        assertThat(DedupeGate.allowedMisses(0.999, 1_000)).isEqualTo(1);
+        assertThat(DedupeGate.allowedMisses(0.999, 1_999)).isEqualTo(1);
+        assertThat(DedupeGate.allowedMisses(0.999, 2_000)).isEqualTo(2);
+        assertThat(DedupeGate.allowedMisses(0.99, 300)).isEqualTo(3);
+        assertThat(DedupeGate.allowedMisses(1.0, 1_000_000)).isZero();
+        assertThat(DedupeGate.allowedMisses(0.0, 50)).isEqualTo(50);
+    }
+
+    @Test
+    void shouldFailOnTheConfidenceSequenceWithinTheBudget() {
+        // given the first and only duplicate delivery executed again: within the budget of 1 per 1,000
+        GateOutcome o = evaluate(1, 0);
+
+        // then the 99 % CS alone is confident the share is below 0.999: its upper bound is 1 − 0.01 · 1/2
+        assertThat(o.statistic().getUpperBound()).isCloseTo(0.995, within(1e-12));
+        assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(o.detail()).contains("upper bound 0.9950 < threshold 0.9990");
     }
 
     @Test
