@@ -2,7 +2,8 @@ package dev.tollgate.topology.engine;
 
 import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.topology.evidence.RevisionEvidence;
-import java.io.ByteArrayInputStream;
+import dev.tollgate.topology.store.ByteArrayInput;
+import dev.tollgate.topology.store.ByteBufferOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -54,7 +55,7 @@ public final class ServiceStateSerde implements Serde<ServiceState>, Serializer<
             return null;
         }
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+            ByteBufferOutput bytes = new ByteBufferOutput(4096);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(VERSION);
             out.writeLong(st.maxEventTime);
@@ -109,7 +110,7 @@ public final class ServiceStateSerde implements Serde<ServiceState>, Serializer<
             return null;
         }
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            DataInputStream in = new DataInputStream(new ByteArrayInput(data));
             byte v = in.readByte();
             if (v != VERSION) {
                 throw new SerializationException("Unknown service state format version " + v + " (expected " + VERSION + ")");

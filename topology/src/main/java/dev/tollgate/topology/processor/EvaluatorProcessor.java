@@ -16,6 +16,7 @@ import dev.tollgate.topology.engine.ServiceState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,15 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     /** Wall-clock time of the latest event per service on this task (not state: a restart re-arms it). */
     private final Map<String, long[]> lastSeenWallClock = new HashMap<>();
     private final Map<String, CachedPolicy> policyCache = new HashMap<>();
+    /**
+     * The service states this task wrote, as live objects, least recently used first. The step-state store
+     * encodes a state on every commit (every 100 ms, or after every record under TopologyTestDriver); reading
+     * it back decoded it again, which was most of a replay's time. Valid from {@link #init} (also called when
+     * Streams revives a task, after its state was restored) to {@link #close}: this processor is the store's
+     * only writer in between, so the objects are exactly what the store holds.
+     */
+    private Map<String, ServiceState> live;
+    private static final int LIVE_STATES = 1_000;
     private static final Duration STALL_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     EvaluatorProcessor(TopologySettings settings, long ledgerRetentionMs) {
@@ -63,6 +73,12 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     public void init(ProcessorContext<String, SpecificRecord> ctx) {
         this.context = ctx;
         this.states = ctx.getStateStore(Names.STORE_STEP_STATE);
+        this.live = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ServiceState> eldest) {
+                return size() > LIVE_STATES;
+            }
+        };
         this.statuses = ctx.getStateStore(Names.STORE_ROLLOUT_STATUS);
         this.policies = ctx.getStateStore(Names.STORE_POLICIES);
         WindowStore<String, String> keys = ctx.getStateStore(Names.STORE_DEDUPE_KEYS);
@@ -72,6 +88,27 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         this.lateSensor = ctx.metrics().addRateTotalSensor("tollgate", ctx.taskId().toString(), "late-events",
                 Sensor.RecordingLevel.INFO);
         ctx.schedule(STALL_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkStalls);
+    }
+
+    @Override
+    public void close() {
+        live.clear(); // a revived or recycled task reads its state back from the restored store
+    }
+
+    private ServiceState load(String service) {
+        ServiceState st = live.get(service);
+        if (st == null) {
+            st = states.get(service);
+            if (st != null) {
+                live.put(service, st);
+            }
+        }
+        return st;
+    }
+
+    private void save(String service, ServiceState st) {
+        live.put(service, st);
+        states.put(service, st);
     }
 
     /** Holds active steps of services that went silent for longer than their no-data timeout. */
@@ -85,10 +122,10 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
                 continue;
             }
             it.remove(); // once per silence; the next event re-arms it
-            ServiceState st = states.get(service);
+            ServiceState st = load(service);
             collector.clear();
             if (st != null && evaluator.stall(st, service, silent, collector)) {
-                states.put(service, st);
+                save(service, st);
                 publish(service, st);
             }
         }
@@ -130,7 +167,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         if (service == null) {
             return;
         }
-        ServiceState st = states.get(service);
+        ServiceState st = load(service);
         if (st == null) {
             st = new ServiceState();
         }
@@ -146,7 +183,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
                 lateSensor.record();
                 listener.onLateEvent(type);
                 if (!(event instanceof RolloutEvent)) {
-                    states.put(service, st);
+                    save(service, st);
                     return;
                 }
             }
@@ -156,7 +193,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         }
         collector.clear();
         evaluator.advance(st, service, collector);
-        states.put(service, st);
+        save(service, st);
         if (!collector.isEmpty()) {
             publish(service, st);
         }

@@ -9,18 +9,27 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * A key-value store that keeps written values as live objects and writes them through to the wrapped
- * (changelogged) store only when Kafka Streams flushes or commits the store, which it does before every
- * commit. The hot path so touches serialized state once per commit interval instead of once per record,
- * and exactly-once still holds: every partial reaches the changelog inside the transaction it belongs to.
+ * (changelogged) store once per commit. The hot path so touches serialized state once per commit interval
+ * instead of once per record.
+ *
+ * <p>Exactly-once needs every buffered value in the changelog <em>inside the transaction</em> that commits
+ * the input offsets it reflects. Kafka Streams 4.x calls {@link #commit(Map)} (and {@code flush()}) only after
+ * that transaction has committed; the one call it makes before is {@link CachedStateStore#flushCache()}, on
+ * stores that are caches (as Kafka's own caching layer is). So this store is one: {@link #flushCache()}
+ * drains the buffer. Without it, the last commit interval's state went into the next transaction and was lost
+ * when an instance stopped or failed after a commit (RestartIT catches that). {@code CachedStateStore} is an
+ * interface of Kafka Streams' internals package: an upgrade of Kafka Streams must keep RestartIT green.
  *
  * <p>Values handed to {@link #put} must not be mutated by the caller after the store is flushed unless
  * they are put again; {@link #get} returns the buffered object itself, so the usual get-mutate-put cycle
  * costs no serialization. Range reads go to the wrapped store after draining the buffer.
  */
-public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V> {
+public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
     private final KeyValueStore<K, V> inner;
     private final Map<K, V> dirty = new HashMap<>();
 
@@ -108,6 +117,24 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V> {
     @Override
     public void init(StateStoreContext context, StateStore root) {
         inner.init(context, root);
+    }
+
+    /** Called by Kafka Streams before each commit's transaction commits: writes the buffer through. */
+    @Override
+    public void flushCache() {
+        drain();
+    }
+
+    /** Called when a task's uncommitted work is discarded: the buffered values belong to it. */
+    @Override
+    public void clearCache() {
+        dirty.clear();
+    }
+
+    /** Flush listeners are for forwarding caches; this buffer forwards nothing. */
+    @Override
+    public boolean setFlushListener(CacheFlushListener<K, V> listener, boolean sendOldValues) {
+        return false;
     }
 
     @Override

@@ -883,7 +883,19 @@ public final class StatisticsStudy {
             | `error-rate` | `δ = p_canary − p_baseline` (5xx shares, same span) | `rate-diff-cs`: beta-binomial CS per arm at `alpha/2`, `[L_c − U_b, U_c − L_b]` | lower bound of δ > threshold (0.05 pp) | both arms ≥ `minSamples`, `δ̂ ≤` threshold |
             | `latency-p95` | `p95_canary / p95_baseline − 1` | `quantile-ratio-cs`: order-statistic quantile CS per arm at `alpha/2`, widened by the sketch error, `[L_c/U_b, U_c/L_b] − 1` | lower bound > threshold (+10 %) | both arms ≥ `minSamples`, estimate ≤ threshold |
             | `cold-start` | canary cold-start share after `warmupMs` | `beta-binomial-cs` at `alpha` | lower bound > threshold (5 %) | ≥ `minSamples` requests after warm-up, share ≤ threshold |
-            | `dedupe` | canary share of duplicate POSTs answered with `dedupeHit` | `beta-binomial-cs` at `alpha` | upper bound < threshold (0.999) | no duplicates, or all deduped, or ≥ `minSamples` duplicates with share ≥ threshold |
+            | `dedupe` | canary share of duplicate POSTs answered with `dedupeHit` | `beta-binomial-cs` at `alpha`, plus an exact executed-duplicate budget (below) | upper bound < threshold (0.999), **or** more executed duplicates than the budget allows | no duplicates, or all deduped, or ≥ `minSamples` duplicates with share ≥ threshold |
+
+            **Why `dedupe` also has a budget.** A duplicate POST that was not answered from the idempotency store
+            was *executed twice*: a double charge or a second webhook, an observed fact rather than a noisy sample of
+            a rate. The gate therefore also keeps an exact budget: the threshold allows `floor((1 − θ) · W)` executed
+            duplicates among `W = max(n, ⌈1/(1 − θ)⌉)` duplicate deliveries (at θ = 0.999: 1 per 1,000, counted over
+            at least the first 1,000). One more fails: the share over those `W` deliveries is then below θ whatever
+            comes next, so 2 misses among 1,000 duplicates fail (0.998 < 0.999) and 1 passes. This rule is not
+            anytime-valid in the CS sense: a service whose *true* miss rate sits just inside the threshold can spend
+            its budget by chance (for a true share of exactly 0.999 the chance of 2+ misses among the first 1,000 alone is 26 %; at
+            0.9999 it is 0.5 %; a correctly idempotent service, share 1, never does). That is the intended reading of
+            "dedupe hit rate ≥ 99.9 %" for executed side effects, and the CS bounds in the result still say what the
+            true share plausibly is. The three other gates have no such rule.
 
             Everything else is INCONCLUSIVE (the step holds; after `maxStepDurationMs` the policy's `onInconclusive`
             applies), and a gate without canary evidence is NODATA. FAIL needs no minimum sample size: the CS is
