@@ -20,9 +20,10 @@ import dev.tollgate.topology.stats.Interval;
  * <p>Alongside, an anytime-valid confidence sequence for the canary's hit share among duplicates
  * ({@link BernoulliConfidenceSequence}, beta-binomial mixture at {@code alpha}) says what the service's true
  * share plausibly is; it is published in the result and also fails the gate when its upper bound is below the
- * threshold (e.g. when the very first duplicate delivery is executed again). No duplicates, or every duplicate deduped, passes (there is nothing wrong to
- * see); otherwise PASS needs {@code minSamples} duplicates and a share of at least the threshold, and anything
- * else is INCONCLUSIVE. NODATA without canary requests.
+ * threshold (e.g. when the very first duplicate delivery is executed again). No duplicates, or every
+ * duplicate deduped, passes (there is nothing wrong to see); otherwise PASS needs {@code minSamples}
+ * duplicates and a share of at least the threshold, and anything else is INCONCLUSIVE. NODATA without canary
+ * requests.
  */
 public final class DedupeGate implements Gate {
     @Override

@@ -22,8 +22,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * that transaction has committed; the one call it makes before is {@link CachedStateStore#flushCache()}, on
  * stores that are caches (as Kafka's own caching layer is). So this store is one: {@link #flushCache()}
  * drains the buffer. Without it, the last commit interval's state went into the next transaction and was lost
- * when an instance stopped or failed after a commit (RestartIT catches that). {@code CachedStateStore} is an
- * interface of Kafka Streams' internals package: an upgrade of Kafka Streams must keep RestartIT green.
+ * when an instance stopped or failed after a commit. {@code CachedStateStore} is an interface of Kafka
+ * Streams' internals package: BufferedKeyValueStoreTest pins the contract, and RestartIT (run by hand, see
+ * README "Known issues") shows a restart deciding exactly as a replay; rerun it when upgrading Kafka Streams.
  *
  * <p>Values handed to {@link #put} must not be mutated by the caller after the store is flushed unless
  * they are put again; {@link #get} returns the buffered object itself, so the usual get-mutate-put cycle
@@ -125,7 +126,7 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
         drain();
     }
 
-    /** Called when a task's uncommitted work is discarded: the buffered values belong to it. */
+    /** Called when Streams recycles the task (active to standby): nothing buffered may outlive it. */
     @Override
     public void clearCache() {
         dirty.clear();
