@@ -892,10 +892,10 @@ public final class StatisticsStudy {
             at least the first 1,000). One more fails: the share over those `W` deliveries is then below θ whatever
             comes next, so 2 misses among 1,000 duplicates fail (0.998 < 0.999) and 1 passes. This rule is not
             anytime-valid in the CS sense: a service whose *true* miss rate sits just inside the threshold can spend
-            its budget by chance (for a true share of exactly 0.999 the chance of 2+ misses among the first 1,000 alone is 26 %; at
-            0.9999 it is 0.5 %; a correctly idempotent service, share 1, never does). That is the intended reading of
-            "dedupe hit rate ≥ 99.9 %" for executed side effects, and the CS bounds in the result still say what the
-            true share plausibly is. The three other gates have no such rule.
+            its budget by chance (for a true share of exactly 0.999 the chance of 2+ misses among the first 1,000
+            alone is 26 %; at 0.9999 it is 0.5 %; a correctly idempotent service, share 1, never does). That is the
+            intended reading of "dedupe hit rate ≥ 99.9 %" for executed side effects, and the CS bounds in the result
+            still say what the true share plausibly is. The three other gates have no such rule.
 
             Everything else is INCONCLUSIVE (the step holds; after `maxStepDurationMs` the policy's `onInconclusive`
             applies), and a gate without canary evidence is NODATA. FAIL needs no minimum sample size: the CS is
