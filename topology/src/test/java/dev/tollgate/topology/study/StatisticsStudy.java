@@ -395,8 +395,8 @@ public final class StatisticsStudy {
         }
     }
 
-    /** Raw running rates since the step started, the thresholds checked on every event. */
-    static final class RawThreshold {
+    /** Request counts and latency histograms of the canary and the baseline over some span. */
+    static final class Window {
         long cReq;
         long cErr;
         long bReq;
@@ -405,75 +405,6 @@ public final class StatisticsStudy {
         long cCold;
         final Histogram cLat = new Histogram();
         final Histogram bLat = new Histogram();
-        String what = "";
-
-        /** Adds one request and checks; true when a threshold is breached. */
-        boolean add(boolean canary, boolean error, int bucket, boolean cold, boolean afterWarmup) {
-            if (canary) {
-                cReq++;
-                cErr += error ? 1 : 0;
-                cLat.add(bucket);
-                if (afterWarmup) {
-                    cAfter++;
-                    cCold += cold ? 1 : 0;
-                }
-            } else {
-                bReq++;
-                bErr += error ? 1 : 0;
-                bLat.add(bucket);
-            }
-            if (cReq == 0) {
-                return false;
-            }
-            if (bReq > 0 && (double) cErr / cReq - (double) bErr / bReq > ERROR_THRESHOLD) {
-                what = GateIds.ERROR_RATE;
-                return true;
-            }
-            if (bReq > 0 && cLat.p95() / bLat.p95() - 1 > LATENCY_THRESHOLD) {
-                what = GateIds.LATENCY_P95;
-                return true;
-            }
-            if (cAfter > 0 && (double) cCold / cAfter > COLD_THRESHOLD) {
-                what = GateIds.COLD_START;
-                return true;
-            }
-            return false;
-        }
-
-        /** A new step: the canary starts over; at 100 % the baseline's last step stays the reference (as in Tollgate). */
-        void newStep(boolean keepBaseline) {
-            cReq = 0;
-            cErr = 0;
-            cAfter = 0;
-            cCold = 0;
-            cLat.clear();
-            if (!keepBaseline || bReq == 0) {
-                bReq = 0;
-                bErr = 0;
-                bLat.clear();
-            }
-        }
-    }
-
-    /**
-     * Flagger-style analysis: every 60 s of event time the same thresholds are checked on the last minute of
-     * requests; two consecutive failed checks roll back. A minute without canary requests is skipped; a minute
-     * without baseline requests (the 100 % step) compares with the last minute that had some.
-     */
-    static final class FlaggerCheck {
-        long cReq;
-        long cErr;
-        long bReq;
-        long bErr;
-        long cAfter;
-        long cCold;
-        final Histogram cLat = new Histogram();
-        final Histogram bLat = new Histogram();
-        final Histogram lastBLat = new Histogram();
-        long lastBReq;
-        long lastBErr;
-        int consecutive;
-        String what = "";
 
         void add(boolean canary, boolean error, int bucket, boolean cold, boolean afterWarmup) {
             if (canary) {
@@ -491,37 +422,100 @@ public final class StatisticsStudy {
             }
         }
 
+        /**
+         * The first threshold the canary breaches against the given baseline figures (error rate, then p95, then
+         * cold starts), or null.
+         */
+        String breach(long baseReq, long baseErr, Histogram baseLat) {
+            if (cReq == 0) {
+                return null;
+            }
+            if (baseReq > 0 && (double) cErr / cReq - (double) baseErr / baseReq > ERROR_THRESHOLD) {
+                return GateIds.ERROR_RATE;
+            }
+            if (baseReq > 0 && cLat.p95() / baseLat.p95() - 1 > LATENCY_THRESHOLD) {
+                return GateIds.LATENCY_P95;
+            }
+            if (cAfter > 0 && (double) cCold / cAfter > COLD_THRESHOLD) {
+                return GateIds.COLD_START;
+            }
+            return null;
+        }
+
+        void clearCanary() {
+            cReq = 0;
+            cErr = 0;
+            cAfter = 0;
+            cCold = 0;
+            cLat.clear();
+        }
+
+        void clearBaseline() {
+            bReq = 0;
+            bErr = 0;
+            bLat.clear();
+        }
+    }
+
+    /** Raw running rates since the step started, the thresholds checked on every event. */
+    static final class RawThreshold {
+        final Window w = new Window();
+        String what = "";
+
+        /** Adds one request and checks; true when a threshold is breached. */
+        boolean add(boolean canary, boolean error, int bucket, boolean cold, boolean afterWarmup) {
+            w.add(canary, error, bucket, cold, afterWarmup);
+            String failed = w.breach(w.bReq, w.bErr, w.bLat);
+            if (failed != null) {
+                what = failed;
+            }
+            return failed != null;
+        }
+
+        /** A new step: the canary starts over; at 100 % the baseline's last step stays the reference (as in Tollgate). */
+        void newStep(boolean keepBaseline) {
+            w.clearCanary();
+            if (!keepBaseline || w.bReq == 0) {
+                w.clearBaseline();
+            }
+        }
+    }
+
+    /**
+     * Flagger-style analysis: every 60 s of event time the same thresholds are checked on the last minute of
+     * requests; two consecutive failed checks roll back. A minute without canary requests is skipped; a minute
+     * without baseline requests (the 100 % step) compares with the last minute that had some.
+     */
+    static final class FlaggerCheck {
+        final Window w = new Window();
+        final Histogram lastBLat = new Histogram();
+        long lastBReq;
+        long lastBErr;
+        int consecutive;
+        String what = "";
+
+        void add(boolean canary, boolean error, int bucket, boolean cold, boolean afterWarmup) {
+            w.add(canary, error, bucket, cold, afterWarmup);
+        }
+
         /** Runs one check over the minute just ended and starts the next; true when it rolls back. */
         boolean check() {
-            if (bReq > 0) {
-                lastBReq = bReq;
-                lastBErr = bErr;
-                lastBLat.copyFrom(bLat);
+            if (w.bReq > 0) {
+                lastBReq = w.bReq;
+                lastBErr = w.bErr;
+                lastBLat.copyFrom(w.bLat);
             }
             boolean rollback = false;
-            if (cReq > 0) {
-                String failed = null;
-                if (lastBReq > 0 && (double) cErr / cReq - (double) lastBErr / lastBReq > ERROR_THRESHOLD) {
-                    failed = GateIds.ERROR_RATE;
-                } else if (lastBReq > 0 && cLat.p95() / lastBLat.p95() - 1 > LATENCY_THRESHOLD) {
-                    failed = GateIds.LATENCY_P95;
-                } else if (cAfter > 0 && (double) cCold / cAfter > COLD_THRESHOLD) {
-                    failed = GateIds.COLD_START;
-                }
+            if (w.cReq > 0) {
+                String failed = w.breach(lastBReq, lastBErr, lastBLat);
                 consecutive = failed == null ? 0 : consecutive + 1;
                 if (failed != null) {
                     what = failed;
                 }
                 rollback = consecutive >= FLAGGER_FAILED_CHECKS;
             }
-            cReq = 0;
-            cErr = 0;
-            bReq = 0;
-            bErr = 0;
-            cAfter = 0;
-            cCold = 0;
-            cLat.clear();
-            bLat.clear();
+            w.clearCanary();
+            w.clearBaseline();
             return rollback;
         }
     }
