@@ -1,43 +1,47 @@
 package dev.tollgate.topology.engine;
 
-import dev.tollgate.schemas.avro.RolloutEvent;
-import dev.tollgate.topology.evidence.RevisionEvidence;
-import dev.tollgate.topology.store.ByteArrayInput;
-import dev.tollgate.topology.store.ByteBufferOutput;
-import java.io.ByteArrayOutputStream;
+import dev.tollgate.topology.codec.ByteArrayInput;
+import dev.tollgate.topology.codec.ByteBufferOutput;
+import dev.tollgate.topology.codec.StateIo;
+import dev.tollgate.topology.codec.UnknownStateVersionException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.TreeMap;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Compact binary state format of {@link ServiceState}: raw counts, var-ints and sketch bucket arrays, not a
- * generic encoding. A leading version byte lets the format evolve without dropping state.
+ * The state format of {@link ServiceState}: a leading format version, then (since v2) one tagged, versioned,
+ * length-prefixed section per part of the state, each written by the part itself (raw counts, var-ints and
+ * sketch bucket arrays, not a generic encoding).
+ *
+ * <ul>
+ *   <li>v1 (Tollgate 0.1.0): one positional record; read by {@link ServiceStateV1}, never written.
+ *   <li>v2: sections clock, open ticks, rollout, decisions, step evidence, timeline minutes; revision evidence
+ *       in sections per concern. A part whose layout changes gets a new section version and keeps its reader.
+ * </ul>
+ *
+ * <p>Golden states of every released format are test fixtures ({@code GoldenStateTest}). A state this build
+ * cannot read fails with {@link StateFormatException} naming the format and version: restoring must stop
+ * loudly rather than dead-letter every later event of the service.
  */
 public final class ServiceStateSerde implements Serde<ServiceState>, Serializer<ServiceState>, Deserializer<ServiceState> {
-    private static final byte VERSION = 1;
-    private final SpecificDatumWriter<RolloutEvent> rolloutWriter = new SpecificDatumWriter<>(RolloutEvent.class);
-    private final SpecificDatumReader<RolloutEvent> rolloutReader = new SpecificDatumReader<>(RolloutEvent.class);
+    /** The format version this build writes. */
+    public static final byte VERSION = 2;
+
+    private static final int TAG_OPEN_TICKS = 2;
+    private static final int TAG_MINUTES = 6;
+    private static final int SECTIONS = 6;
 
     @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-    }
+    public void configure(Map<String, ?> configs, boolean isKey) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public Serializer<ServiceState> serializer() {
@@ -58,45 +62,13 @@ public final class ServiceStateSerde implements Serde<ServiceState>, Serializer<
             ByteBufferOutput bytes = new ByteBufferOutput(4096);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(VERSION);
-            out.writeLong(st.maxEventTime);
-            out.writeLong(st.nextTick);
-            out.writeInt(st.openTicks.size());
-            for (Map.Entry<Long, TreeMap<String, RevisionEvidence>> t : st.openTicks.entrySet()) {
-                out.writeLong(t.getKey());
-                writeRevisions(out, t.getValue());
-            }
-            out.writeInt(st.pendingRollouts.size());
-            for (RolloutEvent r : st.pendingRollouts) {
-                writeRollout(out, r);
-            }
-            out.writeBoolean(st.rollout != null);
-            if (st.rollout != null) {
-                writeRollout(out, st.rollout);
-            }
-            out.writeByte(st.state.ordinal());
-            out.writeLong(st.stepStart);
-            out.writeLong(st.releaseStart);
-            out.writeInt(st.failures.size());
-            for (Map.Entry<String, Integer> f : st.failures.entrySet()) {
-                out.writeUTF(f.getKey());
-                out.writeInt(f.getValue());
-            }
-            out.writeInt(st.decisionSeq);
-            out.writeUTF(st.lastDecisionKey);
-            out.writeInt(st.published.size());
-            for (Map.Entry<String, long[]> p : st.published.entrySet()) {
-                out.writeUTF(p.getKey());
-                out.writeLong(p.getValue()[0]);
-                out.writeLong(p.getValue()[1]);
-            }
-            st.baseline.writeTo(out);
-            st.canary.writeTo(out);
-            st.serviceLevel.writeTo(out);
-            out.writeInt(st.minutes.size());
-            for (Map.Entry<Long, TreeMap<String, RevisionEvidence>> m : st.minutes.entrySet()) {
-                out.writeLong(m.getKey());
-                writeRevisions(out, m.getValue());
-            }
+            StateIo.writeInt(out, SECTIONS);
+            StateIo.writeSection(out, ClockState.TAG, ClockState.VERSION, st.clock::writeTo);
+            StateIo.writeSection(out, TAG_OPEN_TICKS, RevisionWindows.VERSION, st.openTicks::writeTo);
+            StateIo.writeSection(out, RolloutTrack.TAG, RolloutTrack.VERSION, st.rollout::writeTo);
+            StateIo.writeSection(out, DecisionMemory.TAG, DecisionMemory.VERSION, st.decisions::writeTo);
+            StateIo.writeSection(out, StepEvidence.TAG, StepEvidence.VERSION, st.step::writeTo);
+            StateIo.writeSection(out, TAG_MINUTES, RevisionWindows.VERSION, st.minutes::writeTo);
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -109,85 +81,62 @@ public final class ServiceStateSerde implements Serde<ServiceState>, Serializer<
         if (data == null) {
             return null;
         }
+        if (data.length == 0) {
+            throw new StateFormatException("Corrupt service state: empty value", null);
+        }
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInput(data));
-            byte v = in.readByte();
-            if (v != VERSION) {
-                throw new SerializationException("Unknown service state format version " + v + " (expected " + VERSION + ")");
-            }
-            ServiceState st = new ServiceState();
-            st.maxEventTime = in.readLong();
-            st.nextTick = in.readLong();
-            int ticks = in.readInt();
-            for (int i = 0; i < ticks; i++) {
-                long k = in.readLong();
-                st.openTicks.put(k, readRevisions(in));
-            }
-            int pending = in.readInt();
-            for (int i = 0; i < pending; i++) {
-                st.pendingRollouts.add(readRollout(in));
-            }
-            if (in.readBoolean()) {
-                st.rollout = readRollout(in);
-            }
-            st.state = ReleaseState.values()[in.readByte()];
-            st.stepStart = in.readLong();
-            st.releaseStart = in.readLong();
-            int failures = in.readInt();
-            for (int i = 0; i < failures; i++) {
-                st.failures.put(in.readUTF(), in.readInt());
-            }
-            st.decisionSeq = in.readInt();
-            st.lastDecisionKey = in.readUTF();
-            int published = in.readInt();
-            for (int i = 0; i < published; i++) {
-                st.published.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
-            }
-            st.baseline = RevisionEvidence.readFrom(in);
-            st.canary = RevisionEvidence.readFrom(in);
-            st.serviceLevel = RevisionEvidence.readFrom(in);
-            int minutes = in.readInt();
-            for (int i = 0; i < minutes; i++) {
-                long m = in.readLong();
-                st.minutes.put(m, readRevisions(in));
+            byte version = in.readByte();
+            ServiceState st = switch (version) {
+                case 1 -> ServiceStateV1.readFrom(in);
+                case 2 -> readV2(in);
+                default -> throw new StateFormatException("Unknown service state format version " + version
+                        + " (this build reads 1 and 2, writes " + VERSION + "): written by a newer Tollgate?"
+                        + " Roll forward, or reset the application's state", null);
+            };
+            if (in.available() != 0) {
+                throw new IOException(in.available() + " trailing bytes after a v" + version + " state");
             }
             return st;
-        } catch (IOException e) {
-            throw new SerializationException("Corrupt service state: " + e.getMessage(), e);
+        } catch (UnknownStateVersionException e) {
+            throw new StateFormatException(e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof StateFormatException s) {
+                throw s;
+            }
+            throw new StateFormatException("Corrupt service state: " + e, e);
         }
     }
 
-    private static void writeRevisions(DataOutputStream out, TreeMap<String, RevisionEvidence> revs) throws IOException {
-        out.writeInt(revs.size());
-        for (Map.Entry<String, RevisionEvidence> r : revs.entrySet()) {
-            out.writeUTF(r.getKey());
-            r.getValue().writeTo(out);
+    private static ServiceState readV2(DataInputStream in) throws IOException {
+        ClockState[] clock = {new ClockState()};
+        RevisionWindows[] ticks = {new RevisionWindows()};
+        RolloutTrack[] rollout = {new RolloutTrack()};
+        DecisionMemory[] decisions = {new DecisionMemory()};
+        StepEvidence[] step = {new StepEvidence()};
+        RevisionWindows[] minutes = {new RevisionWindows()};
+        int sections = StateIo.readInt(in);
+        StateIo.readSections(in, sections, tag -> tag >= 1 && tag <= SECTIONS, (tag, version, body) -> {
+            switch (tag) {
+                case ClockState.TAG -> clock[0] = ClockState.readFrom(body, version);
+                case TAG_OPEN_TICKS -> ticks[0] = RevisionWindows.readFrom(body, version);
+                case RolloutTrack.TAG -> rollout[0] = RolloutTrack.readFrom(body, version);
+                case DecisionMemory.TAG -> decisions[0] = DecisionMemory.readFrom(body, version);
+                case StepEvidence.TAG -> step[0] = StepEvidence.readFrom(body, version);
+                case TAG_MINUTES -> minutes[0] = RevisionWindows.readFrom(body, version);
+                default -> throw new IllegalStateException("unreachable tag " + tag);
+            }
+        });
+        return new ServiceState(clock[0], ticks[0], rollout[0], decisions[0], step[0], minutes[0]);
+    }
+
+    /**
+     * A stored service state that this build cannot read: corrupt, or of a format version it has no reader
+     * for. A {@link SerializationException}, so Kafka Streams reports it with the store and the key.
+     */
+    public static final class StateFormatException extends SerializationException {
+        StateFormatException(String message, Throwable cause) {
+            super(message, cause);
         }
-    }
-
-    private static TreeMap<String, RevisionEvidence> readRevisions(DataInputStream in) throws IOException {
-        TreeMap<String, RevisionEvidence> m = new TreeMap<>();
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            m.put(in.readUTF(), RevisionEvidence.readFrom(in));
-        }
-        return m;
-    }
-
-    private void writeRollout(DataOutputStream out, RolloutEvent r) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(128);
-        BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(b, null);
-        rolloutWriter.write(r, enc);
-        enc.flush();
-        byte[] bytes = b.toByteArray();
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
-
-    private RolloutEvent readRollout(DataInputStream in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
-        in.readFully(bytes);
-        BinaryDecoder dec = DecoderFactory.get().binaryDecoder(bytes, null);
-        return rolloutReader.read(null, dec);
     }
 }

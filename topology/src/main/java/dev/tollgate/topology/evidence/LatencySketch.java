@@ -3,6 +3,7 @@ package dev.tollgate.topology.evidence;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import dev.tollgate.topology.codec.StateIo;
 import dev.tollgate.topology.stats.RankedSample;
 import java.util.Arrays;
 
@@ -197,37 +198,37 @@ public final class LatencySketch implements RankedSample {
             last--;
         }
         int len = Math.max(0, last - first + 1);
-        VarInts.writeLong(out, count);
+        StateIo.writeLong(out, count);
         if (count == 0) {
             return;
         }
-        VarInts.writeLong(out, zeroCount);
+        StateIo.writeLong(out, zeroCount);
         out.writeDouble(sum);
         out.writeDouble(min);
         out.writeDouble(max);
-        VarInts.writeInt(out, offset + first);
-        VarInts.writeInt(out, len);
+        StateIo.writeInt(out, offset + first);
+        StateIo.writeInt(out, len);
         for (int i = first; i <= last; i++) {
-            VarInts.writeLong(out, counts[i]);
+            StateIo.writeLong(out, counts[i]);
         }
     }
 
     /** Reads a sketch written by {@link #writeTo(DataOutput)}. */
     public static LatencySketch readFrom(DataInput in) throws IOException {
         LatencySketch s = new LatencySketch();
-        s.count = VarInts.readLong(in);
+        s.count = StateIo.readLong(in);
         if (s.count == 0) {
             return s;
         }
-        s.zeroCount = VarInts.readLong(in);
+        s.zeroCount = StateIo.readLong(in);
         s.sum = in.readDouble();
         s.min = in.readDouble();
         s.max = in.readDouble();
-        s.offset = VarInts.readInt(in);
-        int len = VarInts.readInt(in);
+        s.offset = StateIo.readInt(in);
+        int len = StateIo.readInt(in);
         s.counts = new long[len];
         for (int i = 0; i < len; i++) {
-            s.counts[i] = VarInts.readLong(in);
+            s.counts[i] = StateIo.readLong(in);
         }
         return s;
     }

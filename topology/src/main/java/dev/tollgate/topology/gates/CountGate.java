@@ -14,8 +14,8 @@ abstract class CountGate implements Gate {
      * event; the values split it into the baseline's part and the canary's part.
      */
     GateOutcome count(GateInput in, double threshold, long baselineBad, long bad, long total, String what, String example) {
-        if (in.canary().requests == 0 && total == 0) {
-            return GateOutcome.noData(threshold, in.baseline().requests, id() + " NODATA: no canary traffic yet");
+        if (in.canary().traffic.requests == 0 && total == 0) {
+            return GateOutcome.noData(threshold, in.baseline().traffic.requests, id() + " NODATA: no canary traffic yet");
         }
         boolean pass = bad <= threshold;
         String detail = id() + " " + (pass ? "PASS" : "FAIL") + ": " + bad + " " + what + " of " + total
@@ -23,7 +23,7 @@ abstract class CountGate implements Gate {
                 + (example != null && !pass ? " (e.g. " + example + ")" : "");
         long canaryBad = bad - baselineBad;
         return new GateOutcome(pass ? Verdict.PASS : Verdict.FAIL, (double) baselineBad, (double) canaryBad,
-                (double) (canaryBad - baselineBad), threshold, in.baseline().requests, total, GateOutcome.threshold(bad),
+                (double) (canaryBad - baselineBad), threshold, in.baseline().traffic.requests, total, GateOutcome.threshold(bad),
                 detail);
     }
 }

@@ -40,14 +40,14 @@ public final class DedupeGate implements Gate {
     public GateOutcome evaluate(GateInput in, double threshold) {
         RevisionEvidence c = in.canary();
         RevisionEvidence b = in.baseline();
-        if (c.requests == 0) {
-            return GateOutcome.noData(threshold, b.postDuplicates, "dedupe NODATA: no canary requests yet");
+        if (c.traffic.requests == 0) {
+            return GateOutcome.noData(threshold, b.dedupe.postDuplicates, "dedupe NODATA: no canary requests yet");
         }
-        long dups = c.postDuplicates;
-        long deduped = c.postDuplicatesDeduped;
-        Double bShare = b.postDuplicates == 0 ? null : (double) b.postDuplicatesDeduped / b.postDuplicates;
+        long dups = c.dedupe.postDuplicates;
+        long deduped = c.dedupe.postDuplicatesDeduped;
+        Double bShare = b.dedupe.postDuplicates == 0 ? null : (double) b.dedupe.postDuplicatesDeduped / b.dedupe.postDuplicates;
         if (dups == 0) {
-            return new GateOutcome(Verdict.PASS, bShare, null, null, threshold, b.postDuplicates, 0, null,
+            return new GateOutcome(Verdict.PASS, bShare, null, null, threshold, b.dedupe.postDuplicates, 0, null,
                     "dedupe PASS: no duplicate POST deliveries on the canary");
         }
         double share = (double) deduped / dups;
@@ -86,7 +86,7 @@ public final class DedupeGate implements Gate {
             why = ": share < threshold " + Fmt.num(threshold) + " but upper bound " + Fmt.num(ci.upper())
                     + " is not below it yet";
         }
-        return new GateOutcome(v, bShare, share, bShare == null ? null : share - bShare, threshold, b.postDuplicates,
+        return new GateOutcome(v, bShare, share, bShare == null ? null : share - bShare, threshold, b.dedupe.postDuplicates,
                 dups, Sequential.statistic(ci, 0), "dedupe " + v + ": " + values + why + Sequential.method(ci));
     }
 

@@ -30,27 +30,27 @@ public final class ErrorRateGate implements Gate {
     public GateOutcome evaluate(GateInput in, double threshold) {
         RevisionEvidence b = in.baseline();
         RevisionEvidence c = in.canary();
-        if (c.requests == 0) {
-            return GateOutcome.noData(threshold, b.requests, "error-rate NODATA: no canary requests yet");
+        if (c.traffic.requests == 0) {
+            return GateOutcome.noData(threshold, b.traffic.requests, "error-rate NODATA: no canary requests yet");
         }
-        double rc = (double) c.errors5xx / c.requests;
-        String canary = "canary " + Fmt.pct(rc) + " (" + c.errors5xx + "/" + c.requests + ")";
-        if (b.requests == 0) {
-            return new GateOutcome(Verdict.INCONCLUSIVE, null, rc, null, threshold, 0, c.requests, null,
+        double rc = (double) c.traffic.errors5xx / c.traffic.requests;
+        String canary = "canary " + Fmt.pct(rc) + " (" + c.traffic.errors5xx + "/" + c.traffic.requests + ")";
+        if (b.traffic.requests == 0) {
+            return new GateOutcome(Verdict.INCONCLUSIVE, null, rc, null, threshold, 0, c.traffic.requests, null,
                     "error-rate INCONCLUSIVE: " + canary + " vs baseline n/a: no baseline requests in the same span");
         }
-        double rb = (double) b.errors5xx / b.requests;
+        double rb = (double) b.traffic.errors5xx / b.traffic.requests;
         double delta = rc - rb;
         double alpha = Sequential.alpha(in.policy());
-        Interval ci = RateDifference.bounds(c.errors5xx, c.requests, b.errors5xx, b.requests, alpha);
-        String values = canary + " vs baseline " + Fmt.pct(rb) + " (" + b.errors5xx + "/" + b.requests + ")"
+        Interval ci = RateDifference.bounds(c.traffic.errors5xx, c.traffic.requests, b.traffic.errors5xx, b.traffic.requests, alpha);
+        String values = canary + " vs baseline " + Fmt.pct(rb) + " (" + b.traffic.errors5xx + "/" + b.traffic.requests + ")"
                 + ", delta " + Fmt.pp(delta) + ", " + Sequential.level(alpha) + " " + Sequential.ppRange(ci);
         Verdict v;
         String why;
         if (ci.isAbove(threshold)) {
             v = Verdict.FAIL;
             why = ": lower bound " + Fmt.pp(ci.lower()) + " > threshold " + Fmt.pp(threshold);
-        } else if (c.requests < in.minSamples() || b.requests < in.minSamples()) {
+        } else if (c.traffic.requests < in.minSamples() || b.traffic.requests < in.minSamples()) {
             v = Verdict.INCONCLUSIVE;
             why = ", below minSamples " + in.minSamples();
         } else if (Sequential.atMost(delta, threshold)) {
@@ -61,7 +61,7 @@ public final class ErrorRateGate implements Gate {
             why = ": delta > threshold " + Fmt.pp(threshold) + " but lower bound " + Fmt.pp(ci.lower())
                     + " is not above it yet";
         }
-        return new GateOutcome(v, rb, rc, delta, threshold, b.requests, c.requests, Sequential.statistic(ci, 0),
+        return new GateOutcome(v, rb, rc, delta, threshold, b.traffic.requests, c.traffic.requests, Sequential.statistic(ci, 0),
                 "error-rate " + v + ": " + values + why + Sequential.method(ci));
     }
 }

@@ -24,6 +24,15 @@ public interface Gate {
         return "";
     }
 
+    /**
+     * Whether the gate is evaluated at all at this point of the rollout. A gate that does not apply is left
+     * out of the step's results and never blocks (e.g. {@code warm-capacity} only before a step of 25 % or
+     * more). The engine asks every gate the same way and names none.
+     */
+    default boolean appliesTo(GateInput input) {
+        return true;
+    }
+
     /** Evaluates the gate at the given threshold over the evidence of the step so far. */
     GateOutcome evaluate(GateInput input, double threshold);
 }

@@ -24,7 +24,7 @@ public final class LambdaGate implements Gate {
     @Override
     public GateOutcome evaluate(GateInput in, double threshold) {
         RevisionEvidence c = in.canary();
-        if (c.probeSeeds.isEmpty()) {
+        if (c.probes.seeds.isEmpty()) {
             return GateOutcome.noData(threshold, 0, "lambda NODATA: no canary probe trajectories yet");
         }
         int needSeeds = Math.max(2, in.policy().getProbeSeeds());
@@ -33,7 +33,7 @@ public final class LambdaGate implements Gate {
         long bad = 0;
         int completeSeeds = 0;
         StringBuilder badSeeds = new StringBuilder();
-        for (Map.Entry<Long, long[]> s : c.probeSeeds.entrySet()) {
+        for (Map.Entry<Long, long[]> s : c.probes.seeds.entrySet()) {
             probes += s.getValue()[0];
             bad += s.getValue()[1];
             if (s.getValue()[1] > 0) {
@@ -48,13 +48,13 @@ public final class LambdaGate implements Gate {
         if (bad > 0) {
             v = Verdict.FAIL;
             detail = "lambda FAIL: " + bad + " of " + probes + " canary probes not convergent on seed(s) " + badSeeds
-                    + (c.lambdaExample != null ? " (e.g. " + c.lambdaExample + ")" : "");
+                    + (c.probes.lambdaExample != null ? " (e.g. " + c.probes.lambdaExample + ")" : "");
         } else if (completeSeeds < needSeeds) {
             v = Verdict.INCONCLUSIVE;
             detail = "lambda INCONCLUSIVE: " + completeSeeds + " of " + needSeeds + " seeds answered the whole set, all convergent so far";
         } else {
             v = Verdict.PASS;
-            detail = "lambda PASS: convergent on all " + c.probeSeeds.size() + " seeds (" + probes + " probes)";
+            detail = "lambda PASS: convergent on all " + c.probes.seeds.size() + " seeds (" + probes + " probes)";
         }
         return new GateOutcome(v, null, (double) bad, null, threshold, 0, probes, GateOutcome.threshold(bad), detail);
     }

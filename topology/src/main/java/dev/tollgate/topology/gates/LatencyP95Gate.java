@@ -33,13 +33,13 @@ public final class LatencyP95Gate implements Gate {
     public GateOutcome evaluate(GateInput in, double threshold) {
         RevisionEvidence b = in.baseline();
         RevisionEvidence c = in.canary();
-        long nb = b.latency.count();
-        long nc = c.latency.count();
+        long nb = b.traffic.latency.count();
+        long nc = c.traffic.latency.count();
         if (nc == 0) {
             return GateOutcome.noData(threshold, nb, "latency-p95 NODATA: no canary requests yet");
         }
-        double pc = c.latency.quantile(Q);
-        Double pb = nb == 0 ? null : b.latency.quantile(Q);
+        double pc = c.traffic.latency.quantile(Q);
+        Double pb = nb == 0 ? null : b.traffic.latency.quantile(Q);
         String canary = "canary p95 " + Fmt.ms(pc) + " (n=" + nc + ")";
         if (pb == null || !(pb > 0)) {
             return new GateOutcome(Verdict.INCONCLUSIVE, pb, pc, null, threshold, nb, nc, null,
@@ -48,10 +48,10 @@ public final class LatencyP95Gate implements Gate {
         }
         double rel = pc / pb - 1;
         double alpha = Sequential.alpha(in.policy());
-        Interval ratio = QuantileRatio.bounds(c.latency, b.latency, Q, alpha);
+        Interval ratio = QuantileRatio.bounds(c.traffic.latency, b.traffic.latency, Q, alpha);
         String values = canary + " vs baseline " + Fmt.ms(pb) + " (n=" + nb + "), delta " + Fmt.relPct(rel) + ", "
                 + Sequential.level(alpha) + " " + Sequential.relRange(ratio) + " incl. sketch error "
-                + Fmt.relPct(c.latency.relativeAccuracy()).substring(1);
+                + Fmt.relPct(c.traffic.latency.relativeAccuracy()).substring(1);
         Verdict v;
         String why;
         if (ratio.isAbove(1 + threshold)) {

@@ -32,7 +32,7 @@ public final class QueueAgeGate implements Gate {
 
     @Override
     public GateOutcome evaluate(GateInput in, double threshold) {
-        Map<String, LinearTrend> trends = in.service().queueAge;
+        Map<String, LinearTrend> trends = in.service().queues.age;
         if (trends.isEmpty()) {
             return GateOutcome.noData(threshold, 0, "queue-age NODATA: no queue_age_ms samples in the step");
         }

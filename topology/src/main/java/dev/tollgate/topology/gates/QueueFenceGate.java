@@ -19,8 +19,8 @@ public final class QueueFenceGate extends CountGate {
     public GateOutcome evaluate(GateInput in, double threshold) {
         var c = in.canary();
         var b = in.baseline();
-        long bad = c.fenceViolations + b.fenceViolations;
-        String example = c.fenceExample != null ? c.fenceExample : b.fenceExample;
-        return count(in, threshold, b.fenceViolations, bad, c.queueWorks + b.queueWorks, "fence violations", example);
+        long bad = c.queues.fenceViolations + b.queues.fenceViolations;
+        String example = c.queues.fenceExample != null ? c.queues.fenceExample : b.queues.fenceExample;
+        return count(in, threshold, b.queues.fenceViolations, bad, c.queues.works + b.queues.works, "fence violations", example);
     }
 }

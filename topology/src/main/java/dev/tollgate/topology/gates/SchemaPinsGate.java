@@ -26,8 +26,8 @@ public final class SchemaPinsGate extends CountGate {
     public GateOutcome evaluate(GateInput in, double threshold) {
         RevisionEvidence c = in.canary();
         RevisionEvidence b = in.baseline();
-        long bad = c.pinMismatches + b.pinMismatches;
-        String example = c.pinMismatchExample != null ? c.pinMismatchExample : b.pinMismatchExample;
-        return count(in, threshold, b.pinMismatches, bad, c.requests + b.requests, "requests with pins that differ from the serving revision's pins", example);
+        long bad = c.pins.mismatches + b.pins.mismatches;
+        String example = c.pins.mismatchExample != null ? c.pins.mismatchExample : b.pins.mismatchExample;
+        return count(in, threshold, b.pins.mismatches, bad, c.traffic.requests + b.traffic.requests, "requests with pins that differ from the serving revision's pins", example);
     }
 }

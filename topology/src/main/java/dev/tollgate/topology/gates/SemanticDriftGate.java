@@ -25,8 +25,8 @@ public final class SemanticDriftGate implements Gate {
         RevisionEvidence c = in.canary();
         RevisionEvidence b = in.baseline();
         int k = in.policy().getProbeSetSize();
-        int qc = c.probeDeltaS.size();
-        int qb = b.probeDeltaS.size();
+        int qc = c.probes.deltaS.size();
+        int qb = b.probes.deltaS.size();
         if (qc == 0) {
             return GateOutcome.noData(threshold, qb, "semantic-drift NODATA: no canary probe answers yet");
         }
@@ -47,9 +47,9 @@ public final class SemanticDriftGate implements Gate {
 
     private static double mean(RevisionEvidence e) {
         double sum = 0;
-        for (Map.Entry<String, double[]> q : e.probeDeltaS.entrySet()) {
+        for (Map.Entry<String, double[]> q : e.probes.deltaS.entrySet()) {
             sum += q.getValue()[0] / q.getValue()[1];
         }
-        return sum / e.probeDeltaS.size();
+        return sum / e.probes.deltaS.size();
     }
 }

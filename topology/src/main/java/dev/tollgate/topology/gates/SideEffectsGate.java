@@ -20,9 +20,9 @@ public final class SideEffectsGate extends CountGate {
     public GateOutcome evaluate(GateInput in, double threshold) {
         var c = in.canary();
         var b = in.baseline();
-        long bad = c.sideEffectDuplicates + b.sideEffectDuplicates;
-        String example = c.sideEffectExample != null ? c.sideEffectExample : b.sideEffectExample;
-        return count(in, threshold, b.sideEffectDuplicates, bad, c.sideEffects + b.sideEffects,
+        long bad = c.dedupe.sideEffectDuplicates + b.dedupe.sideEffectDuplicates;
+        String example = c.dedupe.sideEffectExample != null ? c.dedupe.sideEffectExample : b.dedupe.sideEffectExample;
+        return count(in, threshold, b.dedupe.sideEffectDuplicates, bad, c.dedupe.sideEffects + b.dedupe.sideEffects,
                 "duplicate side effects", example);
     }
 }

@@ -26,8 +26,8 @@ public final class StickyRoutingGate extends CountGate {
     public GateOutcome evaluate(GateInput in, double threshold) {
         RevisionEvidence c = in.canary();
         RevisionEvidence b = in.baseline();
-        long bad = c.misrouted + b.misrouted;
-        return count(in, threshold, b.misrouted, bad, c.pinnedRequests + b.pinnedRequests,
+        long bad = c.pins.misrouted + b.pins.misrouted;
+        return count(in, threshold, b.pins.misrouted, bad, c.pins.pinnedRequests + b.pins.pinnedRequests,
                 "pinned requests served by the other revision", null);
     }
 }

@@ -20,10 +20,10 @@ public final class StreamDrainGate extends CountGate {
     @Override
     public GateOutcome evaluate(GateInput in, double threshold) {
         RevisionEvidence b = in.baseline();
-        if (in.draining() && in.canary().requests == 0 && b.requests == 0) {
+        if (in.draining() && in.canary().traffic.requests == 0 && b.traffic.requests == 0) {
             return GateOutcome.noData(threshold, 0, "stream-drain NODATA: no requests while draining");
         }
-        GateOutcome o = count(in, threshold, b.streamsCutOld, b.streamsCutOld, b.requests,
+        GateOutcome o = count(in, threshold, b.traffic.streamsCutOld, b.traffic.streamsCutOld, b.traffic.requests,
                 "streams CUT on the old revision" + (in.draining() ? " while draining" : " while traffic shifts"), null);
         return o;
     }

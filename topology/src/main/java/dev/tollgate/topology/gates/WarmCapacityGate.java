@@ -33,8 +33,9 @@ public final class WarmCapacityGate implements Gate {
                 + "before the 25 % step";
     }
 
-    /** Whether the gate applies at this step: the current or the next step carries ≥ 25 % of traffic. */
-    public static boolean applies(GateInput in) {
+    /** Applies when the current or the next step carries ≥ 25 % of traffic. */
+    @Override
+    public boolean appliesTo(GateInput in) {
         return in.trafficPercent() >= HEAVY_STEP_PERCENT
                 || (in.nextTrafficPercent() != null && in.nextTrafficPercent() >= HEAVY_STEP_PERCENT);
     }
@@ -42,16 +43,16 @@ public final class WarmCapacityGate implements Gate {
     @Override
     public GateOutcome evaluate(GateInput in, double threshold) {
         RevisionEvidence c = in.canary();
-        double expected = !Double.isNaN(c.expectedLoad) ? c.expectedLoad : in.service().expectedLoad;
-        if (Double.isNaN(c.warmInstances) || Double.isNaN(expected)) {
+        double expected = !Double.isNaN(c.gauges.expectedLoad) ? c.gauges.expectedLoad : in.service().gauges.expectedLoad;
+        if (Double.isNaN(c.gauges.warmInstances) || Double.isNaN(expected)) {
             return GateOutcome.noData(threshold, 0, "warm-capacity NODATA: need canary warm_instances and "
-                    + "expected_p50_load samples (warm=" + Fmt.num(c.warmInstances) + ", expected=" + Fmt.num(expected) + ")");
+                    + "expected_p50_load samples (warm=" + Fmt.num(c.gauges.warmInstances) + ", expected=" + Fmt.num(expected) + ")");
         }
         double needed = expected * threshold;
-        boolean pass = c.warmInstances >= needed;
-        return new GateOutcome(pass ? Verdict.PASS : Verdict.FAIL, expected, c.warmInstances,
-                c.warmInstances - expected, threshold, 1, 1, GateOutcome.threshold(c.warmInstances - needed),
-                "warm-capacity " + (pass ? "PASS" : "FAIL") + ": canary warm_instances " + Fmt.num(c.warmInstances)
+        boolean pass = c.gauges.warmInstances >= needed;
+        return new GateOutcome(pass ? Verdict.PASS : Verdict.FAIL, expected, c.gauges.warmInstances,
+                c.gauges.warmInstances - expected, threshold, 1, 1, GateOutcome.threshold(c.gauges.warmInstances - needed),
+                "warm-capacity " + (pass ? "PASS" : "FAIL") + ": canary warm_instances " + Fmt.num(c.gauges.warmInstances)
                         + (pass ? " >= " : " < ") + "expected_p50_load " + Fmt.num(expected)
                         + (threshold != 1.0 ? " x " + Fmt.num(threshold) : ""));
     }

@@ -17,10 +17,10 @@ class ColdStartGateTest {
 
     private static RevisionEvidence afterWarmup(long requests, long coldStarts) {
         RevisionEvidence e = new RevisionEvidence();
-        e.requests = requests;
-        e.coldStarts = coldStarts;
-        e.requestsAfterWarmup = requests;
-        e.coldStartsAfterWarmup = coldStarts;
+        e.traffic.requests = requests;
+        e.traffic.coldStarts = coldStarts;
+        e.traffic.requestsAfterWarmup = requests;
+        e.traffic.coldStartsAfterWarmup = coldStarts;
         return e;
     }
 
@@ -39,8 +39,8 @@ class ColdStartGateTest {
     void shouldBeNoDataWhenAllCanaryRequestsAreInsideTheWarmup() {
         // given canary requests, all cold, but none after the warm-up
         RevisionEvidence canary = new RevisionEvidence();
-        canary.requests = 5_000;
-        canary.coldStarts = 5_000;
+        canary.traffic.requests = 5_000;
+        canary.traffic.coldStarts = 5_000;
         GateInput in = input(afterWarmup(100_000, 0), canary);
 
         // when
@@ -98,8 +98,8 @@ class ColdStartGateTest {
     void shouldJudgeOnlyTheRequestsAfterWarmup() {
         // given 40 % cold starts overall but 1 % after warm-up
         RevisionEvidence canary = afterWarmup(100_000, 1_000);
-        canary.requests = 200_000;
-        canary.coldStarts = 80_000;
+        canary.traffic.requests = 200_000;
+        canary.traffic.coldStarts = 80_000;
         GateInput in = input(afterWarmup(100_000, 0), canary);
 
         // when / then

@@ -19,10 +19,10 @@ class ColdStartStatisticsTest {
 
     private static RevisionEvidence afterWarmup(long requests, long coldStarts) {
         RevisionEvidence e = new RevisionEvidence();
-        e.requests = requests;
-        e.coldStarts = coldStarts;
-        e.requestsAfterWarmup = requests;
-        e.coldStartsAfterWarmup = coldStarts;
+        e.traffic.requests = requests;
+        e.traffic.coldStarts = coldStarts;
+        e.traffic.requestsAfterWarmup = requests;
+        e.traffic.coldStartsAfterWarmup = coldStarts;
         return e;
     }
 
@@ -88,8 +88,8 @@ class ColdStartStatisticsTest {
     @Test
     void shouldBeNoDataWithoutCanaryRequestsAfterWarmup() {
         RevisionEvidence inWarmup = new RevisionEvidence();
-        inWarmup.requests = 1_000;
-        inWarmup.coldStarts = 1_000;
+        inWarmup.traffic.requests = 1_000;
+        inWarmup.traffic.coldStarts = 1_000;
         GateOutcome o = gate.evaluate(new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 5_000,
                 afterWarmup(0, 0), inWarmup, new RevisionEvidence()), THRESHOLD);
         assertThat(o.verdict()).isEqualTo(Verdict.NODATA);

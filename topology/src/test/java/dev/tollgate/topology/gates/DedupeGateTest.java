@@ -17,9 +17,9 @@ class DedupeGateTest {
 
     private static RevisionEvidence duplicates(long requests, long duplicates, long deduped) {
         RevisionEvidence e = new RevisionEvidence();
-        e.requests = requests;
-        e.postDuplicates = duplicates;
-        e.postDuplicatesDeduped = deduped;
+        e.traffic.requests = requests;
+        e.dedupe.postDuplicates = duplicates;
+        e.dedupe.postDuplicatesDeduped = deduped;
         return e;
     }
 

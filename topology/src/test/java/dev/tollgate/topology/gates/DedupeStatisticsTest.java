@@ -18,11 +18,11 @@ class DedupeStatisticsTest {
 
     private GateOutcome evaluate(long duplicates, long deduped) {
         RevisionEvidence canary = new RevisionEvidence();
-        canary.requests = 100_000;
-        canary.postDuplicates = duplicates;
-        canary.postDuplicatesDeduped = deduped;
+        canary.traffic.requests = 100_000;
+        canary.dedupe.postDuplicates = duplicates;
+        canary.dedupe.postDuplicatesDeduped = deduped;
         RevisionEvidence baseline = new RevisionEvidence();
-        baseline.requests = 100_000;
+        baseline.traffic.requests = 100_000;
         return gate.evaluate(new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline,
                 canary, new RevisionEvidence()), THRESHOLD);
     }

@@ -17,8 +17,8 @@ class ErrorRateGateTest {
 
     private static RevisionEvidence requests(long requests, long errors) {
         RevisionEvidence e = new RevisionEvidence();
-        e.requests = requests;
-        e.errors5xx = errors;
+        e.traffic.requests = requests;
+        e.traffic.errors5xx = errors;
         return e;
     }
 

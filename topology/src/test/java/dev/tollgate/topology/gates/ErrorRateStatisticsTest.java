@@ -20,8 +20,8 @@ class ErrorRateStatisticsTest {
 
     private static RevisionEvidence requests(long requests, long errors) {
         RevisionEvidence e = new RevisionEvidence();
-        e.requests = requests;
-        e.errors5xx = errors;
+        e.traffic.requests = requests;
+        e.traffic.errors5xx = errors;
         return e;
     }
 
@@ -212,9 +212,9 @@ class ErrorRateStatisticsTest {
             for (int tick = 0; tick < 600 && !fail; tick++) {
                 for (int r = 0; r < 2_000; r++) {
                     RevisionEvidence e = random.nextDouble() < 0.01 ? c : b;
-                    e.requests++;
+                    e.traffic.requests++;
                     if (random.nextDouble() < 0.002) {
-                        e.errors5xx++;
+                        e.traffic.errors5xx++;
                     }
                 }
                 GateOutcome o = gate.evaluate(input(GatePolicy.newBuilder().build(), b, c), THRESHOLD);
@@ -242,9 +242,9 @@ class ErrorRateStatisticsTest {
                 for (int r = 0; r < 2_000; r++) {
                     boolean canary = random.nextDouble() < 0.01;
                     RevisionEvidence e = canary ? c : b;
-                    e.requests++;
+                    e.traffic.requests++;
                     if (random.nextDouble() < (canary ? 0.01 : 0.002)) {
-                        e.errors5xx++;
+                        e.traffic.errors5xx++;
                     }
                 }
                 if (gate.evaluate(input(GatePolicy.newBuilder().build(), b, c), THRESHOLD).verdict() == Verdict.FAIL) {

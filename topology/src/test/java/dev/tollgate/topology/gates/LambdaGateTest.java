@@ -15,7 +15,7 @@ class LambdaGateTest {
     private static RevisionEvidence seeds(long[] probes, long[] bad) {
         RevisionEvidence e = new RevisionEvidence();
         for (int i = 0; i < probes.length; i++) {
-            e.probeSeeds.put((long) i + 1, new long[] {probes[i], bad[i]});
+            e.probes.seeds.put((long) i + 1, new long[] {probes[i], bad[i]});
         }
         return e;
     }
@@ -55,7 +55,7 @@ class LambdaGateTest {
     void shouldFailWhenOneSeedHasADivergentProbe() {
         // given seed 2 has one non-convergent probe
         RevisionEvidence canary = seeds(new long[] {10, 10}, new long[] {0, 1});
-        canary.lambdaExample = "seed 2 question q4 DIVERGENT";
+        canary.probes.lambdaExample = "seed 2 question q4 DIVERGENT";
 
         // when
         GateOutcome o = gate.evaluate(input(canary), 0);

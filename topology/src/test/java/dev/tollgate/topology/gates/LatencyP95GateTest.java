@@ -23,9 +23,9 @@ class LatencyP95GateTest {
         for (int i = 0; i < n; i++) {
             double u = 1 - r.nextDouble();
             double g = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
-            e.latency.add(medianMs * Math.exp(0.35 * g));
+            e.traffic.latency.add(medianMs * Math.exp(0.35 * g));
         }
-        e.requests = n;
+        e.traffic.requests = n;
         return e;
     }
 

@@ -58,9 +58,9 @@ class LatencyP95StatisticsTest {
     private static RevisionEvidence evidence(double... latencies) {
         RevisionEvidence e = new RevisionEvidence();
         for (double x : latencies) {
-            e.latency.add(x);
+            e.traffic.latency.add(x);
         }
-        e.requests = latencies.length;
+        e.traffic.requests = latencies.length;
         return e;
     }
 
@@ -166,8 +166,8 @@ class LatencyP95StatisticsTest {
             }
             RevisionEvidence canary = evidence(c);
             GateOutcome o = gate.evaluate(input(baseline, canary), THRESHOLD);
-            Interval ratio = QuantileRatio.bounds(canary.latency, baseline.latency, 0.95, 0.01);
-            double rel = canary.latency.quantile(0.95) / baseline.latency.quantile(0.95) - 1;
+            Interval ratio = QuantileRatio.bounds(canary.traffic.latency, baseline.traffic.latency, 0.95, 0.01);
+            double rel = canary.traffic.latency.quantile(0.95) / baseline.traffic.latency.quantile(0.95) - 1;
             // then FAIL iff the lower ratio bound is above 1.10, else PASS iff the estimate is within 10 %
             Verdict expected = ratio.lower() > 1 + THRESHOLD ? Verdict.FAIL
                     : rel <= THRESHOLD + 1e-12 ? Verdict.PASS : Verdict.INCONCLUSIVE;
@@ -191,7 +191,7 @@ class LatencyP95StatisticsTest {
         GateOutcome o = gate.evaluate(input(baseline, canary), THRESHOLD);
 
         // then value and bounds are ratio − 1, on the same scale as delta and threshold
-        Interval ratio = QuantileRatio.bounds(canary.latency, baseline.latency, 0.95, 0.01);
+        Interval ratio = QuantileRatio.bounds(canary.traffic.latency, baseline.traffic.latency, 0.95, 0.01);
         Statistic st = o.statistic();
         assertThat(st.getName()).isEqualTo(QuantileRatio.METHOD);
         assertThat(st.getValue()).isCloseTo(o.delta(), within(1e-12));
@@ -246,8 +246,8 @@ class LatencyP95StatisticsTest {
                 for (int k = 0; k < 2_000; k++) {
                     boolean canary = random.nextDouble() < 0.01;
                     RevisionEvidence e = canary ? c : b;
-                    e.requests++;
-                    e.latency.add((canary && regression ? 100 : 80) * Math.exp(SIGMA * random.nextGaussian()));
+                    e.traffic.requests++;
+                    e.traffic.latency.add((canary && regression ? 100 : 80) * Math.exp(SIGMA * random.nextGaussian()));
                 }
                 failed = gate.evaluate(input(b, c), THRESHOLD).verdict() == Verdict.FAIL;
             }

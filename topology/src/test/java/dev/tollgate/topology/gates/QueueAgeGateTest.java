@@ -38,7 +38,7 @@ class QueueAgeGateTest {
     private static RevisionEvidence partitions(LinearTrend... trends) {
         RevisionEvidence e = new RevisionEvidence();
         for (int i = 0; i < trends.length; i++) {
-            e.queueAge.put(String.valueOf(i), trends[i]);
+            e.queues.age.put(String.valueOf(i), trends[i]);
         }
         return e;
     }

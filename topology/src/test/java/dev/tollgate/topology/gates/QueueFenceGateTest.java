@@ -13,9 +13,9 @@ class QueueFenceGateTest {
 
     private static RevisionEvidence works(long works, long violations, String example) {
         RevisionEvidence e = new RevisionEvidence();
-        e.queueWorks = works;
-        e.fenceViolations = violations;
-        e.fenceExample = example;
+        e.queues.works = works;
+        e.queues.fenceViolations = violations;
+        e.queues.fenceExample = example;
         return e;
     }
 

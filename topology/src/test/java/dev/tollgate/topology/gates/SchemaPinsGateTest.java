@@ -13,9 +13,9 @@ class SchemaPinsGateTest {
 
     private static RevisionEvidence requests(long requests, long mismatches, String example) {
         RevisionEvidence e = new RevisionEvidence();
-        e.requests = requests;
-        e.pinMismatches = mismatches;
-        e.pinMismatchExample = example;
+        e.traffic.requests = requests;
+        e.pins.mismatches = mismatches;
+        e.pins.mismatchExample = example;
         return e;
     }
 

@@ -16,7 +16,7 @@ class SemanticDriftGateTest {
     private static RevisionEvidence answers(int questions, double deltaS) {
         RevisionEvidence e = new RevisionEvidence();
         for (int q = 0; q < questions; q++) {
-            e.probeDeltaS.put("q" + q, new double[] {deltaS, 1});
+            e.probes.deltaS.put("q" + q, new double[] {deltaS, 1});
         }
         return e;
     }
@@ -115,7 +115,7 @@ class SemanticDriftGateTest {
     void shouldWeightEveryQuestionEquallyWhateverTheNumberOfSeeds() {
         // given q0..q8 answered once with 0.1 and q9 answered twice (0.1 and 0.3, mean 0.2)
         RevisionEvidence canary = answers(10, 0.1);
-        canary.probeDeltaS.put("q9", new double[] {0.1 + 0.3, 2});
+        canary.probes.deltaS.put("q9", new double[] {0.1 + 0.3, 2});
 
         // when
         GateOutcome o = gate.evaluate(input(answers(10, 0.1), canary), 0.03);

@@ -13,10 +13,10 @@ class SideEffectsGateTest {
 
     private static RevisionEvidence effects(long requests, long effects, long duplicates, String example) {
         RevisionEvidence e = new RevisionEvidence();
-        e.requests = requests;
-        e.sideEffects = effects;
-        e.sideEffectDuplicates = duplicates;
-        e.sideEffectExample = example;
+        e.traffic.requests = requests;
+        e.dedupe.sideEffects = effects;
+        e.dedupe.sideEffectDuplicates = duplicates;
+        e.dedupe.sideEffectExample = example;
         return e;
     }
 

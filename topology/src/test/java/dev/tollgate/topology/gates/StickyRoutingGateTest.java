@@ -13,9 +13,9 @@ class StickyRoutingGateTest {
 
     private static RevisionEvidence pinned(long requests, long pinned, long misrouted) {
         RevisionEvidence e = new RevisionEvidence();
-        e.requests = requests;
-        e.pinnedRequests = pinned;
-        e.misrouted = misrouted;
+        e.traffic.requests = requests;
+        e.pins.pinnedRequests = pinned;
+        e.pins.misrouted = misrouted;
         return e;
     }
 

@@ -13,9 +13,9 @@ class StreamDrainGateTest {
 
     private static RevisionEvidence requests(long requests, long cutOld) {
         RevisionEvidence e = new RevisionEvidence();
-        e.requests = requests;
-        e.streamsCut = cutOld;
-        e.streamsCutOld = cutOld;
+        e.traffic.requests = requests;
+        e.traffic.streamsCut = cutOld;
+        e.traffic.streamsCutOld = cutOld;
         return e;
     }
 
@@ -82,7 +82,7 @@ class StreamDrainGateTest {
     void shouldIgnoreStreamsCutOnTheNewRevision() {
         // given the canary (new revision) cut streams, which is not the router draining the old one
         RevisionEvidence canary = requests(9_000, 0);
-        canary.streamsCut = 50;
+        canary.traffic.streamsCut = 50;
 
         // when / then
         assertThat(gate.evaluate(input(true, requests(1_000, 0), canary), 0).verdict()).isEqualTo(Verdict.PASS);

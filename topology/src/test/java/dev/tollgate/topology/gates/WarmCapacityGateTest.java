@@ -14,10 +14,10 @@ class WarmCapacityGateTest {
     private static RevisionEvidence canary(double warm, double expected) {
         RevisionEvidence e = new RevisionEvidence();
         if (!Double.isNaN(warm)) {
-            e.warm(1_000, warm);
+            e.gauges.warm(1_000, warm);
         }
         if (!Double.isNaN(expected)) {
-            e.expectedLoad(1_000, expected);
+            e.gauges.expectedLoad(1_000, expected);
         }
         return e;
     }
@@ -104,7 +104,7 @@ class WarmCapacityGateTest {
     void shouldUseTheServiceLevelExpectedLoadWhenTheCanaryHasNone() {
         // given expected_p50_load published without a revision
         RevisionEvidence service = new RevisionEvidence();
-        service.expectedLoad(1_000, 8);
+        service.gauges.expectedLoad(1_000, 8);
 
         // when
         GateOutcome o = gate.evaluate(input(5, 25.0, canary(5, Double.NaN), service), 1.0);
@@ -118,7 +118,7 @@ class WarmCapacityGateTest {
     void shouldPreferTheCanaryExpectedLoadOverTheServiceLevelOne() {
         // given both a canary and a service-level expected load
         RevisionEvidence service = new RevisionEvidence();
-        service.expectedLoad(1_000, 8);
+        service.gauges.expectedLoad(1_000, 8);
 
         // when
         GateOutcome o = gate.evaluate(input(5, 25.0, canary(5, 4), service), 1.0);
@@ -132,15 +132,15 @@ class WarmCapacityGateTest {
     void shouldApplyOnlyBeforeAndDuringHeavySteps() {
         RevisionEvidence c = canary(5, 4);
         // 1 % -> 5 %: not yet
-        assertThat(WarmCapacityGate.applies(input(1, 5.0, c, new RevisionEvidence()))).isFalse();
+        assertThat(gate.appliesTo(input(1, 5.0, c, new RevisionEvidence()))).isFalse();
         // 5 % -> 25 %: exactly at the heavy share
-        assertThat(WarmCapacityGate.applies(input(5, 25.0, c, new RevisionEvidence()))).isTrue();
+        assertThat(gate.appliesTo(input(5, 25.0, c, new RevisionEvidence()))).isTrue();
         // 25 % and beyond
-        assertThat(WarmCapacityGate.applies(input(25, 50.0, c, new RevisionEvidence()))).isTrue();
-        assertThat(WarmCapacityGate.applies(input(100, null, c, new RevisionEvidence()))).isTrue();
+        assertThat(gate.appliesTo(input(25, 50.0, c, new RevisionEvidence()))).isTrue();
+        assertThat(gate.appliesTo(input(100, null, c, new RevisionEvidence()))).isTrue();
         // a last step below 25 %
-        assertThat(WarmCapacityGate.applies(input(10, null, c, new RevisionEvidence()))).isFalse();
+        assertThat(gate.appliesTo(input(10, null, c, new RevisionEvidence()))).isFalse();
         // just below the heavy share
-        assertThat(WarmCapacityGate.applies(input(5, 24.9, c, new RevisionEvidence()))).isFalse();
+        assertThat(gate.appliesTo(input(5, 24.9, c, new RevisionEvidence()))).isFalse();
     }
 }

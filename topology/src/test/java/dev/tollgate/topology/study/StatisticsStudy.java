@@ -790,11 +790,11 @@ public final class StatisticsStudy {
     /** A real detail line of the error-rate gate, for the document. */
     static String exampleDetail() {
         RevisionEvidence baseline = new RevisionEvidence();
-        baseline.requests = 100_000;
-        baseline.errors5xx = 200;
+        baseline.traffic.requests = 100_000;
+        baseline.traffic.errors5xx = 200;
         RevisionEvidence canary = new RevisionEvidence();
-        canary.requests = 5_000;
-        canary.errors5xx = 110;
+        canary.traffic.requests = 5_000;
+        canary.traffic.errors5xx = 110;
         GateInput in = new GateInput(GatePolicy.newBuilder().build(), 1, 5, 25.0, false, 0, 60_000, baseline, canary,
                 new RevisionEvidence());
         ErrorRateGate gate = new ErrorRateGate();

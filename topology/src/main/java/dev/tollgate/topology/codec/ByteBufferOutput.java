@@ -1,4 +1,4 @@
-package dev.tollgate.topology.store;
+package dev.tollgate.topology.codec;
 
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -40,6 +40,11 @@ public final class ByteBufferOutput extends OutputStream {
     /** The bytes written so far, as a new array. */
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
+    }
+
+    /** The backing array: valid bytes are {@code [0, size())}; it changes when the buffer grows. */
+    public byte[] array() {
+        return buf;
     }
 
     /** Number of bytes written so far. */

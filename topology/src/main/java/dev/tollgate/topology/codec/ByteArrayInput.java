@@ -1,4 +1,4 @@
-package dev.tollgate.topology.store;
+package dev.tollgate.topology.codec;
 
 import java.io.InputStream;
 

@@ -1,0 +1,93 @@
+package dev.tollgate.topology.engine;
+
+/**
+ * Job: event-time progress of a service. The watermark is the largest event time seen minus {@code graceMs};
+ * tick {@code k} (event time {@code [k·tickMs, (k+1)·tickMs)}) is sealed once the watermark reaches its end.
+ * Ticks are sealed in order; runs of ticks with nothing to do are skipped (evaluating once at the last
+ * sealable tick), so a quiet service costs nothing per tick.
+ */
+final class TickClock {
+    /** Timeline windows are one minute of event time. */
+    static final long MINUTE_MS = 60_000L;
+
+    /** Seals one tick. */
+    @FunctionalInterface
+    interface Sealer {
+        /** Seals tick {@code k}; returns whether anything was emitted. */
+        boolean seal(long k);
+    }
+
+    private final long graceMs;
+    private final long tickMs;
+
+    TickClock(long graceMs, long tickMs) {
+        this.graceMs = graceMs;
+        this.tickMs = tickMs;
+    }
+
+    long tickMs() {
+        return tickMs;
+    }
+
+    long tickOf(long ts) {
+        return Math.floorDiv(ts, tickMs);
+    }
+
+    /** Notes an event at {@code ts}: the first event starts the clock one grace period back. */
+    void observe(ClockState c, long ts) {
+        if (c.nextTick == Long.MIN_VALUE) {
+            c.nextTick = Math.floorDiv(ts - graceMs, tickMs);
+        }
+    }
+
+    /** Whether tick {@code tick} was sealed already (its events are late). */
+    boolean sealed(ClockState c, long tick) {
+        return tick < c.nextTick;
+    }
+
+    void advanceMaxEventTime(ClockState c, long ts) {
+        c.maxEventTime = Math.max(c.maxEventTime, ts);
+    }
+
+    /** Seals every tick the watermark has passed, in order; returns whether anything was emitted. */
+    boolean advance(ServiceState st, Sealer sealer) {
+        ClockState c = st.clock;
+        if (c.nextTick == Long.MIN_VALUE || c.maxEventTime == Long.MIN_VALUE) {
+            return false;
+        }
+        long watermark = c.maxEventTime - graceMs;
+        long lastSealable = Math.floorDiv(watermark, tickMs) - 1; // tick k is sealed when (k+1)*T <= watermark
+        boolean emitted = false;
+        while (c.nextTick <= lastSealable) {
+            long k = c.nextTick;
+            long nextEventTick = nextInterestingTick(st);
+            if (nextEventTick > k && nextEventTick > lastSealable) {
+                // nothing until the watermark: jump to the last sealable tick and evaluate there once
+                k = lastSealable;
+            } else if (nextEventTick > k) {
+                k = nextEventTick;
+            }
+            emitted |= sealer.seal(k);
+            c.nextTick = k + 1;
+        }
+        return emitted;
+    }
+
+    /** The next tick at which something happens: open evidence, a rollout event, or a minute closing. */
+    private long nextInterestingTick(ServiceState st) {
+        long next = Long.MAX_VALUE;
+        if (!st.openTicks.isEmpty()) {
+            next = st.openTicks.firstKey();
+        }
+        if (!st.rollout.pending.isEmpty()) {
+            // a rollout at ts takes effect at the tick starting at or after ts
+            long ts = st.rollout.pending.get(0).getTimestamp();
+            next = Math.min(next, Math.floorDiv(ts + tickMs - 1, tickMs));
+        }
+        if (!st.minutes.isEmpty()) {
+            long minuteEnd = st.minutes.firstKey() + MINUTE_MS;
+            next = Math.min(next, Math.floorDiv(minuteEnd, tickMs) - 1);
+        }
+        return next;
+    }
+}
