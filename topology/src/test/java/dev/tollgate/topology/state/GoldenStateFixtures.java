@@ -94,8 +94,9 @@ import org.apache.kafka.streams.test.TestRecord;
  * format moved on: they capture format v1 as released), from the repository root after
  * {@code mvn -B -q -pl topology -am test-compile}:
  * <pre>
- * mvn -B -q -o -pl topology dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java -cp topology/target/test-classes:topology/target/classes:schemas/target/classes:$(cat /tmp/cp.txt) \
+ * mvn -B -q -o -pl topology -am dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp topology/target/test-classes:topology/target/classes:schemas/target/classes:$(tr ':' '\n' &lt; /tmp/cp.txt \
+ *     | grep -v tollgate-schemas | paste -sd:) \
  *     dev.tollgate.topology.state.GoldenStateFixtures topology/src/test/resources/state/v1
  * </pre>
  * The output is byte-for-byte reproducible (fixed seeds, fixed event times).
