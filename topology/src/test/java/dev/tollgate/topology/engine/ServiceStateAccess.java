@@ -7,61 +7,60 @@ import java.util.Map;
 import java.util.NavigableMap;
 
 /**
- * Test-only window onto the package-private fields of {@link ServiceState}, for the golden state fixtures
- * ({@code dev.tollgate.topology.state.GoldenStateV1Test}). It lives in the engine package (test sources)
- * so the fixtures never reach into fields by name anywhere else: when the state's internals change (state
- * format v2), this is the one class to adapt. Every method is read-only in intent.
+ * Test-only window onto the package-private parts of {@link ServiceState}, for the golden state fixtures
+ * ({@code dev.tollgate.topology.state.GoldenStateV1Test}). It lives in the engine package (test sources) so
+ * the fixtures never reach into fields by name anywhere else: when the state's internals change, this is the
+ * one class to adapt. Every method is read-only in intent.
  */
 public final class ServiceStateAccess {
-    private ServiceStateAccess() {
-    }
+    private ServiceStateAccess() {}
 
     public static long nextTick(ServiceState st) {
-        return st.nextTick;
+        return st.clock.nextTick;
     }
 
     public static NavigableMap<Long, ? extends Map<String, RevisionEvidence>> openTicks(ServiceState st) {
-        return st.openTicks;
+        return st.openTicks.windows;
     }
 
     public static List<RolloutEvent> pendingRollouts(ServiceState st) {
-        return st.pendingRollouts;
+        return st.rollout.pending;
     }
 
     public static long releaseStart(ServiceState st) {
-        return st.releaseStart;
+        return st.rollout.releaseStart;
     }
 
     public static Map<String, Integer> failures(ServiceState st) {
-        return st.failures;
+        return st.decisions.failures;
     }
 
     public static int decisionSeq(ServiceState st) {
-        return st.decisionSeq;
+        return st.decisions.decisionSeq;
     }
 
     public static String lastDecisionKey(ServiceState st) {
-        return st.lastDecisionKey;
+        return st.decisions.lastDecisionKey;
     }
 
     /** Gate id → {verdict ordinal, event time} of the last published result at the current step. */
     public static Map<String, long[]> published(ServiceState st) {
-        return st.published;
+        return st.decisions.published;
     }
 
     public static RevisionEvidence baseline(ServiceState st) {
-        return st.baseline;
+        return st.step.baseline;
     }
 
     public static RevisionEvidence canary(ServiceState st) {
-        return st.canary;
+        return st.step.canary;
     }
 
     public static RevisionEvidence serviceLevel(ServiceState st) {
-        return st.serviceLevel;
+        return st.step.serviceLevel;
     }
 
     public static NavigableMap<Long, ? extends Map<String, RevisionEvidence>> minutes(ServiceState st) {
-        return st.minutes;
+        return st.minutes.windows;
     }
 }

@@ -17,6 +17,7 @@ import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.topology.engine.ReleaseState;
 import dev.tollgate.topology.engine.ServiceState;
 import dev.tollgate.topology.engine.ServiceStateAccess;
+import dev.tollgate.topology.evidence.PinEvidence;
 import dev.tollgate.topology.evidence.RevisionEvidence;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -72,7 +73,7 @@ class GoldenStateV1Test {
         // and the event-time clock: three ticks still open, nothing pending
         assertThat(clock(st)).isEqualTo(new Clock(1_767_000_035L, List.of(1_767_000_035L, 1_767_000_036L, 1_767_000_037L), 0,
                 T0));
-        assertThat(st.openTickCount()).isEqualTo(3);
+        assertThat(st.openTicks().size()).isEqualTo(3);
     }
 
     @Test
@@ -266,17 +267,17 @@ class GoldenStateV1Test {
     }
 
     private static Requests requests(RevisionEvidence e) {
-        assertThat(e.latency.count()).as("latency samples = requests").isEqualTo(e.requests);
-        return new Requests(e.requests, e.errors5xx, e.coldStarts, e.requestsAfterWarmup, e.coldStartsAfterWarmup,
-                e.lastRequestTick);
+        assertThat(e.traffic.latency.count()).as("latency samples = requests").isEqualTo(e.traffic.requests);
+        return new Requests(e.traffic.requests, e.traffic.errors5xx, e.traffic.coldStarts, e.traffic.requestsAfterWarmup, e.traffic.coldStartsAfterWarmup,
+                e.traffic.lastRequestTick);
     }
 
     private static double p95(RevisionEvidence e) {
-        return e.latency.quantile(0.95);
+        return e.traffic.latency.quantile(0.95);
     }
 
     private static String releaseId(RevisionEvidence e) {
-        return e.releaseId;
+        return e.traffic.releaseId;
     }
 
     /** Pin combinations as "schemaRev|indexHash|modelTag" (absent parts "null"), and the derived pin counters. */
@@ -285,53 +286,53 @@ class GoldenStateV1Test {
     }
 
     private static Pins pins(RevisionEvidence e) {
-        Map<String, Long> combos = e.pinCombos.entrySet().stream().collect(Collectors.toMap(
-                c -> String.join("|", List.of(String.valueOf(RevisionEvidence.pinParts(c.getKey())[0]),
-                        String.valueOf(RevisionEvidence.pinParts(c.getKey())[1]),
-                        String.valueOf(RevisionEvidence.pinParts(c.getKey())[2]))),
+        Map<String, Long> combos = e.pins.combos.entrySet().stream().collect(Collectors.toMap(
+                c -> String.join("|", List.of(String.valueOf(PinEvidence.pinParts(c.getKey())[0]),
+                        String.valueOf(PinEvidence.pinParts(c.getKey())[1]),
+                        String.valueOf(PinEvidence.pinParts(c.getKey())[2]))),
                 Map.Entry::getValue));
-        return new Pins(combos, e.pinCarrying, e.pinMismatches, e.pinMismatchExample, Map.copyOf(e.pinnedValues),
-                e.pinnedRequests, e.misrouted);
+        return new Pins(combos, e.pins.carrying, e.pins.mismatches, e.pins.mismatchExample, Map.copyOf(e.pins.pinnedValues),
+                e.pins.pinnedRequests, e.pins.misrouted);
     }
 
     record Streams(long cut, long cutOld) {
     }
 
     private static Streams streams(RevisionEvidence e) {
-        return new Streams(e.streamsCut, e.streamsCutOld);
+        return new Streams(e.traffic.streamsCut, e.traffic.streamsCutOld);
     }
 
     record Idempotency(long postDuplicates, long deduped) {
     }
 
     private static Idempotency idempotency(RevisionEvidence e) {
-        return new Idempotency(e.postDuplicates, e.postDuplicatesDeduped);
+        return new Idempotency(e.dedupe.postDuplicates, e.dedupe.postDuplicatesDeduped);
     }
 
     record SideEffects(long executed, long duplicates, String example) {
     }
 
     private static SideEffects sideEffects(RevisionEvidence e) {
-        return new SideEffects(e.sideEffects, e.sideEffectDuplicates, e.sideEffectExample);
+        return new SideEffects(e.dedupe.sideEffects, e.dedupe.sideEffectDuplicates, e.dedupe.sideEffectExample);
     }
 
     record Capacity(long warmAt, double warm, long expectedAt, double expected) {
     }
 
     private static Capacity capacity(RevisionEvidence e) {
-        return new Capacity(e.warmAt, e.warmInstances, e.expectedLoadAt, e.expectedLoad);
+        return new Capacity(e.gauges.warmAt, e.gauges.warmInstances, e.gauges.expectedLoadAt, e.gauges.expectedLoad);
     }
 
     record Queue(long works, long fenceViolations, String fenceExample) {
     }
 
     private static Queue queue(RevisionEvidence e) {
-        return new Queue(e.queueWorks, e.fenceViolations, e.fenceExample);
+        return new Queue(e.queues.works, e.queues.fenceViolations, e.queues.fenceExample);
     }
 
     private static Map<String, Long> queueAgeSamples(RevisionEvidence e) {
         Map<String, Long> m = new TreeMap<>();
-        e.queueAge.forEach((partition, trend) -> m.put(partition, trend.count()));
+        e.queues.age.forEach((partition, trend) -> m.put(partition, trend.count()));
         return m;
     }
 
@@ -341,12 +342,12 @@ class GoldenStateV1Test {
 
     private static Probes probes(RevisionEvidence e) {
         Map<Long, String> seeds = new TreeMap<>();
-        e.probeSeeds.forEach((seed, v) -> seeds.put(seed, v[0] + "/" + v[1]));
-        return new Probes(e.probeDeltaS.size(), seeds, e.lambdaExample);
+        e.probes.seeds.forEach((seed, v) -> seeds.put(seed, v[0] + "/" + v[1]));
+        return new Probes(e.probes.deltaS.size(), seeds, e.probes.lambdaExample);
     }
 
     private static double meanDeltaS(RevisionEvidence e, String question) {
-        double[] q = e.probeDeltaS.get(question);
+        double[] q = e.probes.deltaS.get(question);
         return q[0] / q[1];
     }
 }
