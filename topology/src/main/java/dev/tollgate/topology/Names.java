@@ -18,12 +18,10 @@ public final class Names {
     // processors
     public static final String PROCESSOR_EVALUATOR = "gate-evaluator";
     public static final String PROCESSOR_POLICIES = "policies-loader";
-    public static final String PROCESSOR_SPLIT_RESULTS = "split-outputs";
 
     // stores
     public static final String STORE_POLICIES = "policies-store";
     public static final String STORE_ROLLOUT_STATUS = "rollout-status-store";
     public static final String STORE_STEP_STATE = "step-state-store";
-    public static final String STORE_TICK_PARTIALS = "tick-partials-store";
     public static final String STORE_DEDUPE_KEYS = "dedupe-keys-store";
 }

@@ -4,22 +4,19 @@ import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.RevisionMinuteStats;
-import dev.tollgate.schemas.avro.RolloutStatus;
 import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
 import dev.tollgate.schemas.serde.SpecificAvroSerde;
+import dev.tollgate.topology.processor.EventTimeExtractor;
 import dev.tollgate.topology.processor.Processors;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 
 /** The one entry point that builds Tollgate's Kafka Streams {@link Topology}. */
 public final class TollgateTopology {
-    /** Default of how long idempotency keys, side-effect keys and queue offsets are kept at most. */
-    public static final Duration LEDGER_RETENTION = Duration.ofMillis(TopologySettings.DEFAULT_LEDGER_RETENTION_MS);
-
     private TollgateTopology() {
     }
 
@@ -37,12 +34,9 @@ public final class TollgateTopology {
         Serde<String> keys = Serdes.String();
 
         Topology topology = new Topology();
-        topology.addSource(Topology.AutoOffsetReset.EARLIEST, Names.SOURCE_EVIDENCE,
-                new dev.tollgate.topology.processor.EventTimeExtractor(), keys.deserializer(), anyEvent,
-                t.evidenceInputs().toArray(String[]::new));
-        topology.addProcessor(Names.PROCESSOR_EVALUATOR, Processors.evaluator(settings, settings.ledgerRetentionMs()),
-                Names.SOURCE_EVIDENCE);
-        Processors.addEvaluatorStores(topology, Duration.ofMillis(settings.ledgerRetentionMs()));
+        topology.addSource(AutoOffsetReset.earliest(), Names.SOURCE_EVIDENCE, new EventTimeExtractor(),
+                keys.deserializer(), anyEvent, t.evidenceInputs().toArray(String[]::new));
+        topology.addProcessor(Names.PROCESSOR_EVALUATOR, Processors.evaluator(settings), Names.SOURCE_EVIDENCE);
 
         topology.addSink(Names.SINK_RESULTS, t.gateResults(), keys.serializer(), avro(GateResult.class, serdeConfig).serializer(),
                 Names.PROCESSOR_EVALUATOR);
@@ -60,10 +54,5 @@ public final class TollgateTopology {
         SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
         serde.configure(serdeConfig, false);
         return serde;
-    }
-
-    /** The value type of the rollout status store that the HTTP API queries. */
-    public static Class<RolloutStatus> statusType() {
-        return RolloutStatus.class;
     }
 }

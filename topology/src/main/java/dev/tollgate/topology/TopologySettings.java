@@ -98,10 +98,6 @@ public record TopologySettings(
         return new TopologySettings(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, l, ledgerRetentionMs);
     }
 
-    public TopologySettings withLedgerRetentionMs(long r) {
-        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener, r);
-    }
-
     public TopologySettings withSerdeConfig(Map<String, Object> c) {
         return new TopologySettings(topics, c, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
     }

@@ -482,7 +482,7 @@ class SideEffectQueueSemanticScenariosTest {
             long filled = ledgerEntries(s);
 
             // when stream time moves past the ledger's retention (7 days plus a segment) with later keys
-            long later = T0 + TollgateTopology.LEDGER_RETENTION.toMillis() + Duration.ofDays(5).toMillis();
+            long later = T0 + TopologySettings.DEFAULT_LEDGER_RETENTION_MS + Duration.ofDays(5).toMillis();
             post(s, Scenario.CANARY, later, "k-late-1", false);
             post(s, Scenario.CANARY, later + 1, "k-late-2", false);
             long after = ledgerEntries(s);

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -33,8 +32,8 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * The gate evaluator node: every evidence event of a service goes into that service's state (a buffered
- * store entry, so the hot path costs map lookups, not serialization); the {@link Evaluator} seals ticks
+ * The gate evaluator node: every evidence event of a service goes into that service's state (an entry of the
+ * buffered step-state store, whose object cache makes the hot path cost map lookups, not serialization); the {@link Evaluator} seals ticks
  * and decides; results, decisions and timeline minutes go to their sinks; the rollout status view used by
  * the HTTP API is refreshed only when something was published.
  */
@@ -53,15 +52,6 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     /** Wall-clock time of the latest event per service on this task (not state: a restart re-arms it). */
     private final Map<String, long[]> lastSeenWallClock = new HashMap<>();
     private final Map<String, CachedPolicy> policyCache = new HashMap<>();
-    /**
-     * The service states this task wrote, as live objects, least recently used first. The step-state store
-     * encodes a state on every commit (every 100 ms, or after every record under TopologyTestDriver); reading
-     * it back decoded it again, which was most of a replay's time. Valid from {@link #init} (also called when
-     * Streams revives a task, after its state was restored) to {@link #close}: this processor is the store's
-     * only writer in between, so the objects are exactly what the store holds.
-     */
-    private Map<String, ServiceState> live;
-    private static final int LIVE_STATES = 1_000;
     private static final Duration STALL_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     EvaluatorProcessor(TopologySettings settings, long ledgerRetentionMs) {
@@ -73,12 +63,6 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     public void init(ProcessorContext<String, SpecificRecord> ctx) {
         this.context = ctx;
         this.states = ctx.getStateStore(Names.STORE_STEP_STATE);
-        this.live = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ServiceState> eldest) {
-                return size() > LIVE_STATES;
-            }
-        };
         this.statuses = ctx.getStateStore(Names.STORE_ROLLOUT_STATUS);
         this.policies = ctx.getStateStore(Names.STORE_POLICIES);
         WindowStore<String, String> keys = ctx.getStateStore(Names.STORE_DEDUPE_KEYS);
@@ -90,24 +74,12 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         ctx.schedule(STALL_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkStalls);
     }
 
-    @Override
-    public void close() {
-        live.clear(); // a revived or recycled task reads its state back from the restored store
-    }
-
+    /** The service's state: the step-state store is a buffered store whose cache holds live objects. */
     private ServiceState load(String service) {
-        ServiceState st = live.get(service);
-        if (st == null) {
-            st = states.get(service);
-            if (st != null) {
-                live.put(service, st);
-            }
-        }
-        return st;
+        return states.get(service);
     }
 
     private void save(String service, ServiceState st) {
-        live.put(service, st);
         states.put(service, st);
     }
 

@@ -1,6 +1,13 @@
 package dev.tollgate.topology.store;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeCount;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.streams.StreamsMetrics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -26,24 +33,71 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * Streams' internals package: BufferedKeyValueStoreTest pins the contract, and RestartIT (run by hand, see
  * README "Known issues") shows a restart deciding exactly as a replay; rerun it when upgrading Kafka Streams.
  *
- * <p>Values handed to {@link #put} must not be mutated by the caller after the store is flushed unless
- * they are put again; {@link #get} returns the buffered object itself, so the usual get-mutate-put cycle
- * costs no serialization. Range reads go to the wrapped store after draining the buffer.
+ * <p>It is the one object cache of the evaluator's state: values written since the last flush ({@code dirty})
+ * and, after a flush, the most recently used values as the live objects they were ({@code clean}, bounded
+ * LRU), so a get-mutate-put cycle costs no serialization, and reading a state back after a commit does not
+ * decode it again. Both are dropped whenever the wrapped store may change underneath (init, close, recycle).
+ * Values handed to {@link #put} must not be mutated by the caller unless they are put again. Range reads go to
+ * the wrapped store after draining the buffer.
+ *
+ * <p>Metrics (group {@code tollgate-state-cache}, tags {@code task-id} and {@code store}): {@code hit-total},
+ * {@code miss-total}, {@code flush-total}, {@code flushed-entries-total} and {@code flushed-bytes-total}
+ * (bytes of the encoded values written to the changelogged store), also readable through {@link #stats()}.
  */
 public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
-    private final KeyValueStore<K, V> inner;
-    private final Map<K, V> dirty = new HashMap<>();
+    /** Decoded values kept after a flush, per store (task). */
+    public static final int DEFAULT_CLEAN_CAPACITY = 1_000;
 
-    public BufferedKeyValueStore(KeyValueStore<K, V> inner) {
+    private final KeyValueStore<K, V> inner;
+    private final LongSupplier bytesWritten;
+    private final Map<K, V> dirty = new HashMap<>();
+    private final LinkedHashMap<K, V> clean;
+    private long hits;
+    private long misses;
+    private long flushes;
+    private long flushedEntries;
+    private long flushedBytes;
+    private Sensor hitSensor;
+    private Sensor missSensor;
+    private Sensor flushSensor;
+    private Sensor flushedEntriesSensor;
+    private Sensor flushedBytesSensor;
+
+    /**
+     * @param inner         the changelogged store, without a cache of its own
+     * @param bytesWritten  total bytes the inner store's value serializer produced so far (for the metrics)
+     * @param cleanCapacity decoded values kept after a flush
+     */
+    public BufferedKeyValueStore(KeyValueStore<K, V> inner, LongSupplier bytesWritten, int cleanCapacity) {
         this.inner = inner;
+        this.bytesWritten = bytesWritten;
+        this.clean = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > cleanCapacity;
+            }
+        };
+    }
+
+    /** A store without byte accounting and with the default clean capacity. */
+    public BufferedKeyValueStore(KeyValueStore<K, V> inner) {
+        this(inner, () -> 0L, DEFAULT_CLEAN_CAPACITY);
+    }
+
+    /** Cache counters since the store was created. */
+    public record Stats(long hits, long misses, long flushes, long flushedEntries, long flushedBytes) {}
+
+    /** The cache counters. */
+    public Stats stats() {
+        return new Stats(hits, misses, flushes, flushedEntries, flushedBytes);
     }
 
     @Override
     public void put(K key, V value) {
         if (value == null) {
-            dirty.remove(key);
-            inner.delete(key);
+            delete(key);
         } else {
+            clean.remove(key);
             dirty.put(key, value);
         }
     }
@@ -68,6 +122,7 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
     public V delete(K key) {
         V old = get(key);
         dirty.remove(key);
+        clean.remove(key);
         inner.delete(key);
         return old;
     }
@@ -75,7 +130,21 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
     @Override
     public V get(K key) {
         V v = dirty.get(key);
-        return v != null ? v : inner.get(key);
+        if (v == null) {
+            v = clean.get(key);
+        }
+        if (v != null) {
+            hits++;
+            record(hitSensor);
+            return v;
+        }
+        misses++;
+        record(missSensor);
+        v = inner.get(key);
+        if (v != null) {
+            clean.put(key, v);
+        }
+        return v;
     }
 
     @Override
@@ -104,10 +173,28 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
         if (dirty.isEmpty()) {
             return;
         }
+        long before = bytesWritten.getAsLong();
+        int n = dirty.size();
         for (Map.Entry<K, V> e : dirty.entrySet()) {
             inner.put(e.getKey(), e.getValue());
+            clean.put(e.getKey(), e.getValue());
         }
         dirty.clear();
+        long bytes = bytesWritten.getAsLong() - before;
+        flushes++;
+        flushedEntries += n;
+        flushedBytes += bytes;
+        record(flushSensor);
+        if (flushedEntriesSensor != null) {
+            flushedEntriesSensor.record(n);
+            flushedBytesSensor.record(bytes);
+        }
+    }
+
+    private static void record(Sensor s) {
+        if (s != null) {
+            s.record();
+        }
     }
 
     @Override
@@ -117,7 +204,36 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
+        dirty.clear();
+        clean.clear();
         inner.init(context, root);
+        registerMetrics(context);
+    }
+
+    private void registerMetrics(StateStoreContext context) {
+        StreamsMetrics metrics = context.metrics();
+        if (metrics == null) {
+            return;
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("task-id", context.taskId().toString());
+        tags.put("store", name());
+        String prefix = "tollgate-state-cache." + context.taskId() + "." + name() + ".";
+        hitSensor = sum(metrics, prefix + "hit", "hit-total", "reads answered from the object cache", tags, false);
+        missSensor = sum(metrics, prefix + "miss", "miss-total", "reads that decoded a stored value", tags, false);
+        flushSensor = sum(metrics, prefix + "flush", "flush-total", "buffer flushes (one per commit with writes)", tags, false);
+        flushedEntriesSensor = sum(metrics, prefix + "flushed-entries", "flushed-entries-total",
+                "values written to the changelogged store", tags, true);
+        flushedBytesSensor = sum(metrics, prefix + "flushed-bytes", "flushed-bytes-total",
+                "bytes of encoded values written to the changelogged store", tags, true);
+    }
+
+    private static Sensor sum(StreamsMetrics metrics, String sensorName, String metric, String doc,
+            Map<String, String> tags, boolean ofValues) {
+        Sensor sensor = metrics.addSensor(sensorName, Sensor.RecordingLevel.INFO);
+        MetricName name = new MetricName(metric, "tollgate-state-cache", doc, tags);
+        sensor.add(name, ofValues ? new CumulativeSum() : new CumulativeCount());
+        return sensor;
     }
 
     /** Called by Kafka Streams before each commit's transaction commits: writes the buffer through. */
@@ -126,10 +242,11 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
         drain();
     }
 
-    /** Called when Streams recycles the task (active to standby): nothing buffered may outlive it. */
+    /** Called when Streams recycles the task (active to standby): nothing cached may outlive it. */
     @Override
     public void clearCache() {
         dirty.clear();
+        clean.clear();
     }
 
     /** Flush listeners are for forwarding caches; this buffer forwards nothing. */
@@ -153,6 +270,7 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
     @Override
     public void close() {
         dirty.clear(); // unflushed partials belong to an uncommitted transaction: they are replayed
+        clean.clear();
         inner.close();
     }
 

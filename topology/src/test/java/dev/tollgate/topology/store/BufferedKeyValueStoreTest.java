@@ -150,4 +150,48 @@ class BufferedKeyValueStoreTest {
         assertThat(store.get("a")).isNull();
         assertThat(inner.map).doesNotContainKey("a");
     }
+
+    @Test
+    void shouldKeepFlushedValuesAsLiveObjectsAndCountHitsMissesAndBytes() {
+        // given a store whose inner store already holds one value, and a serializer that wrote 10 bytes per value
+        MapStore inner = new MapStore();
+        inner.map.put("search", "stored");
+        BufferedKeyValueStore<String, String> store =
+                new BufferedKeyValueStore<>(inner, () -> inner.writes.size() * 10L, 2);
+        String value = new String("live");
+
+        // when a value is put, flushed, and read twice; and a stored value is read twice
+        store.put("checkout", value);
+        store.flushCache();
+        String first = store.get("checkout");
+        store.get("checkout");
+        store.get("search");
+        store.get("search");
+
+        // then the flushed object itself is returned (no decode), the stored one is read from the inner store once
+        assertThat(first).isSameAs(value);
+        assertThat(store.stats()).isEqualTo(new BufferedKeyValueStore.Stats(3, 1, 1, 1, 10));
+    }
+
+    @Test
+    void shouldBoundTheCleanObjectsAndForgetThemWhenStreamsClearsCaches() {
+        // given a store keeping at most two clean values
+        MapStore inner = new MapStore();
+        BufferedKeyValueStore<String, String> store = new BufferedKeyValueStore<>(inner, () -> 0L, 2);
+        for (String k : java.util.List.of("a", "b", "c")) {
+            store.put(k, k + "1");
+        }
+        store.flushCache();
+
+        // when every key is read after a further change underneath the store (as a restore would)
+        inner.map.put("a", "a-restored");
+        inner.map.put("c", "c-restored");
+        String a = store.get("a");
+        store.clearCache();
+        String c = store.get("c");
+
+        // then the evicted value is read from the inner store, and after clearCache nothing stale is served
+        assertThat(a).isEqualTo("a-restored");
+        assertThat(c).isEqualTo("c-restored");
+    }
 }
