@@ -8,7 +8,8 @@
 #   BENCH_JAVA_OPTS      JVM options (default: -Xms2g -Xmx2g -XX:+UseG1GC)
 #   BENCH_JFR=FILE       also record a JFR profile (settings=profile) into FILE
 #
-# Starts its own broker with deploy/kafka/start.sh (temp data dir, free loopback ports) unless
+# Starts its own dev broker (the devbroker module: a child JVM with deploy/kafka/start.sh's settings, temp dir,
+# free loopback ports) unless
 # --bootstrap-servers is given; stops it at the end. Writes the Markdown report to
 # bench/target/performance-report.md (or --report FILE).
 set -euo pipefail

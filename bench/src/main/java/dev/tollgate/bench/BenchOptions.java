@@ -199,7 +199,7 @@ public record BenchOptions(
                 "  --rounds N              measured rounds, order alternating (default 3)",
                 "  --warmup-records N      records per mode in an unmeasured warm-up pass (default min(N, 300k); 0: none)",
                 "  --modes a,b,...         consumer, eos, alos, eos-noidle, naive (default all five)",
-                "  --bootstrap-servers S   use this broker instead of starting deploy/kafka/start.sh on free ports",
+                "  --bootstrap-servers S   use this broker instead of starting a dev broker on free ports",
                 "  --topic-prefix P        topic prefix (default tollgate.)",
                 "  --partitions N          partitions of the topics (default 6)",
                 "  --services N            services = record keys (default 20)",

@@ -2,11 +2,13 @@ package dev.tollgate.bench;
 
 import dev.tollgate.bench.BenchOptions.Mode;
 import dev.tollgate.bench.Report.Measurement;
+import dev.tollgate.devbroker.DevBroker;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.RequestLog;
 import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
 import dev.tollgate.schemas.serde.SpecificAvroSerializer;
+import dev.tollgate.tools.FleetTraffic;
 import dev.tollgate.topology.TollgateTopology;
 import dev.tollgate.topology.TopicNames;
 import dev.tollgate.topology.TopologySettings;
@@ -101,16 +103,19 @@ public final class ThroughputBench {
         }
         String loadAtStart = CpuAccounting.loadavg();
         log("load average at start: " + loadAtStart);
-        LocalBroker broker = null;
+        DevBroker broker = null;
         try {
             String bootstrap = opts.bootstrapServers();
             long brokerPid = -1;
             if (bootstrap == null) {
-                log("starting a broker with deploy/kafka/start.sh ...");
-                broker = LocalBroker.start();
+                log("starting a dev broker (KRaft, child JVM, the settings of deploy/kafka/start.sh) ...");
+                broker = DevBroker.builder(Files.createTempDirectory("tollgate-bench-kafka-"))
+                        .timeout(Duration.ofSeconds(120))
+                        .deleteDirOnClose(true)
+                        .start();
                 bootstrap = broker.bootstrapServers();
-                brokerPid = readPid(broker.dataDir().resolve("kafka.pid"));
-                log("broker up: " + bootstrap + " (pid " + brokerPid + ", data " + broker.dataDir() + ")");
+                brokerPid = broker.pid();
+                log("broker up: " + bootstrap + " (pid " + brokerPid + ", data " + broker.dir() + ")");
             } else {
                 log("using the broker at " + bootstrap);
             }
@@ -225,7 +230,8 @@ public final class ThroughputBench {
     private double produce() throws Exception {
         long span = opts.records() * 1000L / opts.eventsPerSecond();
         long base = (System.currentTimeMillis() - span - 5_000) / 1000 * 1000;
-        RequestLogGenerator gen = new RequestLogGenerator(opts, base);
+        FleetTraffic gen = new FleetTraffic(new FleetTraffic.Settings(opts.services(), opts.canaryShare(),
+                opts.errorShare(), opts.eventsPerSecond(), opts.postWithKeyShare(), opts.seed()), base);
         Map<String, Object> pc = new HashMap<>();
         pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         pc.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -444,7 +450,7 @@ public final class ThroughputBench {
         } finally {
             ks.close(Duration.ofSeconds(60));
             ks.cleanUp();
-            LocalBroker.deleteTree(stateDir);
+            DevBroker.deleteTree(stateDir);
         }
         String note = String.format(Locale.ROOT, "first record processed %d ms after start()", (tFirst - start) / 1_000_000);
         try (Admin admin = Admin.create(adminConfig())) {
@@ -517,7 +523,8 @@ public final class ThroughputBench {
                 .append(System.getProperty("java.runtime.version")).append("; JVM args: `")
                 .append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append("`\n");
         sb.append("- kafka clients/streams: ").append(kafkaVersion())
-                .append("; broker: ").append(ownBroker ? "deploy/kafka/start.sh, single KRaft node on loopback, temp data dir"
+                .append("; broker: ").append(ownBroker
+                        ? "dev broker (settings of deploy/kafka/start.sh), single KRaft node on loopback, temp data dir"
                         : "external, " + opts.bootstrapServers()).append('\n');
         sb.append("- registry: in-memory (`").append(REGISTRY).append("`), Confluent wire format; serdes from dev.tollgate.schemas.serde\n");
         sb.append("- arguments: `").append(String.join(" ", args)).append("`\n");
@@ -579,14 +586,6 @@ public final class ThroughputBench {
             return p.getProperty("version", "unknown");
         } catch (IOException e) {
             return "unknown";
-        }
-    }
-
-    private static long readPid(Path pidFile) {
-        try {
-            return Long.parseLong(Files.readString(pidFile).trim());
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Runs the repository's {@code deploy/*} scripts; shared by the extensions. */
+/** Runs the repository's {@code deploy/registry} scripts for {@link SchemaRegistryExtension}; env and dir helpers. */
 final class DeployScripts {
 
   /** System property naming the repository root (set by failsafe in the parent pom). */
@@ -24,7 +24,7 @@ final class DeployScripts {
   /** System property: keep the temporary data dirs (logs) of started services after the run. */
   static final String KEEP_DIRS_PROPERTY = "tollgate.test.keep.dirs";
 
-  private static final String MARKER = "deploy/kafka/start.sh";
+  private static final String MARKER = "deploy/registry/start.sh";
 
   private DeployScripts() {}
 

@@ -1,6 +1,12 @@
 package dev.tollgate.testkit;
 
-import java.util.List;
+import dev.tollgate.devbroker.DevBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
@@ -12,10 +18,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * parameters of type {@link KafkaBroker}.
  *
  * <p>When the env var {@value #BOOTSTRAP_ENV} (or the system property {@value #BOOTSTRAP_PROPERTY})
- * is set, that broker is used as is. Otherwise the first use runs {@code deploy/kafka/fetch.sh} and
- * {@code deploy/kafka/start.sh} on free loopback ports with a temporary data dir; the broker is
- * stopped (and the dir deleted) when the test run ends. The repository root comes from the system
- * property {@code tollgate.repo.root} (set by failsafe) or is found above the working directory.
+ * is set, that broker is used as is. Otherwise the first use starts a {@link DevBroker} (a KRaft
+ * broker in a child JVM from the Kafka jars on the test classpath) on free loopback ports with a
+ * temporary directory; the broker is stopped (and the directory deleted unless {@code
+ * -Dtollgate.test.keep.dirs=true}) when the test run ends. Every system property {@value
+ * #BROKER_PROPERTY_PREFIX}{@code KEY=VALUE} sets the broker setting {@code KEY}, e.g. {@code
+ * -Dtollgate.test.broker.log.retention.check.interval.ms=5000}.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -24,6 +32,9 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
 
   /** System property alternative to {@link #BOOTSTRAP_ENV}. */
   public static final String BOOTSTRAP_PROPERTY = "tollgate.test.bootstrap.servers";
+
+  /** Prefix of system properties passed to a started broker as settings (prefix removed). */
+  public static final String BROKER_PROPERTY_PREFIX = "tollgate.test.broker.";
 
   private static final Namespace NAMESPACE = Namespace.create(KafkaBrokerExtension.class);
   private static final String KEY = "kafka-broker";
@@ -44,18 +55,25 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     if (external != null) {
       return SharedService.external(new KafkaBroker(external, true));
     }
-    return SharedService.start(
-        "Kafka broker",
-        "kafka",
-        "--data-dir",
-        2,
-        ports ->
-            List.of(
-                "--port",
-                Integer.toString(ports[0]),
-                "--controller-port",
-                Integer.toString(ports[1])),
-        ports -> new KafkaBroker("127.0.0.1:" + ports[0], false));
+    try {
+      Path dir = Files.createTempDirectory("tollgate-kafka-");
+      DevBroker.Builder builder =
+          DevBroker.builder(dir)
+              .timeout(Duration.ofMinutes(2))
+              .deleteDirOnClose(!Boolean.getBoolean(DeployScripts.KEEP_DIRS_PROPERTY));
+      for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
+        String key = String.valueOf(e.getKey());
+        if (key.startsWith(BROKER_PROPERTY_PREFIX)) {
+          builder.property(key.substring(BROKER_PROPERTY_PREFIX.length()), String.valueOf(e.getValue()));
+        }
+      }
+      DevBroker broker = builder.start();
+      return SharedService.started(new KafkaBroker(broker.bootstrapServers(), false), broker);
+    } catch (IOException e) {
+      return SharedService.failed(new UncheckedIOException("could not start the Kafka broker", e));
+    } catch (RuntimeException e) {
+      return SharedService.failed(e);
+    }
   }
 
   @Override

@@ -22,9 +22,9 @@ final class SharedService<T> implements AutoCloseable {
 
   private final T value;
   private final RuntimeException failure;
-  private final ManagedService process;
+  private final AutoCloseable process;
 
-  private SharedService(T value, RuntimeException failure, ManagedService process) {
+  private SharedService(T value, RuntimeException failure, AutoCloseable process) {
     this.value = value;
     this.failure = failure;
     this.process = process;
@@ -33,6 +33,17 @@ final class SharedService<T> implements AutoCloseable {
   static <T> SharedService<T> external(T value) {
     LOG.info("using external {}", value);
     return new SharedService<>(value, null, null);
+  }
+
+  /** A service started in process (e.g. a dev broker), closed at the end of the run. */
+  static <T> SharedService<T> started(T value, AutoCloseable resource) {
+    LOG.info("started {}", value);
+    return new SharedService<>(value, null, resource);
+  }
+
+  /** Starting the service failed: every test asking for it fails with this. */
+  static <T> SharedService<T> failed(RuntimeException failure) {
+    return new SharedService<>(null, failure, null);
   }
 
   /**
@@ -137,7 +148,11 @@ final class SharedService<T> implements AutoCloseable {
   @Override
   public void close() {
     if (process != null) {
-      process.close();
+      try {
+        process.close();
+      } catch (Exception e) {
+        LOG.warn("stopping {} failed", value, e);
+      }
     }
   }
 }

@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
         service.awaitStop();
         if (service.failed()) {
             service.close();
-            return ExitCodes.RUNTIME_ERROR;
+            throw new CommandFailedException("the service stopped after a fatal Kafka Streams error (see the log)");
         }
         return ExitCodes.OK;
     }

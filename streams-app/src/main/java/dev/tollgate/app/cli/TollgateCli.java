@@ -1,32 +1,26 @@
 package dev.tollgate.app.cli;
 
-import java.io.PrintWriter;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code tollgate} command line. Subcommands:
+ * The {@code tollgate} command line of the service jar. Subcommands:
  * <ul>
  *   <li>{@code run}: the service ({@link RunCommand});</li>
  *   <li>{@code topics}: checks or creates the contract topics ({@link TopicsCommand});</li>
- *   <li>{@code config}: lists every configuration key ({@link ConfigCommand});</li>
- *   <li>{@code demo}: broker, service and simulator in one command ({@link dev.tollgate.app.demo.DemoCommand});</li>
- *   <li>{@code replay}, {@code simulate}, {@code tail}: the operator tools in {@code dev.tollgate.app.tools}.</li>
+ *   <li>{@code config}: lists every configuration key ({@link ConfigCommand}).</li>
  * </ul>
- * A further subcommand is a {@code Callable<Integer>} class annotated with {@code @Command}, listed in the
- * {@code subcommands} of the annotation below, reusing {@link ConfigOptions} (a mixin) for {@code --config} and
- * {@link ExitCodes} for results.
+ * The tools jar ({@code dev.tollgate.tools.cli.ToolsCli}) builds the same command line through
+ * {@link #commandLine(Object...)} with {@code demo}, {@code replay}, {@code simulate} and {@code tail} added. A further
+ * subcommand is a {@code Callable<Integer>} class annotated with {@code @Command}, reusing {@link ConfigOptions} (a
+ * mixin) for {@code --config}; it returns {@link ExitCodes#OK} and reports errors by throwing (see {@link CliErrors}).
  *
  * <p>Exit codes: {@value ExitCodes#OK} ok, {@value ExitCodes#RUNTIME_ERROR} runtime error,
  * {@value ExitCodes#CONFIG_ERROR} configuration or usage error.
  */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, versionProvider = TollgateCli.Version.class,
         description = "Evaluates canary rollout gates on Kafka Streams.",
-        subcommands = {RunCommand.class, TopicsCommand.class, ConfigCommand.class,
-                dev.tollgate.app.demo.DemoCommand.class, dev.tollgate.app.tools.ReplayCommand.class,
-                dev.tollgate.app.tools.SimulateCommand.class, dev.tollgate.app.tools.TailCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, TopicsCommand.class, ConfigCommand.class},
         exitCodeOnInvalidInput = ExitCodes.CONFIG_ERROR,
         exitCodeOnExecutionException = ExitCodes.RUNTIME_ERROR,
         exitCodeListHeading = "%nExit codes:%n",
@@ -50,35 +44,28 @@ public final class TollgateCli implements Runnable {
 
     /** Runs the command line without exiting (for tests and embedding); returns the exit code. */
     public static int execute(String... args) {
-        if (System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES") == null) {
-            System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", AVRO_TRUSTED_PACKAGES);
-        }
+        trustAvroPackages();
         return commandLine().execute(args);
     }
 
-    /** The configured picocli command line. */
-    public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new TollgateCli());
-        cl.setExecutionExceptionHandler(TollgateCli::onException);
-        return cl;
-    }
-
-    private static int onException(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
-        PrintWriter err = cl.getErr();
-        if (e instanceof ConfigException) {
-            err.println("Configuration error:");
-            err.println(indent(e.getMessage()));
-            err.flush();
-            return ExitCodes.CONFIG_ERROR;
+    /** Lets Avro instantiate the contract's generated classes unless the JVM was told otherwise. */
+    public static void trustAvroPackages() {
+        if (System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES") == null) {
+            System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", AVRO_TRUSTED_PACKAGES);
         }
-        err.println("Error: " + (e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
-        err.flush();
-        org.slf4j.LoggerFactory.getLogger(TollgateCli.class).debug("Command failed", e);
-        return ExitCodes.RUNTIME_ERROR;
     }
 
-    private static String indent(String s) {
-        return "  " + s.replace("\n", "\n  ");
+    /**
+     * The configured picocli command line: {@code run}, {@code topics}, {@code config}, then {@code more} (command
+     * objects or classes annotated with {@code @Command}), then {@code help}; errors mapped by {@link CliErrors}.
+     */
+    public static CommandLine commandLine(Object... more) {
+        CommandLine cl = new CommandLine(new TollgateCli());
+        for (Object subcommand : more) {
+            cl.addSubcommand(subcommand);
+        }
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        return CliErrors.install(cl);
     }
 
     /** Version from the jar manifest. */

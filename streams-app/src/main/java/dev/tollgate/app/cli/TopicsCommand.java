@@ -52,10 +52,7 @@ final class TopicsCommand implements Callable<Integer> {
                 out.flush();
                 return ExitCodes.OK;
             }
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("Missing topics " + missing + ": run with --create");
-            err.flush();
-            return ExitCodes.RUNTIME_ERROR;
+            throw new CheckFailedException("Missing topics " + missing + ": run with --create");
         }
     }
 }

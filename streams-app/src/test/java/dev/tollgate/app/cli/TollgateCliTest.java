@@ -33,6 +33,16 @@ class TollgateCliTest {
     }
 
     @Test
+    void shouldOfferOnlyTheServiceSubcommands() {
+        // when
+        int code = run("demo");
+
+        // then
+        assertThat(code).isEqualTo(ExitCodes.CONFIG_ERROR);
+        assertThat(TollgateCli.commandLine().getSubcommands()).containsOnlyKeys("run", "topics", "config", "help");
+    }
+
+    @Test
     void shouldPrintRunHelp() {
         assertThat(run("run", "--help")).isZero();
         assertThat(out.toString()).contains("--config").contains("--create-topics");
