@@ -3,8 +3,6 @@ package dev.tollgate.topology.math;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
 
 /**
  * Mergeable least-squares fit of {@code y} over {@code t} (for the {@code queue-age} gate: {@code t} in
@@ -41,8 +39,6 @@ public final class LinearTrend {
     /** Version byte of the binary form. */
     public static final byte FORMAT_VERSION = 1;
 
-    private static final int EMPTY_SIZE = 1 + Long.BYTES;
-    private static final int FULL_SIZE = EMPTY_SIZE + 6 * Double.BYTES;
 
     private long n;
     private double origin;
@@ -247,15 +243,6 @@ public final class LinearTrend {
     }
 
     /**
-     * Size of the binary form.
-     *
-     * @return 9 when empty, else 57
-     */
-    public int serializedSize() {
-        return n == 0 ? EMPTY_SIZE : FULL_SIZE;
-    }
-
-    /**
      * Writes the binary form (see the class documentation).
      *
      * @param out the sink
@@ -301,58 +288,6 @@ public final class LinearTrend {
             trend.syy = in.readDouble();
         }
         return trend;
-    }
-
-    /**
-     * The binary form as a new array (same bytes as {@link #writeTo(DataOutput)}).
-     *
-     * @return the bytes
-     */
-    public byte[] toBytes() {
-        ByteBuffer buffer = ByteBuffer.allocate(serializedSize());
-        buffer.put(FORMAT_VERSION).putLong(n);
-        if (n > 0) {
-            buffer.putDouble(origin).putDouble(meanT).putDouble(meanY)
-                    .putDouble(sxx).putDouble(sxy).putDouble(syy);
-        }
-        return buffer.array();
-    }
-
-    /**
-     * Reads the binary form from an array.
-     *
-     * @param bytes bytes from {@link #toBytes()} or {@link #writeTo(DataOutput)}
-     * @return the trend
-     * @throws IllegalArgumentException when the bytes are truncated, too long or invalid
-     */
-    public static LinearTrend fromBytes(byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        try {
-            byte version = buffer.get();
-            if (version != FORMAT_VERSION) {
-                throw new IllegalArgumentException("unknown LinearTrend format version " + version);
-            }
-            long count = buffer.getLong();
-            if (count < 0) {
-                throw new IllegalArgumentException("negative LinearTrend count " + count);
-            }
-            LinearTrend trend = new LinearTrend();
-            if (count > 0) {
-                trend.n = count;
-                trend.origin = buffer.getDouble();
-                trend.meanT = buffer.getDouble();
-                trend.meanY = buffer.getDouble();
-                trend.sxx = buffer.getDouble();
-                trend.sxy = buffer.getDouble();
-                trend.syy = buffer.getDouble();
-            }
-            if (buffer.hasRemaining()) {
-                throw new IllegalArgumentException("trailing bytes after LinearTrend: " + buffer.remaining());
-            }
-            return trend;
-        } catch (BufferUnderflowException e) {
-            throw new IllegalArgumentException("truncated LinearTrend of " + bytes.length + " bytes", e);
-        }
     }
 
     @Override

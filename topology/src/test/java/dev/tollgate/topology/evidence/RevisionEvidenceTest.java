@@ -132,7 +132,8 @@ class RevisionEvidenceTest {
                 assertSameValue(name + "[" + e.getKey() + "]", e.getValue(), ((Map<?, ?>) actual).get(e.getKey()));
             }
         } else if (expected instanceof LinearTrend t) {
-            assertThat(((LinearTrend) actual).toBytes()).as(name).isEqualTo(t.toBytes());
+            assertThat(dev.tollgate.topology.math.LinearTrendBytes.toBytes((LinearTrend) actual)).as(name)
+                    .isEqualTo(dev.tollgate.topology.math.LinearTrendBytes.toBytes(t));
         } else if (expected instanceof double[] d) {
             assertThat((double[]) actual).as(name).containsExactly(d);
         } else if (expected instanceof long[] l) {
