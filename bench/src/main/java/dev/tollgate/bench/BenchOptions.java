@@ -59,7 +59,9 @@ public record BenchOptions(
          * Diagnostic: EOS with max.task.idle.ms=-1, which skips Kafka Streams' per-record task-readiness check
          * (and the log strings it formats) when some input partitions of a task are empty.
          */
-        EOS_NOIDLE("eos-noidle", "Tollgate topology, exactly_once_v2, commit.interval.ms=100, max.task.idle.ms=-1 (diagnostic)"),
+        EOS_NOIDLE(
+                "eos-noidle",
+                "Tollgate topology, exactly_once_v2, commit.interval.ms=100, max.task.idle.ms=-1 (diagnostic)"),
         /** groupByKey().aggregate() into an Avro-encoded sketch value, exactly_once_v2. */
         NAIVE("naive", "naive DSL groupByKey().aggregate(), Avro-encoded sketch value, exactly_once_v2");
 
@@ -102,7 +104,8 @@ public record BenchOptions(
         if (partitions <= 0 || services <= 0 || eventsPerSecond <= 0) {
             throw new IllegalArgumentException("--partitions, --services and --events-per-second must be > 0");
         }
-        if (!(canaryShare > 0 && canaryShare < 1) || !(errorShare >= 0 && errorShare < 1)
+        if (!(canaryShare > 0 && canaryShare < 1)
+                || !(errorShare >= 0 && errorShare < 1)
                 || !(postWithKeyShare >= 0 && postWithKeyShare <= 1)) {
             throw new IllegalArgumentException("shares must be within [0, 1)");
         }
@@ -172,8 +175,24 @@ public record BenchOptions(
             }
         }
         long w = warmup != null ? warmup : Math.min(records, 300_000);
-        return new BenchOptions(records, rounds, Math.min(w, records), modes, bootstrap, prefix, partitions, services,
-                canary, errors, eps, post, compression, alosCommit, defaultPolicy, report, seed);
+        return new BenchOptions(
+                records,
+                rounds,
+                Math.min(w, records),
+                modes,
+                bootstrap,
+                prefix,
+                partitions,
+                services,
+                canary,
+                errors,
+                eps,
+                post,
+                compression,
+                alosCommit,
+                defaultPolicy,
+                report,
+                seed);
     }
 
     /** Accepts 2000000, 2_000_000, 2m, 500k. */
@@ -192,7 +211,8 @@ public record BenchOptions(
 
     /** The help text. */
     public static String usage() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "ThroughputBench: the Tollgate topology side by side with a raw decoding consumer, same data, same run.",
                 "",
                 "  --records N             RequestLog records to produce (default 2000000; 2m, 500k accepted)",

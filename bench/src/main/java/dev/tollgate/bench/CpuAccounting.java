@@ -18,11 +18,13 @@ final class CpuAccounting {
     }
 
     /** A point-in-time reading. */
-    record Snapshot(long nanos, long machineBusy, long self, long broker) {
-    }
+    record Snapshot(long nanos, long machineBusy, long self, long broker) {}
 
     Snapshot snapshot() {
-        return new Snapshot(System.nanoTime(), machineBusy(), processTicks(ProcessHandle.current().pid()),
+        return new Snapshot(
+                System.nanoTime(),
+                machineBusy(),
+                processTicks(ProcessHandle.current().pid()),
                 brokerPid > 0 ? processTicks(brokerPid) : 0);
     }
 
@@ -45,7 +47,8 @@ final class CpuAccounting {
     /** The 1-minute load average, NaN when unknown. */
     static double load1() {
         try {
-            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+            return Double.parseDouble(
+                    Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

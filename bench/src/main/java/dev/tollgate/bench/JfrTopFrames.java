@@ -34,15 +34,16 @@ public final class JfrTopFrames {
         BUCKETS.put("Evaluator.advance (seal, fold, gates)", "Evaluator.advance");
         BUCKETS.put("Evaluator.ingest", "Evaluator.ingest");
         BUCKETS.put("EvaluatorProcessor.process (rest)", "EvaluatorProcessor.process");
-        BUCKETS.put("commit / flush (TaskManager.commit, producer txn)", "TaskManager.commit|TaskExecutor.commit|StreamsProducer.commit");
+        BUCKETS.put(
+                "commit / flush (TaskManager.commit, producer txn)",
+                "TaskManager.commit|TaskExecutor.commit|StreamsProducer.commit");
         BUCKETS.put("consumer poll / fetch", "KafkaConsumer.poll|ClassicKafkaConsumer.poll|AsyncKafkaConsumer.poll");
         BUCKETS.put("producer send", "KafkaProducer.send|RecordCollectorImpl.send");
         BUCKETS.put("timestamp extraction", "TimestampExtractor.extract|EventTimeExtractor.extract");
         BUCKETS.put("Streams record loop (other)", "org.apache.kafka.streams.");
     }
 
-    private JfrTopFrames() {
-    }
+    private JfrTopFrames() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
@@ -94,8 +95,12 @@ public final class JfrTopFrames {
             buckets.merge(bucket(joined.toString()), 1, Integer::sum);
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%d execution samples in threads matching '%s' (of %d in total)%n%n",
-                samples, threadFilter, allSamples));
+        out.append(String.format(
+                Locale.ROOT,
+                "%d execution samples in threads matching '%s' (of %d in total)%n%n",
+                samples,
+                threadFilter,
+                allSamples));
         out.append("Buckets (first match from the table, stack searched as a whole):\n");
         for (Map.Entry<String, Integer> b : buckets.entrySet()) {
             out.append(String.format(Locale.ROOT, "  %5.1f %%  %s%n", pct(b.getValue(), samples), b.getKey()));
@@ -124,8 +129,12 @@ public final class JfrTopFrames {
         List<Map.Entry<String, Integer>> list = new ArrayList<>(counts.entrySet());
         list.sort((a, b) -> Integer.compare(b.getValue(), a.getValue()));
         for (int i = 0; i < Math.min(top, list.size()); i++) {
-            out.append(String.format(Locale.ROOT, "  %5.1f %%  %6d  %s%n", pct(list.get(i).getValue(), total),
-                    list.get(i).getValue(), list.get(i).getKey()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "  %5.1f %%  %6d  %s%n",
+                    pct(list.get(i).getValue(), total),
+                    list.get(i).getValue(),
+                    list.get(i).getKey()));
         }
     }
 

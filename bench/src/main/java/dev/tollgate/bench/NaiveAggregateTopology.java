@@ -38,24 +38,42 @@ final class NaiveAggregateTopology {
     static final double GAMMA = (1 + ACCURACY) / (1 - ACCURACY);
     static final double LN_GAMMA = Math.log(GAMMA);
 
-    static final Schema REV = SchemaBuilder.record("RevisionAggregate").namespace("dev.tollgate.bench").fields()
-            .requiredLong("requests").requiredLong("errors5xx").requiredLong("coldStarts").requiredDouble("latencySum")
-            .requiredLong("zeroCount").requiredInt("offset")
-            .name("counts").type().array().items().longType().noDefault()
+    static final Schema REV = SchemaBuilder.record("RevisionAggregate")
+            .namespace("dev.tollgate.bench")
+            .fields()
+            .requiredLong("requests")
+            .requiredLong("errors5xx")
+            .requiredLong("coldStarts")
+            .requiredDouble("latencySum")
+            .requiredLong("zeroCount")
+            .requiredInt("offset")
+            .name("counts")
+            .type()
+            .array()
+            .items()
+            .longType()
+            .noDefault()
             .endRecord();
-    static final Schema AGG = SchemaBuilder.record("ServiceAggregate").namespace("dev.tollgate.bench").fields()
-            .name("revisions").type().map().values(REV).noDefault()
+    static final Schema AGG = SchemaBuilder.record("ServiceAggregate")
+            .namespace("dev.tollgate.bench")
+            .fields()
+            .name("revisions")
+            .type()
+            .map()
+            .values(REV)
+            .noDefault()
             .endRecord();
 
-    private NaiveAggregateTopology() {
-    }
+    private NaiveAggregateTopology() {}
 
     static Topology build(String requestsTopic, Map<String, Object> serdeConfig) {
         StreamsBuilder b = new StreamsBuilder();
         Serde<RequestLog> logs = TollgateTopology.avro(RequestLog.class, serdeConfig);
         b.stream(requestsTopic, Consumed.with(Serdes.String(), logs).withTimestampExtractor(new EventTimeExtractor()))
                 .groupByKey()
-                .aggregate(ServiceAggregate::new, (service, log, agg) -> agg.add(log),
+                .aggregate(
+                        ServiceAggregate::new,
+                        (service, log, agg) -> agg.add(log),
                         Materialized.<String, ServiceAggregate, KeyValueStore<Bytes, byte[]>>as("naive-aggregate")
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(new AggregateSerde()));
@@ -109,7 +127,9 @@ final class NaiveAggregateTopology {
         final Map<String, RevisionAggregate> revisions = new HashMap<>();
 
         ServiceAggregate add(RequestLog r) {
-            revisions.computeIfAbsent(r.getRevision(), x -> new RevisionAggregate()).add(r);
+            revisions
+                    .computeIfAbsent(r.getRevision(), x -> new RevisionAggregate())
+                    .add(r);
             return this;
         }
     }

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** Summaries and Markdown of the measurements (pure, unit-tested). */
 final class Report {
-    private Report() {
-    }
+    private Report() {}
 
     /**
      * One measured run of one mode.
@@ -33,7 +32,8 @@ final class Report {
     /** Median, min and max. */
     record Stats(double median, double min, double max, int n) {
         static Stats of(double[] values) {
-            double[] v = Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
+            double[] v =
+                    Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
             if (v.length == 0) {
                 return new Stats(Double.NaN, Double.NaN, Double.NaN, 0);
             }
@@ -44,8 +44,7 @@ final class Report {
     }
 
     /** Per mode: throughput stats and stats of the per-round ratio to the consumer of the same round. */
-    record Row(Mode mode, Stats perSecond, Stats ratio) {
-    }
+    record Row(Mode mode, Stats perSecond, Stats ratio) {}
 
     static List<Row> rows(List<Measurement> ms) {
         Map<Integer, Double> consumerByRound = new java.util.HashMap<>();
@@ -76,15 +75,26 @@ final class Report {
     /** The summary table: records/s and ratio to the decoding consumer, median and range. */
     static String table(List<Measurement> ms) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| measurement | records/s median | records/s min–max | ratio to consumer median | ratio min–max | runs |\n");
+        sb.append(
+                "| measurement | records/s median | records/s min–max | ratio to consumer median | ratio min–max | runs |\n");
         sb.append("|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows(ms)) {
-            sb.append("| ").append(r.mode().description())
-                    .append(" | ").append(thousands(r.perSecond().median()))
-                    .append(" | ").append(thousands(r.perSecond().min())).append(" – ").append(thousands(r.perSecond().max()))
-                    .append(" | ").append(ratio(r.ratio().median()))
-                    .append(" | ").append(ratio(r.ratio().min())).append(" – ").append(ratio(r.ratio().max()))
-                    .append(" | ").append(r.perSecond().n())
+            sb.append("| ")
+                    .append(r.mode().description())
+                    .append(" | ")
+                    .append(thousands(r.perSecond().median()))
+                    .append(" | ")
+                    .append(thousands(r.perSecond().min()))
+                    .append(" – ")
+                    .append(thousands(r.perSecond().max()))
+                    .append(" | ")
+                    .append(ratio(r.ratio().median()))
+                    .append(" | ")
+                    .append(ratio(r.ratio().min()))
+                    .append(" – ")
+                    .append(ratio(r.ratio().max()))
+                    .append(" | ")
+                    .append(r.perSecond().n())
                     .append(" |\n");
         }
         return sb.toString();
@@ -93,17 +103,26 @@ final class Report {
     /** Every run in the order it ran. */
     static String runs(List<Measurement> ms) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| round | measurement | records | seconds | records/s | load (1 min) after | other processes' CPU (cores) | note |\n");
+        sb.append(
+                "| round | measurement | records | seconds | records/s | load (1 min) after | other processes' CPU (cores) | note |\n");
         sb.append("|---:|---|---:|---:|---:|---:|---:|---|\n");
         for (Measurement m : ms) {
-            sb.append("| ").append(m.round())
-                    .append(" | ").append(m.mode().id())
-                    .append(" | ").append(thousands(m.records()))
-                    .append(" | ").append(String.format(Locale.ROOT, "%.2f", m.nanos() / 1e9))
-                    .append(" | ").append(thousands(m.perSecond()))
-                    .append(" | ").append(String.format(Locale.ROOT, "%.2f", m.load1()))
-                    .append(" | ").append(String.format(Locale.ROOT, "%.2f", m.otherCores()))
-                    .append(" | ").append(m.note() == null ? "" : m.note())
+            sb.append("| ")
+                    .append(m.round())
+                    .append(" | ")
+                    .append(m.mode().id())
+                    .append(" | ")
+                    .append(thousands(m.records()))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", m.nanos() / 1e9))
+                    .append(" | ")
+                    .append(thousands(m.perSecond()))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", m.load1()))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", m.otherCores()))
+                    .append(" | ")
+                    .append(m.note() == null ? "" : m.note())
                     .append(" |\n");
         }
         return sb.toString();

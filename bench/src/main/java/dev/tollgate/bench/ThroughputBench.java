@@ -148,16 +148,32 @@ public final class ThroughputBench {
             for (Mode m : order) {
                 Measurement x = measure(m, round, false);
                 ms.add(x);
-                log(String.format(Locale.ROOT, "round %d %-8s %,12.0f records/s  (%,d records in %.2f s; others %.2f cores; %s)",
-                        round, m.id(), x.perSecond(), x.records(), x.nanos() / 1e9, x.otherCores(), x.note()));
+                log(String.format(
+                        Locale.ROOT,
+                        "round %d %-8s %,12.0f records/s  (%,d records in %.2f s; others %.2f cores; %s)",
+                        round,
+                        m.id(),
+                        x.perSecond(),
+                        x.records(),
+                        x.nanos() / 1e9,
+                        x.otherCores(),
+                        x.note()));
             }
         }
         CpuAccounting.Snapshot all1 = cpu.snapshot();
         String loadAtEnd = CpuAccounting.loadavg();
         System.out.println();
         System.out.println(Report.table(ms));
-        String md = markdown(args, loadAtStart, loadAtEnd, ownBroker, produceRate, ms, warmups,
-                CpuAccounting.otherCores(all0, all1), CpuAccounting.ownCores(all0, all1));
+        String md = markdown(
+                args,
+                loadAtStart,
+                loadAtEnd,
+                ownBroker,
+                produceRate,
+                ms,
+                warmups,
+                CpuAccounting.otherCores(all0, all1),
+                CpuAccounting.ownCores(all0, all1));
         Path report = opts.report();
         if (report.getParent() != null) {
             Files.createDirectories(report.getParent());
@@ -222,16 +238,28 @@ public final class ThroughputBench {
     }
 
     private static List<TopicPartition> partitions(Admin admin, String topic) throws Exception {
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic);
-        return d.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+        TopicDescription d = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(60, TimeUnit.SECONDS)
+                .get(topic);
+        return d.partitions().stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .collect(Collectors.toList());
     }
 
     /** Produces the rollouts, then the request logs; returns the produce rate (records/s). */
     private double produce() throws Exception {
         long span = opts.records() * 1000L / opts.eventsPerSecond();
         long base = (System.currentTimeMillis() - span - 5_000) / 1000 * 1000;
-        FleetTraffic gen = new FleetTraffic(new FleetTraffic.Settings(opts.services(), opts.canaryShare(),
-                opts.errorShare(), opts.eventsPerSecond(), opts.postWithKeyShare(), opts.seed()), base);
+        FleetTraffic gen = new FleetTraffic(
+                new FleetTraffic.Settings(
+                        opts.services(),
+                        opts.canaryShare(),
+                        opts.errorShare(),
+                        opts.eventsPerSecond(),
+                        opts.postWithKeyShare(),
+                        opts.seed()),
+                base);
         Map<String, Object> pc = new HashMap<>();
         pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         pc.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -246,15 +274,17 @@ public final class ThroughputBench {
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(pc, new StringSerializer(), values)) {
             List<RolloutEvent> rollouts = gen.rollouts();
             for (RolloutEvent r : rollouts) {
-                producer.send(new ProducerRecord<>(topics.rollouts(), null, r.getTimestamp(), r.getService(), r),
-                        (md, e) -> {
+                producer.send(
+                        new ProducerRecord<>(topics.rollouts(), null, r.getTimestamp(), r.getService(), r), (md, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
                             }
                         });
             }
             if (opts.defaultPolicy()) {
-                producer.send(new ProducerRecord<>(topics.policies(), "*", GatePolicy.newBuilder().build()),
+                producer.send(
+                        new ProducerRecord<>(
+                                topics.policies(), "*", GatePolicy.newBuilder().build()),
                         (md, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
@@ -262,13 +292,19 @@ public final class ThroughputBench {
                         });
             }
             producer.flush();
-            log(String.format(Locale.ROOT, "producing %,d request logs (%d services, canary %.1f %%, 5xx %.2f %%, %,d events/s of event time from %s) ...",
-                    opts.records(), opts.services(), opts.canaryShare() * 100, opts.errorShare() * 100,
-                    opts.eventsPerSecond(), Instant.ofEpochMilli(base)));
+            log(String.format(
+                    Locale.ROOT,
+                    "producing %,d request logs (%d services, canary %.1f %%, 5xx %.2f %%, %,d events/s of event time from %s) ...",
+                    opts.records(),
+                    opts.services(),
+                    opts.canaryShare() * 100,
+                    opts.errorShare() * 100,
+                    opts.eventsPerSecond(),
+                    Instant.ofEpochMilli(base)));
             for (long i = 0; i < opts.records(); i++) {
                 RequestLog r = gen.next();
-                producer.send(new ProducerRecord<>(topics.requests(), null, r.getTimestamp(), r.getService(), r),
-                        (md, e) -> {
+                producer.send(
+                        new ProducerRecord<>(topics.requests(), null, r.getTimestamp(), r.getService(), r), (md, e) -> {
                             if (e != null) {
                                 failure.compareAndSet(null, e);
                             }
@@ -287,11 +323,13 @@ public final class ThroughputBench {
         try (Admin admin = Admin.create(adminConfig())) {
             long n = count(admin, topics.requests());
             if (n != opts.records()) {
-                throw new IllegalStateException(topics.requests() + " holds " + n + " records, expected " + opts.records());
+                throw new IllegalStateException(
+                        topics.requests() + " holds " + n + " records, expected " + opts.records());
             }
         }
         double rate = opts.records() / seconds;
-        log(String.format(Locale.ROOT, "produced %,d records in %.1f s (%,.0f records/s)", opts.records(), seconds, rate));
+        log(String.format(
+                Locale.ROOT, "produced %,d records in %.1f s (%,.0f records/s)", opts.records(), seconds, rate));
         return rate;
     }
 
@@ -321,9 +359,11 @@ public final class ThroughputBench {
         long tLast = 0;
         double sink = 0;
         long start = System.nanoTime();
-        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(cc, new StringDeserializer(), values)) {
+        try (KafkaConsumer<String, SpecificRecord> consumer =
+                new KafkaConsumer<>(cc, new StringDeserializer(), values)) {
             List<TopicPartition> tps = new ArrayList<>();
-            consumer.partitionsFor(topics.requests()).forEach(p -> tps.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.partitionsFor(topics.requests())
+                    .forEach(p -> tps.add(new TopicPartition(p.topic(), p.partition())));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             long lastProgress = System.nanoTime();
@@ -332,7 +372,8 @@ public final class ThroughputBench {
                 long now = System.nanoTime();
                 if (recs.isEmpty()) {
                     if (now - lastProgress > NO_PROGRESS_TIMEOUT.toNanos()) {
-                        throw new IllegalStateException("consumer: no records for " + NO_PROGRESS_TIMEOUT + " at " + count);
+                        throw new IllegalStateException(
+                                "consumer: no records for " + NO_PROGRESS_TIMEOUT + " at " + count);
                     }
                     continue;
                 }
@@ -349,10 +390,16 @@ public final class ThroughputBench {
             }
         }
         CpuAccounting.Snapshot c1 = cpu.snapshot();
-        String note = String.format(Locale.ROOT, "first records after %d ms; checksum %.3e",
-                (tFirst - start) / 1_000_000, sink);
-        return new Measurement(Mode.CONSUMER, round, count - firstCount, tLast - tFirst, CpuAccounting.load1(),
-                CpuAccounting.otherCores(c0, c1), note);
+        String note = String.format(
+                Locale.ROOT, "first records after %d ms; checksum %.3e", (tFirst - start) / 1_000_000, sink);
+        return new Measurement(
+                Mode.CONSUMER,
+                round,
+                count - firstCount,
+                tLast - tFirst,
+                CpuAccounting.load1(),
+                CpuAccounting.otherCores(c0, c1),
+                note);
     }
 
     private Properties streamsProps(Mode mode, String appId, Path stateDir) {
@@ -452,23 +499,35 @@ public final class ThroughputBench {
             ks.cleanUp();
             DevBroker.deleteTree(stateDir);
         }
-        String note = String.format(Locale.ROOT, "first record processed %d ms after start()", (tFirst - start) / 1_000_000);
+        String note =
+                String.format(Locale.ROOT, "first record processed %d ms after start()", (tFirst - start) / 1_000_000);
         try (Admin admin = Admin.create(adminConfig())) {
             if (mode != Mode.NAIVE) {
                 Map<String, Long> outAfter = endOffsets(admin, outputs);
                 long results = outAfter.get(topics.gateResults()) - outBefore.get(topics.gateResults());
                 long decisions = outAfter.get(topics.decisions()) - outBefore.get(topics.decisions());
                 long minutes = outAfter.get(topics.timeline()) - outBefore.get(topics.timeline());
-                note += String.format(Locale.ROOT, "; output offsets +%d results, +%d decisions, +%d timeline%s",
-                        results, decisions, minutes, mode == Mode.ALOS ? "" : " (incl. txn markers)");
+                note += String.format(
+                        Locale.ROOT,
+                        "; output offsets +%d results, +%d decisions, +%d timeline%s",
+                        results,
+                        decisions,
+                        minutes,
+                        mode == Mode.ALOS ? "" : " (incl. txn markers)");
             }
             deleteInternalTopics(admin, appId);
         }
         if (cEnd > target) {
             note += "; counted " + cEnd + " of " + target;
         }
-        return new Measurement(mode, round, cEnd - cFirst, tEnd - tFirst, CpuAccounting.load1(),
-                c0 == null ? Double.NaN : CpuAccounting.otherCores(c0, c1), note);
+        return new Measurement(
+                mode,
+                round,
+                cEnd - cFirst,
+                tEnd - tFirst,
+                CpuAccounting.load1(),
+                c0 == null ? Double.NaN : CpuAccounting.otherCores(c0, c1),
+                note);
     }
 
     /** The stream thread's {@code process-total} (records processed by the thread), null until it exists. */
@@ -499,7 +558,8 @@ public final class ThroughputBench {
     private static void deleteInternalTopics(Admin admin, String appId) {
         try {
             Set<String> names = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            List<String> mine = names.stream().filter(n -> n.startsWith(appId + "-")).collect(Collectors.toList());
+            List<String> mine =
+                    names.stream().filter(n -> n.startsWith(appId + "-")).collect(Collectors.toList());
             if (!mine.isEmpty()) {
                 admin.deleteTopics(mine).all().get(60, TimeUnit.SECONDS);
             }
@@ -510,42 +570,93 @@ public final class ThroughputBench {
 
     // ------------------------------------------------------------------ report
 
-    private String markdown(String[] args, String loadAtStart, String loadAtEnd, boolean ownBroker, double produceRate,
-                            List<Measurement> ms, List<Measurement> warmups, double othersOverall, double ownOverall) {
+    private String markdown(
+            String[] args,
+            String loadAtStart,
+            String loadAtEnd,
+            boolean ownBroker,
+            double produceRate,
+            List<Measurement> ms,
+            List<Measurement> warmups,
+            double othersOverall,
+            double ownOverall) {
         StringBuilder sb = new StringBuilder();
         sb.append("# ThroughputBench report\n\n");
-        sb.append("- date: ").append(Instant.now()).append("; code: ")
-                .append(System.getProperty("tollgate.bench.commit", "unknown")).append('\n');
-        sb.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (")
-                .append(cpuModel()).append("), ").append(memTotal()).append(", ")
-                .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append('\n');
-        sb.append("- java: ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.runtime.version")).append("; JVM args: `")
-                .append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())).append("`\n");
-        sb.append("- kafka clients/streams: ").append(kafkaVersion())
-                .append("; broker: ").append(ownBroker
-                        ? "dev broker (settings of deploy/kafka/start.sh), single KRaft node on loopback, temp data dir"
-                        : "external, " + opts.bootstrapServers()).append('\n');
-        sb.append("- registry: in-memory (`").append(REGISTRY).append("`), Confluent wire format; serdes from dev.tollgate.schemas.serde\n");
+        sb.append("- date: ")
+                .append(Instant.now())
+                .append("; code: ")
+                .append(System.getProperty("tollgate.bench.commit", "unknown"))
+                .append('\n');
+        sb.append("- machine: ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs (")
+                .append(cpuModel())
+                .append("), ")
+                .append(memTotal())
+                .append(", ")
+                .append(System.getProperty("os.name"))
+                .append(' ')
+                .append(System.getProperty("os.version"))
+                .append('\n');
+        sb.append("- java: ")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(System.getProperty("java.runtime.version"))
+                .append("; JVM args: `")
+                .append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()))
+                .append("`\n");
+        sb.append("- kafka clients/streams: ")
+                .append(kafkaVersion())
+                .append("; broker: ")
+                .append(
+                        ownBroker
+                                ? "dev broker (settings of deploy/kafka/start.sh), single KRaft node on loopback, temp data dir"
+                                : "external, " + opts.bootstrapServers())
+                .append('\n');
+        sb.append("- registry: in-memory (`")
+                .append(REGISTRY)
+                .append("`), Confluent wire format; serdes from dev.tollgate.schemas.serde\n");
         sb.append("- arguments: `").append(String.join(" ", args)).append("`\n");
-        sb.append(String.format(Locale.ROOT,
+        sb.append(String.format(
+                Locale.ROOT,
                 "- data: %,d RequestLog records on `%s` (%d partitions) + %d RolloutEvent STARTED on `%s`; %d services, "
                         + "canary %.1f %%, 5xx %.2f %%, POST with Idempotency-Key %.1f %%, %,d events/s of event time, compression %s; "
                         + "default policy `*` on the policies topic: %s; produced at %,.0f records/s\n",
-                opts.records(), topics.requests(), opts.partitions(), opts.services(), topics.rollouts(), opts.services(),
-                opts.canaryShare() * 100, opts.errorShare() * 100, opts.postWithKeyShare() * 100, opts.eventsPerSecond(),
-                opts.compression(), opts.defaultPolicy() ? "yes" : "no (topology default policy)", produceRate));
-        sb.append("- rounds: ").append(opts.rounds()).append(" (order alternates), warm-up ")
-                .append(opts.warmupRecords()).append(" records per mode, not counted\n");
-        sb.append("- load average (/proc/loadavg) at start: `").append(loadAtStart).append("`, at end: `").append(loadAtEnd).append("`\n");
-        sb.append(String.format(Locale.ROOT,
+                opts.records(),
+                topics.requests(),
+                opts.partitions(),
+                opts.services(),
+                topics.rollouts(),
+                opts.services(),
+                opts.canaryShare() * 100,
+                opts.errorShare() * 100,
+                opts.postWithKeyShare() * 100,
+                opts.eventsPerSecond(),
+                opts.compression(),
+                opts.defaultPolicy() ? "yes" : "no (topology default policy)",
+                produceRate));
+        sb.append("- rounds: ")
+                .append(opts.rounds())
+                .append(" (order alternates), warm-up ")
+                .append(opts.warmupRecords())
+                .append(" records per mode, not counted\n");
+        sb.append("- load average (/proc/loadavg) at start: `")
+                .append(loadAtStart)
+                .append("`, at end: `")
+                .append(loadAtEnd)
+                .append("`\n");
+        sb.append(String.format(
+                Locale.ROOT,
                 "- CPU during the measured rounds: this JVM + broker %.2f cores; all other processes %.2f cores\n\n",
-                ownOverall, othersOverall));
+                ownOverall,
+                othersOverall));
         sb.append("## Summary\n\n").append(Report.table(ms)).append('\n');
         sb.append("Ratios are per round (each run / the consumer of the same round), then median and range.\n\n");
         sb.append("## Every run\n\n").append(Report.runs(ms)).append('\n');
         if (!warmups.isEmpty()) {
-            sb.append("## Warm-up (not counted)\n\n").append(Report.runs(warmups)).append('\n');
+            sb.append("## Warm-up (not counted)\n\n")
+                    .append(Report.runs(warmups))
+                    .append('\n');
         }
         return sb.toString();
     }

@@ -51,7 +51,8 @@ class ReportTest {
 
     @Test
     void optionsParseCountsAndModes() {
-        BenchOptions o = BenchOptions.parse(new String[] {"--records", "2m", "--modes", "eos,consumer", "--rounds", "5"});
+        BenchOptions o =
+                BenchOptions.parse(new String[] {"--records", "2m", "--modes", "eos,consumer", "--rounds", "5"});
         assertThat(o.records()).isEqualTo(2_000_000);
         assertThat(o.modes()).containsExactly(Mode.EOS, Mode.CONSUMER);
         assertThat(o.warmupRecords()).isEqualTo(300_000);
@@ -61,7 +62,7 @@ class ReportTest {
     @Test
     void jfrBucketsMatchTheFirstMarkerFound() {
         assertThat(JfrTopFrames.bucket("a.B.c\ndev.tollgate.schemas.serde.SpecificAvroDeserializer.decode\n"
-                + "dev.tollgate.topology.processor.EvaluatorProcessor.process\n"))
+                        + "dev.tollgate.topology.processor.EvaluatorProcessor.process\n"))
                 .isEqualTo("deserialize input (Avro, registry serde)");
         assertThat(JfrTopFrames.bucket("java.lang.Thread.run\n")).isEqualTo("other");
     }

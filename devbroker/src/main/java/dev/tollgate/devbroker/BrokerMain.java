@@ -14,8 +14,7 @@ import java.lang.reflect.Method;
  * <p>Arguments: {@code server.properties cluster-id}.
  */
 public final class BrokerMain {
-    private BrokerMain() {
-    }
+    private BrokerMain() {}
 
     /**
      * Ctrl-C in a terminal signals the whole process group, this child included; the parent then stops its Kafka
@@ -41,24 +40,28 @@ public final class BrokerMain {
             System.exit(2);
         }
         ignoreInterrupt();
-        Thread watchdog = new Thread(() -> {
-            try (InputStream in = System.in) {
-                while (in.read() >= 0) {
-                    // discard
-                }
-            } catch (IOException ignored) {
-                // parent gone
-            }
-            System.out.println("tollgate-broker: parent gone, stopping");
-            System.exit(0);
-        }, "parent-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try (InputStream in = System.in) {
+                        while (in.read() >= 0) {
+                            // discard
+                        }
+                    } catch (IOException ignored) {
+                        // parent gone
+                    }
+                    System.out.println("tollgate-broker: parent gone, stopping");
+                    System.exit(0);
+                },
+                "parent-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
 
         Class<?> storageTool = Class.forName("kafka.tools.StorageTool");
         Method execute = storageTool.getMethod("execute", String[].class, PrintStream.class);
-        int rc = (Integer) execute.invoke(null, new String[] {"format", "--config", args[0], "--cluster-id", args[1],
-                "--ignore-formatted"}, System.out);
+        int rc = (Integer) execute.invoke(
+                null,
+                new String[] {"format", "--config", args[0], "--cluster-id", args[1], "--ignore-formatted"},
+                System.out);
         if (rc != 0) {
             System.err.println("tollgate-broker: formatting the storage failed (exit code " + rc + ")");
             System.exit(rc);

@@ -165,17 +165,25 @@ public final class DevBroker implements AutoCloseable {
                 Files.writeString(props, serverProperties(dir, ports[0], ports[1], overrides), StandardCharsets.UTF_8);
                 Path log4j = dir.resolve("log4j2.xml");
                 Files.writeString(log4j, LOG4J, StandardCharsets.UTF_8);
-                String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+                String java =
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString();
                 List<String> cmd = new ArrayList<>();
                 cmd.add(java);
                 cmd.addAll(jvmOptions);
-                cmd.addAll(List.of("-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + log4j.toUri(),
-                        "-Dkafka.logs.dir=" + dir.resolve("logs"), "-Dtollgate.devbroker.dir=" + dir,
-                        "-cp", System.getProperty("java.class.path"),
-                        BrokerMain.class.getName(), props.toString(), clusterId()));
+                cmd.addAll(List.of(
+                        "-Djava.awt.headless=true",
+                        "-Dlog4j2.configurationFile=" + log4j.toUri(),
+                        "-Dkafka.logs.dir=" + dir.resolve("logs"),
+                        "-Dtollgate.devbroker.dir=" + dir,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        BrokerMain.class.getName(),
+                        props.toString(),
+                        clusterId()));
                 ProcessBuilder pb = new ProcessBuilder(cmd)
                         .redirectErrorStream(true)
-                        .redirectOutput(dir.resolve("logs").resolve("broker.out").toFile());
+                        .redirectOutput(
+                                dir.resolve("logs").resolve("broker.out").toFile());
                 DevBroker k = new DevBroker(dir, ports[0], pb.start(), stopOnJvmExit, deleteDirOnClose);
                 try {
                     k.awaitReady(timeout);
@@ -219,18 +227,26 @@ public final class DevBroker implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+        Map<String, Object> conf = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                2_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                3_000,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+                200);
         try (Admin admin = Admin.create(conf)) {
             while (true) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the dev broker exited during start-up (exit code "
-                            + process.exitValue() + ")" + tail());
+                    throw new IllegalStateException(
+                            "the dev broker exited during start-up (exit code " + process.exitValue() + ")" + tail());
                 }
                 try {
-                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes()
-                            .get(3, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                            .nodes()
+                            .get(3, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (InterruptedException e) {
@@ -240,8 +256,8 @@ public final class DevBroker implements AutoCloseable {
                     // not up yet
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the dev broker was not ready within " + timeout.toSeconds() + " s"
-                            + tail());
+                    throw new IllegalStateException(
+                            "the dev broker was not ready within " + timeout.toSeconds() + " s" + tail());
                 }
                 try {
                     Thread.sleep(200);
@@ -259,7 +275,8 @@ public final class DevBroker implements AutoCloseable {
             try {
                 List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8);
                 b.append("\n--- ").append(p).append(" (last lines) ---\n");
-                lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(l -> b.append(l).append('\n'));
+                lines.subList(Math.max(0, lines.size() - 20), lines.size())
+                        .forEach(l -> b.append(l).append('\n'));
             } catch (IOException | UncheckedIOException ignored) {
                 // no such log yet
             }

@@ -27,67 +27,63 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
 
-  /** Env var with the bootstrap servers of an already running broker to use instead. */
-  public static final String BOOTSTRAP_ENV = "TOLLGATE_TEST_BOOTSTRAP_SERVERS";
+    /** Env var with the bootstrap servers of an already running broker to use instead. */
+    public static final String BOOTSTRAP_ENV = "TOLLGATE_TEST_BOOTSTRAP_SERVERS";
 
-  /** System property alternative to {@link #BOOTSTRAP_ENV}. */
-  public static final String BOOTSTRAP_PROPERTY = "tollgate.test.bootstrap.servers";
+    /** System property alternative to {@link #BOOTSTRAP_ENV}. */
+    public static final String BOOTSTRAP_PROPERTY = "tollgate.test.bootstrap.servers";
 
-  /** Prefix of system properties passed to a started broker as settings (prefix removed). */
-  public static final String BROKER_PROPERTY_PREFIX = "tollgate.test.broker.";
+    /** Prefix of system properties passed to a started broker as settings (prefix removed). */
+    public static final String BROKER_PROPERTY_PREFIX = "tollgate.test.broker.";
 
-  private static final Namespace NAMESPACE = Namespace.create(KafkaBrokerExtension.class);
-  private static final String KEY = "kafka-broker";
+    private static final Namespace NAMESPACE = Namespace.create(KafkaBrokerExtension.class);
+    private static final String KEY = "kafka-broker";
 
-  /** The shared broker, started on first use. */
-  public static KafkaBroker broker(ExtensionContext context) {
-    @SuppressWarnings("unchecked")
-    SharedService<KafkaBroker> shared =
-        context
-            .getRoot()
-            .getStore(NAMESPACE)
-            .getOrComputeIfAbsent(KEY, k -> start(), SharedService.class);
-    return shared.get();
-  }
-
-  private static SharedService<KafkaBroker> start() {
-    String external = DeployScripts.external(BOOTSTRAP_ENV, BOOTSTRAP_PROPERTY);
-    if (external != null) {
-      return SharedService.external(new KafkaBroker(external, true));
+    /** The shared broker, started on first use. */
+    public static KafkaBroker broker(ExtensionContext context) {
+        @SuppressWarnings("unchecked")
+        SharedService<KafkaBroker> shared =
+                context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(KEY, k -> start(), SharedService.class);
+        return shared.get();
     }
-    try {
-      Path dir = Files.createTempDirectory("tollgate-kafka-");
-      DevBroker.Builder builder =
-          DevBroker.builder(dir)
-              .timeout(Duration.ofMinutes(2))
-              .deleteDirOnClose(!Boolean.getBoolean(DeployScripts.KEEP_DIRS_PROPERTY));
-      for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
-        String key = String.valueOf(e.getKey());
-        if (key.startsWith(BROKER_PROPERTY_PREFIX)) {
-          builder.property(key.substring(BROKER_PROPERTY_PREFIX.length()), String.valueOf(e.getValue()));
+
+    private static SharedService<KafkaBroker> start() {
+        String external = DeployScripts.external(BOOTSTRAP_ENV, BOOTSTRAP_PROPERTY);
+        if (external != null) {
+            return SharedService.external(new KafkaBroker(external, true));
         }
-      }
-      DevBroker broker = builder.start();
-      return SharedService.started(new KafkaBroker(broker.bootstrapServers(), false), broker);
-    } catch (IOException e) {
-      return SharedService.failed(new UncheckedIOException("could not start the Kafka broker", e));
-    } catch (RuntimeException e) {
-      return SharedService.failed(e);
+        try {
+            Path dir = Files.createTempDirectory("tollgate-kafka-");
+            DevBroker.Builder builder = DevBroker.builder(dir)
+                    .timeout(Duration.ofMinutes(2))
+                    .deleteDirOnClose(!Boolean.getBoolean(DeployScripts.KEEP_DIRS_PROPERTY));
+            for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
+                String key = String.valueOf(e.getKey());
+                if (key.startsWith(BROKER_PROPERTY_PREFIX)) {
+                    builder.property(key.substring(BROKER_PROPERTY_PREFIX.length()), String.valueOf(e.getValue()));
+                }
+            }
+            DevBroker broker = builder.start();
+            return SharedService.started(new KafkaBroker(broker.bootstrapServers(), false), broker);
+        } catch (IOException e) {
+            return SharedService.failed(new UncheckedIOException("could not start the Kafka broker", e));
+        } catch (RuntimeException e) {
+            return SharedService.failed(e);
+        }
     }
-  }
 
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    broker(context);
-  }
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        broker(context);
+    }
 
-  @Override
-  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext context) {
-    return parameterContext.getParameter().getType() == KafkaBroker.class;
-  }
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext context) {
+        return parameterContext.getParameter().getType() == KafkaBroker.class;
+    }
 
-  @Override
-  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
-    return broker(context);
-  }
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
+        return broker(context);
+    }
 }

@@ -14,53 +14,52 @@ import org.slf4j.LoggerFactory;
  */
 final class ManagedService implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ManagedService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedService.class);
 
-  private final String name;
-  private final Path repoRoot;
-  private final String stopScript;
-  private final String dirOption;
-  private final Path dir;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final Thread shutdownHook;
+    private final String name;
+    private final Path repoRoot;
+    private final String stopScript;
+    private final String dirOption;
+    private final Path dir;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
 
-  ManagedService(String name, Path repoRoot, String stopScript, String dirOption, Path dir) {
-    this.name = name;
-    this.repoRoot = repoRoot;
-    this.stopScript = stopScript;
-    this.dirOption = dirOption;
-    this.dir = dir;
-    this.shutdownHook = new Thread(this::stop, "tollgate-testkit-stop-" + name);
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
-  }
-
-  Path dir() {
-    return dir;
-  }
-
-  @Override
-  public void close() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException alreadyShuttingDown) {
-      // the hook runs (or ran) anyway
+    ManagedService(String name, Path repoRoot, String stopScript, String dirOption, Path dir) {
+        this.name = name;
+        this.repoRoot = repoRoot;
+        this.stopScript = stopScript;
+        this.dirOption = dirOption;
+        this.dir = dir;
+        this.shutdownHook = new Thread(this::stop, "tollgate-testkit-stop-" + name);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
-    stop();
-  }
 
-  private void stop() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    Path dir() {
+        return dir;
     }
-    long t0 = System.nanoTime();
-    try {
-      DeployScripts.run(
-          repoRoot, Duration.ofSeconds(90), dir.resolve("stop.out"), stopScript, dirOption,
-          dir.toString());
-      LOG.info("stopped {} in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
-      DeployScripts.deleteTree(dir);
-    } catch (RuntimeException e) {
-      LOG.warn("stopping {} failed (its files stay in {})", name, dir, e);
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs (or ran) anyway
+        }
+        stop();
     }
-  }
+
+    private void stop() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            DeployScripts.run(
+                    repoRoot, Duration.ofSeconds(90), dir.resolve("stop.out"), stopScript, dirOption, dir.toString());
+            LOG.info("stopped {} in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
+            DeployScripts.deleteTree(dir);
+        } catch (RuntimeException e) {
+            LOG.warn("stopping {} failed (its files stay in {})", name, dir, e);
+        }
+    }
 }

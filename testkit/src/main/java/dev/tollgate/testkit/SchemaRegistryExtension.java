@@ -19,55 +19,52 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class SchemaRegistryExtension implements BeforeAllCallback, ParameterResolver {
 
-  /** Env var with the Confluent-compatible base URL of an already running registry to use. */
-  public static final String URL_ENV = "TOLLGATE_TEST_REGISTRY_URL";
+    /** Env var with the Confluent-compatible base URL of an already running registry to use. */
+    public static final String URL_ENV = "TOLLGATE_TEST_REGISTRY_URL";
 
-  /** System property alternative to {@link #URL_ENV}. */
-  public static final String URL_PROPERTY = "tollgate.test.registry.url";
+    /** System property alternative to {@link #URL_ENV}. */
+    public static final String URL_PROPERTY = "tollgate.test.registry.url";
 
-  private static final Namespace NAMESPACE = Namespace.create(SchemaRegistryExtension.class);
-  private static final String KEY = "schema-registry";
+    private static final Namespace NAMESPACE = Namespace.create(SchemaRegistryExtension.class);
+    private static final String KEY = "schema-registry";
 
-  /** The shared registry, started on first use. */
-  public static SchemaRegistry registry(ExtensionContext context) {
-    @SuppressWarnings("unchecked")
-    SharedService<SchemaRegistry> shared =
-        context
-            .getRoot()
-            .getStore(NAMESPACE)
-            .getOrComputeIfAbsent(KEY, k -> start(), SharedService.class);
-    return shared.get();
-  }
-
-  private static SharedService<SchemaRegistry> start() {
-    String external = DeployScripts.external(URL_ENV, URL_PROPERTY);
-    if (external != null) {
-      while (external.endsWith("/")) {
-        external = external.substring(0, external.length() - 1);
-      }
-      return SharedService.external(new SchemaRegistry(external, true));
+    /** The shared registry, started on first use. */
+    public static SchemaRegistry registry(ExtensionContext context) {
+        @SuppressWarnings("unchecked")
+        SharedService<SchemaRegistry> shared =
+                context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(KEY, k -> start(), SharedService.class);
+        return shared.get();
     }
-    return SharedService.start(
-        "schema registry",
-        "registry",
-        "--state-dir",
-        1,
-        ports -> List.of("--port", Integer.toString(ports[0])),
-        ports -> new SchemaRegistry("http://127.0.0.1:" + ports[0] + "/apis/ccompat/v7", false));
-  }
 
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    registry(context);
-  }
+    private static SharedService<SchemaRegistry> start() {
+        String external = DeployScripts.external(URL_ENV, URL_PROPERTY);
+        if (external != null) {
+            while (external.endsWith("/")) {
+                external = external.substring(0, external.length() - 1);
+            }
+            return SharedService.external(new SchemaRegistry(external, true));
+        }
+        return SharedService.start(
+                "schema registry",
+                "registry",
+                "--state-dir",
+                1,
+                ports -> List.of("--port", Integer.toString(ports[0])),
+                ports -> new SchemaRegistry("http://127.0.0.1:" + ports[0] + "/apis/ccompat/v7", false));
+    }
 
-  @Override
-  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext context) {
-    return parameterContext.getParameter().getType() == SchemaRegistry.class;
-  }
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        registry(context);
+    }
 
-  @Override
-  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
-    return registry(context);
-  }
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext context) {
+        return parameterContext.getParameter().getType() == SchemaRegistry.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
+        return registry(context);
+    }
 }

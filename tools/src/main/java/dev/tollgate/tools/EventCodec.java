@@ -52,11 +52,17 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class EventCodec {
     /** Record types that are Tollgate's inputs, in topic order. */
-    public static final List<Class<? extends SpecificRecord>> INPUT_TYPES = List.of(RequestLog.class, SideEffect.class,
-            QueueWork.class, MetricSample.class, ProbeResult.class, RolloutEvent.class, GatePolicy.class);
+    public static final List<Class<? extends SpecificRecord>> INPUT_TYPES = List.of(
+            RequestLog.class,
+            SideEffect.class,
+            QueueWork.class,
+            MetricSample.class,
+            ProbeResult.class,
+            RolloutEvent.class,
+            GatePolicy.class);
     /** Record types that Tollgate publishes. */
-    public static final List<Class<? extends SpecificRecord>> OUTPUT_TYPES = List.of(GateResult.class,
-            GateDecision.class, RevisionMinuteStats.class);
+    public static final List<Class<? extends SpecificRecord>> OUTPUT_TYPES =
+            List.of(GateResult.class, GateDecision.class, RevisionMinuteStats.class);
 
     public static final String TYPE = "type";
     public static final String KEY = "key";
@@ -78,8 +84,7 @@ public final class EventCodec {
         }
     }
 
-    private EventCodec() {
-    }
+    private EventCodec() {}
 
     /**
      * One decoded event.
@@ -158,8 +163,8 @@ public final class EventCodec {
         String type = typeNode.asText();
         Schema schema = SCHEMAS.get(type);
         if (schema == null) {
-            throw new EventFormatException("unknown type " + quote(type) + " (expected one of "
-                    + String.join(", ", SCHEMAS.keySet()) + ")");
+            throw new EventFormatException(
+                    "unknown type " + quote(type) + " (expected one of " + String.join(", ", SCHEMAS.keySet()) + ")");
         }
         boolean policy = type.equals("GatePolicy");
         ObjectNode fields = ((ObjectNode) node).deepCopy();
@@ -247,14 +252,15 @@ public final class EventCodec {
             case FIXED: {
                 byte[] b = base64(node, path, "fixed");
                 if (b.length != schema.getFixedSize()) {
-                    throw new EventFormatException(path + ": expected " + schema.getFixedSize() + " bytes, got " + b.length);
+                    throw new EventFormatException(
+                            path + ": expected " + schema.getFixedSize() + " bytes, got " + b.length);
                 }
                 return DATA.createFixed(null, b, schema);
             }
             case ENUM: {
                 if (!node.isTextual() || !schema.getEnumSymbols().contains(node.textValue())) {
-                    throw new EventFormatException(path + ": expected one of " + schema.getEnumSymbols() + ", got "
-                            + describe(node));
+                    throw new EventFormatException(
+                            path + ": expected one of " + schema.getEnumSymbols() + ", got " + describe(node));
                 }
                 return DATA.createEnum(node.textValue(), schema);
             }
@@ -297,7 +303,8 @@ public final class EventCodec {
             }
             throw mismatch(path, unionName(schema), node);
         }
-        List<Schema> nonNull = branches.stream().filter(b -> b.getType() != Schema.Type.NULL).toList();
+        List<Schema> nonNull =
+                branches.stream().filter(b -> b.getType() != Schema.Type.NULL).toList();
         if (nonNull.size() == 1) {
             Schema only = nonNull.get(0);
             boolean primitive = switch (only.getType()) {
@@ -307,7 +314,8 @@ public final class EventCodec {
             try {
                 return fromJson(node, only, path);
             } catch (EventFormatException e) {
-                if (primitive && e.detail().startsWith(path + ": expected ")
+                if (primitive
+                        && e.detail().startsWith(path + ": expected ")
                         && !e.detail().endsWith("(out of range)")) {
                     throw mismatch(path, unionName(schema), node);
                 }
@@ -334,7 +342,11 @@ public final class EventCodec {
             String name = it.next();
             if (schema.getField(name) == null) {
                 throw new EventFormatException(path + ": unknown field " + quote(name) + " (fields: "
-                        + String.join(", ", schema.getFields().stream().map(Schema.Field::name).toList()) + ")");
+                        + String.join(
+                                ", ",
+                                schema.getFields().stream()
+                                        .map(Schema.Field::name)
+                                        .toList()) + ")");
             }
         }
         for (Schema.Field f : schema.getFields()) {
@@ -384,8 +396,10 @@ public final class EventCodec {
     private static String unionName(Schema union) {
         List<String> names = new ArrayList<>();
         for (Schema b : union.getTypes()) {
-            names.add(b.getType() == Schema.Type.RECORD || b.getType() == Schema.Type.ENUM ? b.getName()
-                    : b.getType().getName());
+            names.add(
+                    b.getType() == Schema.Type.RECORD || b.getType() == Schema.Type.ENUM
+                            ? b.getName()
+                            : b.getType().getName());
         }
         return names.size() == 2 && names.contains("null")
                 ? names.stream().filter(n -> !n.equals("null")).findFirst().orElseThrow() + " or null"
@@ -456,8 +470,11 @@ public final class EventCodec {
         Schema schema = record.getSchema();
         Schema.Field ts = schema.getField(TIMESTAMP);
         Schema.Field svc = schema.getField("service");
-        return new Event(schema.getName(), svc == null ? DEFAULT_POLICY_KEY : String.valueOf(record.get(svc.pos())),
-                ts == null ? Long.MIN_VALUE : (Long) record.get(ts.pos()), record);
+        return new Event(
+                schema.getName(),
+                svc == null ? DEFAULT_POLICY_KEY : String.valueOf(record.get(svc.pos())),
+                ts == null ? Long.MIN_VALUE : (Long) record.get(ts.pos()),
+                record);
     }
 
     /** Parses a GatePolicy from a JSON document (with or without {@code "type"}). */

@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
  */
 public final class FleetTraffic {
     private static final String[] ROUTES = {
-        "/api/v1/items/{id}", "/api/v1/items", "/api/v1/search", "/api/v1/users/{id}/orders", "/healthz"};
+        "/api/v1/items/{id}", "/api/v1/items", "/api/v1/search", "/api/v1/users/{id}/orders", "/healthz"
+    };
     /** Latency spread of every service (sigma of the log-normal). */
     private static final double LATENCY_SIGMA = 0.5;
 
@@ -38,9 +39,13 @@ public final class FleetTraffic {
      * @param postWithKeyShare share of requests that are POSTs with an idempotency key (some keys repeat)
      * @param seed             random seed: the same settings and base time give the same records
      */
-    public record Settings(int services, double canaryShare, double errorShare, int eventsPerSecond,
-                           double postWithKeyShare, long seed) {
-    }
+    public record Settings(
+            int services,
+            double canaryShare,
+            double errorShare,
+            int eventsPerSecond,
+            double postWithKeyShare,
+            long seed) {}
 
     private final Settings settings;
     private final long baseTime;

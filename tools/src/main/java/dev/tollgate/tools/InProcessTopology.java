@@ -76,8 +76,8 @@ public final class InProcessTopology implements EventBus {
         SpecificAvroSerializer<SpecificRecord> ser = new SpecificAvroSerializer<>();
         ser.configure(serde, false);
         TopicNames t = settings.topics();
-        for (String topic : List.of(t.requests(), t.sideEffects(), t.queueWork(), t.metrics(), t.probes(), t.rollouts(),
-                t.policies())) {
+        for (String topic : List.of(
+                t.requests(), t.sideEffects(), t.queueWork(), t.metrics(), t.probes(), t.rollouts(), t.policies())) {
             inputs.put(topic, driver.createInputTopic(topic, Serdes.String().serializer(), ser));
         }
         SpecificAvroDeserializer<SpecificRecord> de = new SpecificAvroDeserializer<>();

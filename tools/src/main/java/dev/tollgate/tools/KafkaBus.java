@@ -123,7 +123,8 @@ public final class KafkaBus implements EventBus {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while sending", ex);
             } catch (ExecutionException ex) {
-                throw new IllegalStateException("sending to the cluster failed: " + ex.getCause().getMessage(), ex.getCause());
+                throw new IllegalStateException(
+                        "sending to the cluster failed: " + ex.getCause().getMessage(), ex.getCause());
             }
         }
     }

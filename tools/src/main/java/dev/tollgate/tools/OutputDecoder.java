@@ -47,9 +47,11 @@ public final class OutputDecoder implements AutoCloseable {
     }
 
     private SpecificRecord local(String topic, byte[] bytes) {
-        Class<? extends SpecificRecord> type = topic.equals(topics.decisions()) ? GateDecision.class
-                : topic.equals(topics.gateResults()) ? GateResult.class
-                : topic.equals(topics.timeline()) ? RevisionMinuteStats.class : null;
+        Class<? extends SpecificRecord> type = topic.equals(topics.decisions())
+                ? GateDecision.class
+                : topic.equals(topics.gateResults())
+                        ? GateResult.class
+                        : topic.equals(topics.timeline()) ? RevisionMinuteStats.class : null;
         if (type == null || bytes.length < 5) {
             throw new IllegalStateException("cannot decode a record of topic " + topic);
         }
@@ -59,8 +61,8 @@ public final class OutputDecoder implements AutoCloseable {
         try {
             return reader.read(null, d);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot decode a record of topic " + topic + " with the local schema: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot decode a record of topic " + topic + " with the local schema: " + e.getMessage(), e);
         }
     }
 

@@ -24,33 +24,50 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tollgate replay}: the production topology over recorded events, no broker needed. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Run the production topology over recorded events (JSON lines), without a broker, in event-time "
-                + "order, and print every GateResult and GateDecision as one JSON object per line.",
-                "Input: one JSON object per line with \"type\" (RequestLog, SideEffect, QueueWork, MetricSample, "
-                        + "ProbeResult, RolloutEvent, GatePolicy) and the contract's field names; nullable fields may be "
-                        + "omitted; timestamps in epoch ms. A GatePolicy line may carry \"key\" (default *)."},
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the production topology over recorded events (JSON lines), without a broker, in event-time "
+                    + "order, and print every GateResult and GateDecision as one JSON object per line.",
+            "Input: one JSON object per line with \"type\" (RequestLog, SideEffect, QueueWork, MetricSample, "
+                    + "ProbeResult, RolloutEvent, GatePolicy) and the contract's field names; nullable fields may be "
+                    + "omitted; timestamps in epoch ms. A GatePolicy line may carry \"key\" (default *)."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:a bad input line (without --skip-bad) or a runtime error",
-                "2:usage error or unreadable file"})
+        exitCodeList = {
+            "0:ok",
+            "1:a bad input line (without --skip-bad) or a runtime error",
+            "2:usage error or unreadable file"
+        })
 public final class ReplayCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--events", required = true, paramLabel = "FILE.jsonl",
+    @Option(
+            names = "--events",
+            required = true,
+            paramLabel = "FILE.jsonl",
             description = "Recorded events, one JSON object per line ('-' reads standard input).")
     String events;
 
-    @Option(names = "--policy", paramLabel = "FILE.json",
+    @Option(
+            names = "--policy",
+            paramLabel = "FILE.json",
             description = "A GatePolicy (JSON) applied as the default policy (key *); it overrides an untimed * policy "
                     + "of the events file.")
     Path policy;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the output lines here instead of standard output.")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "Write the output lines here instead of standard output.")
     Path out;
 
-    @Option(names = "--skip-bad", description = "Skip bad lines (counted and reported on standard error at the end) "
-            + "instead of stopping at the first.")
+    @Option(
+            names = "--skip-bad",
+            description = "Skip bad lines (counted and reported on standard error at the end) "
+                    + "instead of stopping at the first.")
     boolean skipBad;
 
     @Option(names = "--timeline", description = "Also print the per-minute timeline (RevisionMinuteStats).")
@@ -59,16 +76,23 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--decisions-only", description = "Print only GateDecision records.")
     boolean decisionsOnly;
 
-    @Option(names = "--grace-ms", paramLabel = "MS", description = "Grace of late events; must match the service's "
-            + "grace.ms for identical results (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--grace-ms",
+            paramLabel = "MS",
+            description = "Grace of late events; must match the service's "
+                    + "grace.ms for identical results (default ${DEFAULT-VALUE}).")
     long graceMs = TopologySettings.DEFAULT_GRACE_MS;
 
-    @Option(names = "--tick-ms", paramLabel = "MS", description = "Evaluation tick; must match the service's tick.ms "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--tick-ms",
+            paramLabel = "MS",
+            description = "Evaluation tick; must match the service's tick.ms " + "(default ${DEFAULT-VALUE}).")
     long tickMs = TopologySettings.DEFAULT_TICK_MS;
 
-    @Option(names = "--result-refresh-ms", paramLabel = "MS", description = "Result refresh; must match the service's "
-            + "result.refresh.ms (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--result-refresh-ms",
+            paramLabel = "MS",
+            description = "Result refresh; must match the service's " + "result.refresh.ms (default ${DEFAULT-VALUE}).")
     long resultRefreshMs = TopologySettings.DEFAULT_RESULT_REFRESH_MS;
 
     @Override
@@ -102,15 +126,18 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         TopologySettings settings;
         try {
-            settings = TopologySettings.defaults("mock://unused").withGraceMs(graceMs).withTickMs(tickMs)
+            settings = TopologySettings.defaults("mock://unused")
+                    .withGraceMs(graceMs)
+                    .withTickMs(tickMs)
                     .withResultRefreshMs(resultRefreshMs);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }
         Replayer.Counts counts;
-        try (PrintWriter w = out == null ? new PrintWriter(spec.commandLine().getOut())
-                : new PrintWriter(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(out),
-                StandardCharsets.UTF_8)))) {
+        try (PrintWriter w = out == null
+                ? new PrintWriter(spec.commandLine().getOut())
+                : new PrintWriter(new BufferedWriter(
+                        new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8)))) {
             counts = Replayer.run(input.events(), defaultPolicy, settings, r -> {
                 boolean print = r instanceof GateDecision || (!decisionsOnly && (r instanceof GateResult || timeline));
                 if (print) {
@@ -128,8 +155,12 @@ public final class ReplayCommand implements Callable<Integer> {
                 err.println("  ... and " + (input.skipped() - input.errors().size()) + " more");
             }
         }
-        err.printf("replay: %d events -> %d gate results, %d decisions%s in %.1f s%n", counts.events, counts.results,
-                counts.decisions, timeline ? ", " + counts.minutes + " timeline minutes" : "",
+        err.printf(
+                "replay: %d events -> %d gate results, %d decisions%s in %.1f s%n",
+                counts.events,
+                counts.results,
+                counts.decisions,
+                timeline ? ", " + counts.minutes + " timeline minutes" : "",
                 (System.nanoTime() - t0) / 1e9);
         err.flush();
         return ExitCodes.OK;

@@ -16,8 +16,7 @@ import org.apache.avro.specific.SpecificRecord;
  * {@link InProcessTopology} and hands every output to a sink in publication order.
  */
 public final class Replayer {
-    private Replayer() {
-    }
+    private Replayer() {}
 
     /**
      * The events of an input file.
@@ -27,8 +26,7 @@ public final class Replayer {
      * @param skipped bad lines skipped (only with skipBad)
      * @param errors  the messages of the skipped lines (at most {@link #MAX_ERRORS_KEPT})
      */
-    public record Input(List<EventCodec.Event> events, int lines, int skipped, List<String> errors) {
-    }
+    public record Input(List<EventCodec.Event> events, int lines, int skipped, List<String> errors) {}
 
     /** Messages of skipped lines kept for the report. */
     public static final int MAX_ERRORS_KEPT = 20;
@@ -89,7 +87,10 @@ public final class Replayer {
      * @param sink     receives every output record in publication order
      * @return counts of what was published
      */
-    public static Counts run(List<EventCodec.Event> events, GatePolicy policy, TopologySettings settings,
+    public static Counts run(
+            List<EventCodec.Event> events,
+            GatePolicy policy,
+            TopologySettings settings,
             Consumer<SpecificRecord> sink) {
         List<EventCodec.Event> sorted = ordered(events);
         if (policy != null) {

@@ -33,6 +33,7 @@ public final class RolloutBoard {
         public String phase = "STARTED";
         /** Latest result per gate at the current step, in report order. */
         public final Map<String, GateResult> gates = new TreeMap<>((a, b) -> Integer.compare(order(a), order(b)));
+
         public final List<GateDecision> decisions = new ArrayList<>();
         /** Wall-clock nanos at which each decision was seen. */
         public final List<Long> decisionSeenNanos = new ArrayList<>();
@@ -40,6 +41,7 @@ public final class RolloutBoard {
         public String outcome;
         /** The decision that ended the rollout (or the last HOLD), if any. */
         public GateDecision deciding;
+
         public String note = "";
         public long eventStart;
         public long eventEnd;
@@ -48,7 +50,12 @@ public final class RolloutBoard {
         public long wallEndNanos;
         public long lastEventTime;
 
-        Rollout(String service, String releaseId, String baselineRevision, String canaryRevision, List<Double> steps,
+        Rollout(
+                String service,
+                String releaseId,
+                String baselineRevision,
+                String canaryRevision,
+                List<Double> steps,
                 String title) {
             this.service = service;
             this.releaseId = releaseId;
@@ -69,8 +76,13 @@ public final class RolloutBoard {
     }
 
     /** Registers a rollout before its first event. */
-    public Rollout add(String service, String releaseId, String baselineRevision, String canaryRevision,
-            List<Double> steps, String title) {
+    public Rollout add(
+            String service,
+            String releaseId,
+            String baselineRevision,
+            String canaryRevision,
+            List<Double> steps,
+            String title) {
         Rollout r = new Rollout(service, releaseId, baselineRevision, canaryRevision, steps, title);
         rollouts.put(service + "|" + releaseId, r);
         return r;

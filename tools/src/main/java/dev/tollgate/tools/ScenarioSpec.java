@@ -37,15 +37,32 @@ import java.util.Set;
  */
 public final class ScenarioSpec {
     /** Names of the built-in scenarios. */
-    public static final List<String> BUILT_IN = List.of("healthy", "error-spike", "latency-regression",
-            "cold-start-storm", "webhook-storm", "schema-skew", "aa-noise", "demo");
+    public static final List<String> BUILT_IN = List.of(
+            "healthy",
+            "error-spike",
+            "latency-regression",
+            "cold-start-storm",
+            "webhook-storm",
+            "schema-skew",
+            "aa-noise",
+            "demo");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Set<String> TOP_FIELDS = Set.of("name", "description", "service", "rate", "seed", "policy",
-            "baseline", "rollouts");
-    private static final Set<String> ROLLOUT_FIELDS = Set.of("releaseId", "baselineRevision", "canaryRevision",
-            "baselineReleaseId", "canaryPins", "baselinePins", "canary", "changes", "holdTimeoutMs", "stepTimeoutMs",
-            "expect", "description");
+    private static final Set<String> TOP_FIELDS =
+            Set.of("name", "description", "service", "rate", "seed", "policy", "baseline", "rollouts");
+    private static final Set<String> ROLLOUT_FIELDS = Set.of(
+            "releaseId",
+            "baselineRevision",
+            "canaryRevision",
+            "baselineReleaseId",
+            "canaryPins",
+            "baselinePins",
+            "canary",
+            "changes",
+            "holdTimeoutMs",
+            "stepTimeoutMs",
+            "expect",
+            "description");
 
     public final String name;
     public final String description;
@@ -57,9 +74,18 @@ public final class ScenarioSpec {
     public final List<Rollout> rollouts;
 
     /** One rollout of the scenario. */
-    public record Rollout(String releaseId, String baselineRevision, String canaryRevision, String baselineReleaseId,
-                          RevisionPins canaryPins, RevisionPins baselinePins, JsonNode canary, List<Change> changes,
-                          long holdTimeoutMs, long stepTimeoutMs, Expect expect) {
+    public record Rollout(
+            String releaseId,
+            String baselineRevision,
+            String canaryRevision,
+            String baselineReleaseId,
+            RevisionPins canaryPins,
+            RevisionPins baselinePins,
+            JsonNode canary,
+            List<Change> changes,
+            long holdTimeoutMs,
+            long stepTimeoutMs,
+            Expect expect) {
         /** The canary's shape at a step: the baseline, the canary overrides, then every change up to the step. */
         public TrafficShape canaryShape(TrafficShape baseline, int stepIndex) {
             TrafficShape s = baseline.with(canary);
@@ -73,8 +99,7 @@ public final class ScenarioSpec {
     }
 
     /** Canary overrides that take effect from a step on. */
-    public record Change(int atStep, JsonNode canary) {
-    }
+    public record Change(int atStep, JsonNode canary) {}
 
     /**
      * What a rollout of the scenario is expected to end with.
@@ -90,8 +115,10 @@ public final class ScenarioSpec {
             if (r.outcome == null || !List.of(outcome.split("\\|")).contains(r.outcome)) {
                 return false;
             }
-            if (noFailVerdicts && r.decisions.stream().anyMatch(d -> RolloutBoard.isFinal(d.getAction())
-                    && d.getAction() != dev.tollgate.schemas.avro.Action.COMPLETE)) {
+            if (noFailVerdicts
+                    && r.decisions.stream()
+                            .anyMatch(d -> RolloutBoard.isFinal(d.getAction())
+                                    && d.getAction() != dev.tollgate.schemas.avro.Action.COMPLETE)) {
                 return false;
             }
             if (r.deciding == null) {
@@ -103,14 +130,22 @@ public final class ScenarioSpec {
 
         /** e.g. "ROLLBACK at 25% naming error-rate, latency-p95". */
         public String describe() {
-            return outcome.replace("|", " or ") + (atPercent == null ? "" : " at " + Lines.pct(atPercent))
+            return outcome.replace("|", " or ")
+                    + (atPercent == null ? "" : " at " + Lines.pct(atPercent))
                     + (failingGates.isEmpty() ? "" : " naming " + String.join(", ", failingGates))
                     + (noFailVerdicts ? ", no gate failing" : "");
         }
     }
 
-    private ScenarioSpec(String name, String description, String service, double rate, long seed, GatePolicy policy,
-                         TrafficShape baseline, List<Rollout> rollouts) {
+    private ScenarioSpec(
+            String name,
+            String description,
+            String service,
+            double rate,
+            long seed,
+            GatePolicy policy,
+            TrafficShape baseline,
+            List<Rollout> rollouts) {
         this.name = name;
         this.description = description;
         this.service = service;
@@ -164,8 +199,9 @@ public final class ScenarioSpec {
         long seed = root.path("seed").asLong(1);
         GatePolicy policy;
         try {
-            policy = root.has("policy") ? (GatePolicy) EventCodec.fromJson(root.get("policy"), GatePolicy.getClassSchema(),
-                    "policy") : GatePolicy.newBuilder().build();
+            policy = root.has("policy")
+                    ? (GatePolicy) EventCodec.fromJson(root.get("policy"), GatePolicy.getClassSchema(), "policy")
+                    : GatePolicy.newBuilder().build();
         } catch (EventFormatException e) {
             throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
         }
@@ -201,15 +237,24 @@ public final class ScenarioSpec {
             JsonNode e = r.get("expect");
             List<String> gates = new ArrayList<>();
             e.path("failingGates").forEach(g -> gates.add(g.asText()));
-            expect = new Expect(e.path("outcome").asText("COMPLETE"),
-                    e.hasNonNull("atPercent") ? e.get("atPercent").asDouble() : null, gates,
+            expect = new Expect(
+                    e.path("outcome").asText("COMPLETE"),
+                    e.hasNonNull("atPercent") ? e.get("atPercent").asDouble() : null,
+                    gates,
                     e.path("noFailVerdicts").asBoolean(false));
         }
-        Rollout rollout = new Rollout(text(r, "releaseId", "rel-" + (i + 2)),
-                text(r, "baselineRevision", "rev-" + (i + 1)), text(r, "canaryRevision", "rev-" + (i + 2)),
-                text(r, "baselineReleaseId", "rel-" + (i + 1)), pins(r.get("canaryPins"), where + ".canaryPins"),
-                pins(r.get("baselinePins"), where + ".baselinePins"), r.get("canary"), changes,
-                r.path("holdTimeoutMs").asLong(30_000), r.path("stepTimeoutMs").asLong(180_000), expect);
+        Rollout rollout = new Rollout(
+                text(r, "releaseId", "rel-" + (i + 2)),
+                text(r, "baselineRevision", "rev-" + (i + 1)),
+                text(r, "canaryRevision", "rev-" + (i + 2)),
+                text(r, "baselineReleaseId", "rel-" + (i + 1)),
+                pins(r.get("canaryPins"), where + ".canaryPins"),
+                pins(r.get("baselinePins"), where + ".baselinePins"),
+                r.get("canary"),
+                changes,
+                r.path("holdTimeoutMs").asLong(30_000),
+                r.path("stepTimeoutMs").asLong(180_000),
+                expect);
         try {
             rollout.canaryShape(baseline, Integer.MAX_VALUE);
         } catch (IllegalArgumentException e) {
@@ -245,13 +290,21 @@ public final class ScenarioSpec {
 
     /** A copy with a different rate, seed or policy (null keeps). */
     public ScenarioSpec with(Double newRate, Long newSeed, GatePolicy newPolicy) {
-        return new ScenarioSpec(name, description, service, newRate != null ? newRate : rate,
-                newSeed != null ? newSeed : seed, newPolicy != null ? newPolicy : policy, baseline, rollouts);
+        return new ScenarioSpec(
+                name,
+                description,
+                service,
+                newRate != null ? newRate : rate,
+                newSeed != null ? newSeed : seed,
+                newPolicy != null ? newPolicy : policy,
+                baseline,
+                rollouts);
     }
 
     /** A copy for another service name (null keeps). */
     public ScenarioSpec withService(String newService) {
-        return newService == null ? this : new ScenarioSpec(name, description, newService, rate, seed, policy, baseline,
-                rollouts);
+        return newService == null
+                ? this
+                : new ScenarioSpec(name, description, newService, rate, seed, policy, baseline, rollouts);
     }
 }

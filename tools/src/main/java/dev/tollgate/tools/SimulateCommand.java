@@ -3,7 +3,6 @@ package dev.tollgate.tools;
 import dev.tollgate.app.cli.CheckFailedException;
 import dev.tollgate.app.cli.ExitCodes;
 import dev.tollgate.app.cli.UsageException;
-import dev.tollgate.tools.TerminalView;
 import dev.tollgate.topology.TopicNames;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -22,34 +21,49 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tollgate simulate}: plays a scenario's events, with a router stand-in that follows Tollgate's decisions. */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Play a scenario: the events of a service's rollout (requests, side effects, queue work, metrics, "
-                + "probes) with a router stand-in that follows Tollgate's decisions (canary at the first step's share, the "
-                + "next share on PROMOTE, all traffic back to the baseline on ROLLBACK).",
-                "With --bootstrap-servers the events go to a real cluster where Tollgate runs (paced by --speed); without, "
-                        + "to the production topology in process (deterministic for a --seed: use it with --export to record "
-                        + "events for 'tollgate replay').",
-                "Built-in scenarios: healthy, error-spike, latency-regression, cold-start-storm, webhook-storm, "
-                        + "schema-skew, aa-noise, demo (see --list)."},
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Play a scenario: the events of a service's rollout (requests, side effects, queue work, metrics, "
+                    + "probes) with a router stand-in that follows Tollgate's decisions (canary at the first step's share, the "
+                    + "next share on PROMOTE, all traffic back to the baseline on ROLLBACK).",
+            "With --bootstrap-servers the events go to a real cluster where Tollgate runs (paced by --speed); without, "
+                    + "to the production topology in process (deterministic for a --seed: use it with --export to record "
+                    + "events for 'tollgate replay').",
+            "Built-in scenarios: healthy, error-spike, latency-regression, cold-start-storm, webhook-storm, "
+                    + "schema-skew, aa-noise, demo (see --list)."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:runtime error, or (with --check) an outcome other than the scenario expects",
-                "2:usage error"})
+        exitCodeList = {
+            "0:ok",
+            "1:runtime error, or (with --check) an outcome other than the scenario expects",
+            "2:usage error"
+        })
 public final class SimulateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--scenario", paramLabel = "NAME|FILE", description = "A built-in scenario or a scenario file (JSON).")
+    @Option(
+            names = "--scenario",
+            paramLabel = "NAME|FILE",
+            description = "A built-in scenario or a scenario file (JSON).")
     String scenario;
 
     @Option(names = "--list", description = "List the built-in scenarios and exit.")
     boolean list;
 
-    @Option(names = "--rate", paramLabel = "N/s", description = "Requests per second of event time, e.g. 1500 or 1500/s "
-            + "(default: the scenario's).")
+    @Option(
+            names = "--rate",
+            paramLabel = "N/s",
+            description = "Requests per second of event time, e.g. 1500 or 1500/s " + "(default: the scenario's).")
     String rate;
 
-    @Option(names = "--duration", paramLabel = "D", description = "Stop after this much event time, e.g. 90s, 5m "
-            + "(default 10m; a scenario normally ends earlier, when its rollouts are decided).")
+    @Option(
+            names = "--duration",
+            paramLabel = "D",
+            description = "Stop after this much event time, e.g. 90s, 5m "
+                    + "(default 10m; a scenario normally ends earlier, when its rollouts are decided).")
     String duration;
 
     @Option(names = "--seed", description = "Random seed (default: the scenario's).")
@@ -58,38 +72,56 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--service", description = "Service name to simulate (default: the scenario's).")
     String service;
 
-    @Option(names = "--speed", description = "On a cluster: event-time seconds per wall-clock second (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--speed",
+            description = "On a cluster: event-time seconds per wall-clock second (default ${DEFAULT-VALUE}).")
     double speed = 1.0;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "Kafka cluster Tollgate runs on; without it the scenario runs against the topology in process.")
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Kafka cluster Tollgate runs on; without it the scenario runs against the topology in process.")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry of the cluster, "
-            + "http(s)://... (a mock:// registry is only shared within one JVM) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--schema-registry-url",
+            paramLabel = "URL",
+            description = "Schema registry of the cluster, "
+                    + "http(s)://... (a mock:// registry is only shared within one JVM) (default ${DEFAULT-VALUE}).")
     String schemaRegistryUrl = "mock://tollgate";
 
     @Option(names = "--topic-prefix", description = "Prefix of the contract topics (default ${DEFAULT-VALUE}).")
     String topicPrefix = TopicNames.DEFAULT_PREFIX;
 
-    @Option(names = "--export", paramLabel = "FILE.jsonl", description = "Write every event (and the policy) as JSON lines "
-            + "for 'tollgate replay'.")
+    @Option(
+            names = "--export",
+            paramLabel = "FILE.jsonl",
+            description = "Write every event (and the policy) as JSON lines " + "for 'tollgate replay'.")
     Path export;
 
-    @Option(names = "--policy-key", description = "Key the scenario's policy is published under (default: the scenario's "
-            + "service; '*' replaces the default policy of every service).")
+    @Option(
+            names = "--policy-key",
+            description = "Key the scenario's policy is published under (default: the scenario's "
+                    + "service; '*' replaces the default policy of every service).")
     String policyKey;
 
-    @Option(names = "--no-publish-policy", description = "On a cluster: do not publish the scenario's policy (it is still "
-            + "written to --export).")
+    @Option(
+            names = "--no-publish-policy",
+            description = "On a cluster: do not publish the scenario's policy (it is still " + "written to --export).")
     boolean noPublishPolicy;
 
-    @Option(names = "--policy-settle-ms", description = "On a cluster: wait this long after publishing the policy, so "
-            + "the service has loaded it before the first event (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--policy-settle-ms",
+            description = "On a cluster: wait this long after publishing the policy, so "
+                    + "the service has loaded it before the first event (default ${DEFAULT-VALUE}).")
     long policySettleMs = 3_000;
 
-    @Option(names = "--view", converter = ViewMode.Converter.class, description = "live (redraw in place), plain (one "
-            + "line per step and decision) or auto (live on a terminal) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--view",
+            converter = ViewMode.Converter.class,
+            description = "live (redraw in place), plain (one "
+                    + "line per step and decision) or auto (live on a terminal) (default ${DEFAULT-VALUE}).")
     ViewMode view = ViewMode.AUTO;
 
     @Option(names = "--check", description = "Exit 1 when a rollout ends other than the scenario expects.")
@@ -134,26 +166,37 @@ public final class SimulateCommand implements Callable<Integer> {
         if (live && speed <= 0) {
             throw new UsageException("--speed must be > 0");
         }
-        Simulator.Options opts = new Simulator.Options(s.seed, s.rate, maxDuration, live ? speed : 0,
-                live ? System.currentTimeMillis() / 1000 * 1000 : Simulator.DEFAULT_START_MS, 250,
-                policyKey != null ? policyKey : s.service, !noPublishPolicy, live ? policySettleMs : 0);
+        Simulator.Options opts = new Simulator.Options(
+                s.seed,
+                s.rate,
+                maxDuration,
+                live ? speed : 0,
+                live ? System.currentTimeMillis() / 1000 * 1000 : Simulator.DEFAULT_START_MS,
+                250,
+                policyKey != null ? policyKey : s.service,
+                !noPublishPolicy,
+                live ? policySettleMs : 0);
         boolean ansi = view.ansi();
         String where = live ? bootstrapServers + " (x" + speed + ")" : "the topology in process";
         out.println("simulate: scenario " + s.name + " against " + where + ": " + s.description);
         out.flush();
-        TerminalView viewer = new TerminalView(out, ansi, s.policy.getMinStepDurationMs(),
-                () -> "tollgate simulate " + s.name + " -> " + where);
+        TerminalView viewer = new TerminalView(
+                out, ansi, s.policy.getMinStepDurationMs(), () -> "tollgate simulate " + s.name + " -> " + where);
         RolloutBoard board;
         long events;
-        try (PrintWriter exportFile = export == null ? null : new PrintWriter(new BufferedWriter(
-                new OutputStreamWriter(Files.newOutputStream(export), StandardCharsets.UTF_8)));
-             EventBus bus = live ? new KafkaBus(bootstrapServers, schemaRegistryUrl, new TopicNames(topicPrefix), Map.of())
-                     : new InProcessTopology(null)) {
+        try (PrintWriter exportFile = export == null
+                        ? null
+                        : new PrintWriter(new BufferedWriter(
+                                new OutputStreamWriter(Files.newOutputStream(export), StandardCharsets.UTF_8)));
+                EventBus bus = live
+                        ? new KafkaBus(bootstrapServers, schemaRegistryUrl, new TopicNames(topicPrefix), Map.of())
+                        : new InProcessTopology(null)) {
             Consumer<EventCodec.Event> sink = exportFile == null ? null : e -> exportFile.println(EventCodec.toLine(e));
             Simulator sim = new Simulator(s, opts, bus, sink, viewer);
             board = sim.run();
             events = sim.eventsSent();
-            viewer.finish(board, board.rollouts().isEmpty() ? 0 : board.rollouts().get(0).lastEventTime);
+            viewer.finish(
+                    board, board.rollouts().isEmpty() ? 0 : board.rollouts().get(0).lastEventTime);
         } catch (IOException e) {
             throw new UsageException("cannot write " + export + ": " + e.getMessage(), e);
         }

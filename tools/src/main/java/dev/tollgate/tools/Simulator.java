@@ -41,6 +41,7 @@ import org.apache.avro.specific.SpecificRecord;
 public final class Simulator {
     /** 2026-01-01T00:00:00Z: the default event-time origin of in-process runs. */
     public static final long DEFAULT_START_MS = 1_767_225_600_000L;
+
     private static final String PROBE_SET = "faq-v1";
     private static final String QUEUE = "orders";
     private static final int QUEUE_PARTITIONS = 2;
@@ -61,8 +62,16 @@ public final class Simulator {
      * @param publishPolicy send the policy on the bus (false: someone else put it in place; it is still exported)
      * @param policySettleMs wall time to wait after publishing the policy (the service loads it asynchronously)
      */
-    public record Options(long seed, double rate, long maxDurationMs, double speed, long startMs, long sliceMs,
-                          String policyKey, boolean publishPolicy, long policySettleMs) {
+    public record Options(
+            long seed,
+            double rate,
+            long maxDurationMs,
+            double speed,
+            long startMs,
+            long sliceMs,
+            String policyKey,
+            boolean publishPolicy,
+            long policySettleMs) {
         public static Options inProcess(ScenarioSpec spec) {
             return new Options(spec.seed, spec.rate, 600_000, 0, DEFAULT_START_MS, 250, spec.service, true, 0);
         }
@@ -73,12 +82,10 @@ public final class Simulator {
         void onSlice(RolloutBoard board, long eventTime);
 
         /** A decision for one of the simulated rollouts arrived. */
-        default void onDecision(RolloutBoard.Rollout rollout, GateDecision decision) {
-        }
+        default void onDecision(RolloutBoard.Rollout rollout, GateDecision decision) {}
 
         /** The router published a rollout event. */
-        default void onRouter(RolloutBoard.Rollout rollout, RolloutEvent event) {
-        }
+        default void onRouter(RolloutBoard.Rollout rollout, RolloutEvent event) {}
     }
 
     private final ScenarioSpec spec;
@@ -92,10 +99,10 @@ public final class Simulator {
     /** Events due later (retries, repeated side effects, probes), in time order, ties in scheduling order. */
     private final PriorityQueue<Scheduled> scheduled = new PriorityQueue<>(
             Comparator.comparingLong((Scheduled s) -> s.event().timestamp()).thenComparingLong(Scheduled::seq));
+
     private long seq;
 
-    private record Scheduled(long seq, EventCodec.Event event) {
-    }
+    private record Scheduled(long seq, EventCodec.Event event) {}
 
     private long now;
     private long t0;
@@ -122,12 +129,13 @@ public final class Simulator {
     private long holdSince = Long.MIN_VALUE;
     private String holdKey = "";
 
-    public Simulator(ScenarioSpec spec, Options opts, EventBus bus, Consumer<EventCodec.Event> export, Listener listener) {
+    public Simulator(
+            ScenarioSpec spec, Options opts, EventBus bus, Consumer<EventCodec.Event> export, Listener listener) {
         this.spec = spec;
         this.opts = opts;
         this.bus = bus;
-        this.export = export == null ? e -> { } : export;
-        this.listener = listener == null ? (b, t) -> { } : listener;
+        this.export = export == null ? e -> {} : export;
+        this.listener = listener == null ? (b, t) -> {} : listener;
         this.random = new SplittableRandom(opts.seed());
         this.draws = new TrafficRandom(random);
     }
@@ -186,7 +194,12 @@ public final class Simulator {
     private void playRollout(ScenarioSpec.Rollout r, int index) throws InterruptedException {
         rollout = r;
         List<Double> steps = spec.policy.getSteps();
-        row = board.add(spec.service, r.releaseId(), r.baselineRevision(), r.canaryRevision(), steps,
+        row = board.add(
+                spec.service,
+                r.releaseId(),
+                r.baselineRevision(),
+                r.canaryRevision(),
+                steps,
                 "rollout " + (index + 1) + " of " + spec.service + ": " + r.releaseId() + " (" + r.baselineRevision()
                         + " -> " + r.canaryRevision() + ")");
         row.eventStart = now;
@@ -201,17 +214,32 @@ public final class Simulator {
                 break;
             }
             if (overTime()) {
-                board.finish(row, "TIMEOUT", row.decisions.isEmpty() ? null : row.decisions.get(row.decisions.size() - 1),
-                        now, System.nanoTime(), "simulation duration reached");
+                board.finish(
+                        row,
+                        "TIMEOUT",
+                        row.decisions.isEmpty() ? null : row.decisions.get(row.decisions.size() - 1),
+                        now,
+                        System.nanoTime(),
+                        "simulation duration reached");
             } else if (holdSince != Long.MIN_VALUE && now - holdSince >= r.holdTimeoutMs()) {
                 GateDecision last = row.decisions.get(row.decisions.size() - 1);
                 publishRollout(RolloutPhase.ABORTED, current.getStepIndex(), 0);
-                board.finish(row, "HOLD", last, now, System.nanoTime(),
+                board.finish(
+                        row,
+                        "HOLD",
+                        last,
+                        now,
+                        System.nanoTime(),
                         "router gave up after " + r.holdTimeoutMs() / 1000 + " s on hold");
             } else if (now - stepStartedAt >= r.stepTimeoutMs()) {
                 publishRollout(RolloutPhase.ABORTED, current.getStepIndex(), 0);
-                board.finish(row, "TIMEOUT", row.decisions.isEmpty() ? null : row.decisions.get(row.decisions.size() - 1),
-                        now, System.nanoTime(), "no decision within " + r.stepTimeoutMs() / 1000 + " s of the step");
+                board.finish(
+                        row,
+                        "TIMEOUT",
+                        row.decisions.isEmpty() ? null : row.decisions.get(row.decisions.size() - 1),
+                        now,
+                        System.nanoTime(),
+                        "no decision within " + r.stepTimeoutMs() / 1000 + " s of the step");
             }
         }
         traffic = 0;
@@ -241,9 +269,13 @@ public final class Simulator {
             }
             holdSince = Long.MIN_VALUE;
             switch (a) {
-                case PROMOTE -> publishRollout(RolloutPhase.STEP, d.getStepIndex() + 1,
-                        d.getNextTrafficPercent() != null ? d.getNextTrafficPercent()
-                                : spec.policy.getSteps().get(d.getStepIndex() + 1));
+                case PROMOTE ->
+                    publishRollout(
+                            RolloutPhase.STEP,
+                            d.getStepIndex() + 1,
+                            d.getNextTrafficPercent() != null
+                                    ? d.getNextTrafficPercent()
+                                    : spec.policy.getSteps().get(d.getStepIndex() + 1));
                 case COMPLETE -> {
                     publishRollout(RolloutPhase.COMPLETED, d.getStepIndex(), 100);
                     board.finish(row, "COMPLETE", d, now, wall, "");
@@ -252,8 +284,7 @@ public final class Simulator {
                     publishRollout(RolloutPhase.ABORTED, d.getStepIndex(), 0);
                     board.finish(row, a.name(), d, now, wall, "");
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         listener.onSlice(board, now);
@@ -362,7 +393,8 @@ public final class Simulator {
     }
 
     private boolean active() {
-        return current != null && (current.getPhase() == RolloutPhase.STARTED || current.getPhase() == RolloutPhase.STEP);
+        return current != null
+                && (current.getPhase() == RolloutPhase.STARTED || current.getPhase() == RolloutPhase.STEP);
     }
 
     /** Whether the router sends this request to the canary, honouring X-Release pins. */
@@ -391,7 +423,8 @@ public final class Simulator {
         boolean error = random.nextDouble() < s.errorRate;
         double latency = draws.latencyMs(s.latencyMedianMs * s.latencyFactor, s.latencySigma);
         boolean streamed = random.nextDouble() < s.streamShare;
-        StreamOutcome outcome = !streamed ? StreamOutcome.NONE
+        StreamOutcome outcome = !streamed
+                ? StreamOutcome.NONE
                 : random.nextDouble() < s.cutShare ? StreamOutcome.CUT : StreamOutcome.COMPLETED;
         RevisionPins pins = pinsOf(canary);
         RevisionPins other = pinsOf(!canary);
@@ -444,11 +477,15 @@ public final class Simulator {
     }
 
     private String baselineRevision() {
-        return rollout != null ? rollout.baselineRevision() : spec.rollouts.get(0).baselineRevision();
+        return rollout != null
+                ? rollout.baselineRevision()
+                : spec.rollouts.get(0).baselineRevision();
     }
 
     private String baselineRelease() {
-        return rollout != null ? rollout.baselineReleaseId() : spec.rollouts.get(0).baselineReleaseId();
+        return rollout != null
+                ? rollout.baselineReleaseId()
+                : spec.rollouts.get(0).baselineReleaseId();
     }
 
     private void sideEffect(long ts, List<EventCodec.Event> out) {
@@ -467,7 +504,9 @@ public final class Simulator {
                 .build();
         out.add(EventCodec.event(e));
         if (random.nextDouble() < s.sideEffectRepeatShare) {
-            schedule(SideEffect.newBuilder(e).setTimestamp(ts + 50 + random.nextLong(500)).build());
+            schedule(SideEffect.newBuilder(e)
+                    .setTimestamp(ts + 50 + random.nextLong(500))
+                    .build());
         }
     }
 
@@ -559,8 +598,7 @@ public final class Simulator {
                 double last = t.get(t.size() - 1);
                 t.add(last + 0.03);
             }
-            default -> {
-            }
+            default -> {}
         }
         return t;
     }

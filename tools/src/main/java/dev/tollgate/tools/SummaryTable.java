@@ -7,8 +7,7 @@ import java.util.Locale;
 
 /** The end-of-run summary of a simulation or the demo: one block per rollout with its decisions and failing gates. */
 public final class SummaryTable {
-    private SummaryTable() {
-    }
+    private SummaryTable() {}
 
     /**
      * Renders the summary.
@@ -19,8 +18,16 @@ public final class SummaryTable {
      */
     public static List<String> render(RolloutBoard board, List<ScenarioSpec.Expect> expects) {
         List<String> out = new ArrayList<>();
-        out.add(String.format(Locale.ROOT, "%-34s %-9s %-5s %-6s %-11s %-9s %s", "ROLLOUT", "OUTCOME", "STEP", "SHARE",
-                "EVENT TIME", "WALL", "EXPECTED"));
+        out.add(String.format(
+                Locale.ROOT,
+                "%-34s %-9s %-5s %-6s %-11s %-9s %s",
+                "ROLLOUT",
+                "OUTCOME",
+                "STEP",
+                "SHARE",
+                "EVENT TIME",
+                "WALL",
+                "EXPECTED"));
         List<RolloutBoard.Rollout> rs = board.rollouts();
         for (int i = 0; i < rs.size(); i++) {
             RolloutBoard.Rollout r = rs.get(i);
@@ -31,9 +38,16 @@ public final class SummaryTable {
             long end = r.done() ? r.eventEnd : r.lastEventTime;
             long wallEnd = r.done() ? r.wallEndNanos : System.nanoTime();
             String expected = e == null ? "" : (e.matches(r) ? "yes (" : "NO, expected (") + e.describe() + ")";
-            out.add(String.format(Locale.ROOT, "%-34s %-9s %-5s %-6s %-11s %-9s %s",
-                    r.releaseId + " (" + r.canaryRevision + ")", r.outcome == null ? "RUNNING" : r.outcome,
-                    step, share, secs(end - r.eventStart), secs((wallEnd - r.wallStartNanos) / 1_000_000L), expected));
+            out.add(String.format(
+                    Locale.ROOT,
+                    "%-34s %-9s %-5s %-6s %-11s %-9s %s",
+                    r.releaseId + " (" + r.canaryRevision + ")",
+                    r.outcome == null ? "RUNNING" : r.outcome,
+                    step,
+                    share,
+                    secs(end - r.eventStart),
+                    secs((wallEnd - r.wallStartNanos) / 1_000_000L),
+                    expected));
         }
         for (RolloutBoard.Rollout r : rs) {
             out.add("");
@@ -41,9 +55,14 @@ public final class SummaryTable {
             for (int j = 0; j < r.decisions.size(); j++) {
                 GateDecision d = r.decisions.get(j);
                 long wall = (r.decisionSeenNanos.get(j) - r.wallStartNanos) / 1_000_000L;
-                out.add(String.format(Locale.ROOT, "  %8s  (wall %7s)  step %d (%s)  %s%s%s",
-                        "+" + secs(d.getDecidedAt() - r.eventStart), "+" + secs(wall), d.getStepIndex(),
-                        Lines.pct(d.getTrafficPercent()), d.getAction(),
+                out.add(String.format(
+                        Locale.ROOT,
+                        "  %8s  (wall %7s)  step %d (%s)  %s%s%s",
+                        "+" + secs(d.getDecidedAt() - r.eventStart),
+                        "+" + secs(wall),
+                        d.getStepIndex(),
+                        Lines.pct(d.getTrafficPercent()),
+                        d.getAction(),
                         d.getNextTrafficPercent() == null ? "" : " -> " + Lines.pct(d.getNextTrafficPercent()),
                         d.getFailingGates().isEmpty() ? "" : "  failing: " + String.join(", ", d.getFailingGates())));
             }

@@ -29,14 +29,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code tollgate tail decisions|results}: follows Tollgate's output topics as readable lines. */
-@Command(name = "tail", mixinStandardHelpOptions = true,
-        description = {"Follow Tollgate's decisions or gate results as readable lines (committed records only).",
-                "With an in-memory registry (mock://, e.g. the demo's) records are read with this build's schemas."},
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Follow Tollgate's decisions or gate results as readable lines (committed records only).",
+            "With an in-memory registry (mock://, e.g. the demo's) records are read with this build's schemas."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok (interrupted, or --max/--timeout reached)", "1:runtime error", "2:usage error"})
 public final class TailCommand implements Callable<Integer> {
     /** What to follow. */
-    public enum What { decisions, results }
+    public enum What {
+        decisions,
+        results
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,10 +51,16 @@ public final class TailCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "decisions|results", description = "The topic to follow.")
     What what;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka cluster (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description = "Kafka cluster (default ${DEFAULT-VALUE}).")
     String bootstrapServers = "localhost:9092";
 
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--schema-registry-url",
+            paramLabel = "URL",
+            description = "Schema registry (default ${DEFAULT-VALUE}).")
     String schemaRegistryUrl = "mock://tollgate";
 
     @Option(names = "--topic-prefix", description = "Prefix of the contract topics (default ${DEFAULT-VALUE}).")
@@ -62,15 +75,19 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print each record as one JSON object (contract field names) instead.")
     boolean json;
 
-    @Option(names = "--reasons", description = "Print every reason line under a decision (default: those of its failing "
-            + "gates).")
+    @Option(
+            names = "--reasons",
+            description = "Print every reason line under a decision (default: those of its failing " + "gates).")
     boolean allReasons;
 
     @Option(names = "--max", description = "Stop after this many records (0: follow until interrupted).")
     long max;
 
-    @Option(names = "--timeout", paramLabel = "D", description = "Stop after this long without a new record, e.g. 10s "
-            + "(default: follow until interrupted).")
+    @Option(
+            names = "--timeout",
+            paramLabel = "D",
+            description =
+                    "Stop after this long without a new record, e.g. 10s " + "(default: follow until interrupted).")
     String timeout;
 
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -99,18 +116,21 @@ public final class TailCommand implements Callable<Integer> {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "tollgate-tail");
         c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new ByteArrayDeserializer()); OutputDecoder decoder = new OutputDecoder(schemaRegistryUrl, topics)) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                        new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+                OutputDecoder decoder = new OutputDecoder(schemaRegistryUrl, topics)) {
             Thread main = Thread.currentThread();
-            Thread hook = new Thread(() -> {
-                stop.set(true);
-                consumer.wakeup();
-                try {
-                    main.join(3_000);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "tollgate-tail-stop");
+            Thread hook = new Thread(
+                    () -> {
+                        stop.set(true);
+                        consumer.wakeup();
+                        try {
+                            main.join(3_000);
+                        } catch (InterruptedException ignored) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "tollgate-tail-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
@@ -161,8 +181,8 @@ public final class TailCommand implements Callable<Integer> {
                 }
             }
             if (decoder.usedFallback()) {
-                err.println("tail: schema ids unknown to " + schemaRegistryUrl + "; records were read with this build's "
-                        + "schemas");
+                err.println("tail: schema ids unknown to " + schemaRegistryUrl
+                        + "; records were read with this build's " + "schemas");
             }
             err.flush();
             return ExitCodes.OK;

@@ -4,9 +4,6 @@ import dev.tollgate.schemas.avro.Action;
 import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.RolloutEvent;
-import dev.tollgate.tools.Lines;
-import dev.tollgate.tools.RolloutBoard;
-import dev.tollgate.tools.Simulator;
 import dev.tollgate.topology.gates.GateIds;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -78,8 +75,14 @@ public final class TerminalView implements Simulator.Listener {
         if (ansi || r == null) {
             return;
         }
-        out.println(String.format(Locale.ROOT, "[%8s] %s  tollgate: step %d (%s) %s%s%s", rel(d.getDecidedAt(), r),
-                r.releaseId, d.getStepIndex(), Lines.pct(d.getTrafficPercent()), d.getAction(),
+        out.println(String.format(
+                Locale.ROOT,
+                "[%8s] %s  tollgate: step %d (%s) %s%s%s",
+                rel(d.getDecidedAt(), r),
+                r.releaseId,
+                d.getStepIndex(),
+                Lines.pct(d.getTrafficPercent()),
+                d.getAction(),
                 d.getNextTrafficPercent() == null ? "" : " -> " + Lines.pct(d.getNextTrafficPercent()),
                 d.getFailingGates().isEmpty() ? "" : "  failing: " + String.join(", ", d.getFailingGates())));
         if (d.getAction() != Action.PROMOTE && d.getAction() != Action.COMPLETE) {
@@ -126,11 +129,13 @@ public final class TerminalView implements Simulator.Listener {
             l.add("");
         }
         for (RolloutBoard.Rollout r : board.rollouts()) {
-            String state = r.outcome == null ? YELLOW + "RUNNING" + RESET
+            String state = r.outcome == null
+                    ? YELLOW + "RUNNING" + RESET
                     : (r.outcome.equals("COMPLETE") ? GREEN : RED) + r.outcome + RESET;
             l.add(BOLD + r.title + RESET + "  " + state);
             l.add("  steps    " + ladder(r) + "   canary " + BOLD + Lines.pct(r.trafficPercent) + RESET
-                    + String.format(Locale.ROOT, "   +%.1f s", ((r.done() ? r.eventEnd : eventTime) - r.eventStart) / 1000.0));
+                    + String.format(
+                            Locale.ROOT, "   +%.1f s", ((r.done() ? r.eventEnd : eventTime) - r.eventStart) / 1000.0));
             l.add("  progress " + bar(r, eventTime));
             List<String> cells = new ArrayList<>();
             for (String g : GateIds.ALL) {
@@ -142,10 +147,17 @@ public final class TerminalView implements Simulator.Listener {
             }
             int from = Math.max(0, r.decisions.size() - 3);
             for (GateDecision d : r.decisions.subList(from, r.decisions.size())) {
-                String color = d.getAction() == Action.PROMOTE || d.getAction() == Action.COMPLETE ? GREEN
+                String color = d.getAction() == Action.PROMOTE || d.getAction() == Action.COMPLETE
+                        ? GREEN
                         : d.getAction() == Action.HOLD ? YELLOW : RED;
-                l.add(String.format(Locale.ROOT, "  %s%-8s%s step %d (%s)%s%s", color, d.getAction(), RESET,
-                        d.getStepIndex(), Lines.pct(d.getTrafficPercent()),
+                l.add(String.format(
+                        Locale.ROOT,
+                        "  %s%-8s%s step %d (%s)%s%s",
+                        color,
+                        d.getAction(),
+                        RESET,
+                        d.getStepIndex(),
+                        Lines.pct(d.getTrafficPercent()),
                         d.getNextTrafficPercent() == null ? "" : " -> " + Lines.pct(d.getNextTrafficPercent()),
                         d.getFailingGates().isEmpty() ? "" : "  failing: " + String.join(", ", d.getFailingGates())));
             }
@@ -160,9 +172,12 @@ public final class TerminalView implements Simulator.Listener {
             String s = Lines.pct(r.steps.get(i));
             boolean current = i == r.stepIndex;
             boolean passed = i < r.stepIndex || (current && "COMPLETE".equals(r.outcome));
-            String color = current && r.done() && !"COMPLETE".equals(r.outcome) ? RED
+            String color = current && r.done() && !"COMPLETE".equals(r.outcome)
+                    ? RED
                     : passed ? GREEN : current ? BOLD + YELLOW : GREY;
-            b.append(i == 0 ? "" : GREY + "-" + RESET).append(color).append(current ? "[" + s + "]" : " " + s + " ")
+            b.append(i == 0 ? "" : GREY + "-" + RESET)
+                    .append(color)
+                    .append(current ? "[" + s + "]" : " " + s + " ")
                     .append(RESET);
         }
         return b.toString();
@@ -178,18 +193,24 @@ public final class TerminalView implements Simulator.Listener {
         }
         int full = (int) Math.round(progress * BAR);
         String color = r.done() && !"COMPLETE".equals(r.outcome) ? RED : GREEN;
-        return color + "#".repeat(full) + GREY + ".".repeat(BAR - full) + RESET
+        return color
+                + "#".repeat(full)
+                + GREY
+                + ".".repeat(BAR - full)
+                + RESET
                 + String.format(Locale.ROOT, " %3.0f%%", progress * 100);
     }
 
     private static String verdictCell(String gate, GateResult r) {
         String v = r == null ? "-" : r.getVerdict().name() + (r.getDryRun() ? "*" : "");
-        String color = r == null ? GREY : switch (r.getVerdict()) {
-            case PASS -> GREEN;
-            case FAIL -> RED;
-            case INCONCLUSIVE -> YELLOW;
-            default -> GREY;
-        };
+        String color = r == null
+                ? GREY
+                : switch (r.getVerdict()) {
+                    case PASS -> GREEN;
+                    case FAIL -> RED;
+                    case INCONCLUSIVE -> YELLOW;
+                    default -> GREY;
+                };
         return String.format(Locale.ROOT, "%-15s%s%-12s%s", gate, color, v, RESET);
     }
 }

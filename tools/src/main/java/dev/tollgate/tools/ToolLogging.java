@@ -8,8 +8,7 @@ import org.apache.logging.log4j.core.config.Configurator;
  * start-up chatter (state directory in /tmp, exception handler notices, client configs) out of it.
  */
 public final class ToolLogging {
-    private ToolLogging() {
-    }
+    private ToolLogging() {}
 
     /** Kafka clients, Streams and the broker log errors only; Tollgate warnings and errors. */
     public static void quiet() {

@@ -38,9 +38,10 @@ class EventCodecTest {
 
     @Test
     void shouldDecodeUnionsEnumsNestedRecordsArraysMapsAndFloats() {
-        RolloutEvent r = (RolloutEvent) EventCodec.decode("{\"type\":\"RolloutEvent\",\"service\":\"s\",\"releaseId\":\"r\","
-                + "\"timestamp\":5,\"baselineRevision\":\"a\",\"canaryRevision\":\"b\",\"phase\":\"STEP\",\"stepIndex\":2,"
-                + "\"trafficPercent\":25,\"canaryPins\":{\"schemaRev\":\"8\"},\"baselinePins\":null,\"drainSeconds\":30}")
+        RolloutEvent r = (RolloutEvent) EventCodec.decode(
+                        "{\"type\":\"RolloutEvent\",\"service\":\"s\",\"releaseId\":\"r\","
+                                + "\"timestamp\":5,\"baselineRevision\":\"a\",\"canaryRevision\":\"b\",\"phase\":\"STEP\",\"stepIndex\":2,"
+                                + "\"trafficPercent\":25,\"canaryPins\":{\"schemaRev\":\"8\"},\"baselinePins\":null,\"drainSeconds\":30}")
                 .record();
         assertThat(r.getPhase()).isEqualTo(RolloutPhase.STEP);
         assertThat(r.getTrafficPercent()).isEqualTo(25.0);
@@ -49,15 +50,19 @@ class EventCodecTest {
         assertThat(r.getBaselinePins()).isNull();
         assertThat(r.getDrainSeconds()).isEqualTo(30);
 
-        ProbeResult p = (ProbeResult) EventCodec.decode("{\"type\":\"ProbeResult\",\"service\":\"s\",\"releaseId\":\"r\","
-                + "\"revision\":\"b\",\"timestamp\":5,\"probeSet\":\"faq\",\"questionId\":\"q1\",\"seed\":7,"
-                + "\"questionEmbedding\":[0.5,1,-2.25],\"trajectory\":[0.5,0.4]}").record();
+        ProbeResult p =
+                (ProbeResult) EventCodec.decode("{\"type\":\"ProbeResult\",\"service\":\"s\",\"releaseId\":\"r\","
+                                + "\"revision\":\"b\",\"timestamp\":5,\"probeSet\":\"faq\",\"questionId\":\"q1\",\"seed\":7,"
+                                + "\"questionEmbedding\":[0.5,1,-2.25],\"trajectory\":[0.5,0.4]}")
+                        .record();
         assertThat(p.getQuestionEmbedding()).containsExactly(0.5f, 1f, -2.25f);
         assertThat(p.getRetrievedEmbedding()).isNull();
         assertThat(p.getTrajectory()).containsExactly(0.5, 0.4);
 
-        MetricSample m = (MetricSample) EventCodec.decode("{\"type\":\"MetricSample\",\"service\":\"s\",\"timestamp\":5,"
-                + "\"name\":\"queue_age_ms\",\"value\":\"NaN\",\"labels\":{\"partition\":\"3\"}}").record();
+        MetricSample m =
+                (MetricSample) EventCodec.decode("{\"type\":\"MetricSample\",\"service\":\"s\",\"timestamp\":5,"
+                                + "\"name\":\"queue_age_ms\",\"value\":\"NaN\",\"labels\":{\"partition\":\"3\"}}")
+                        .record();
         assertThat(m.getLabels()).isEqualTo(Map.of("partition", "3"));
         assertThat(m.getValue()).isNaN();
         assertThat(m.getRevision()).isNull();
@@ -65,8 +70,9 @@ class EventCodecTest {
 
     @Test
     void shouldDecodeAPolicyWithItsKeyAndGateMap() {
-        EventCodec.Event e = EventCodec.decode("{\"type\":\"GatePolicy\",\"key\":\"*\",\"minSamples\":50,"
-                + "\"onInconclusive\":\"ROLLBACK\",\"gates\":{\"lambda\":{\"enabled\":false}},\"dedupeRetentionMs\":1000}");
+        EventCodec.Event e = EventCodec.decode(
+                "{\"type\":\"GatePolicy\",\"key\":\"*\",\"minSamples\":50,"
+                        + "\"onInconclusive\":\"ROLLBACK\",\"gates\":{\"lambda\":{\"enabled\":false}},\"dedupeRetentionMs\":1000}");
         GatePolicy p = (GatePolicy) e.record();
         assertThat(e.key()).isEqualTo("*");
         assertThat(e.timestamp()).isEqualTo(Long.MIN_VALUE);
@@ -81,18 +87,25 @@ class EventCodecTest {
     @Test
     void shouldRoundTripEveryRecordThroughJson() {
         RequestLog r = (RequestLog) EventCodec.decode(REQUEST + ",\"route\":\"/x\",\"coldStart\":true,"
-                + "\"streamOutcome\":\"CUT\",\"idempotencyKey\":\"k\",\"dedupeHit\":true}").record();
+                        + "\"streamOutcome\":\"CUT\",\"idempotencyKey\":\"k\",\"dedupeHit\":true}")
+                .record();
         String line = EventCodec.toLine(r);
-        assertThat(line).startsWith("{\"type\":\"RequestLog\",").contains("\"route\":\"/x\"").contains("\"requestId\":null");
+        assertThat(line)
+                .startsWith("{\"type\":\"RequestLog\",")
+                .contains("\"route\":\"/x\"")
+                .contains("\"requestId\":null");
         assertThat(EventCodec.decode(line).record()).isEqualTo(r);
 
         MetricSample m = (MetricSample) EventCodec.decode("{\"type\":\"MetricSample\",\"service\":\"s\","
-                + "\"timestamp\":5,\"name\":\"n\",\"value\":\"-Infinity\"}").record();
+                        + "\"timestamp\":5,\"name\":\"n\",\"value\":\"-Infinity\"}")
+                .record();
         assertThat(EventCodec.toLine(m)).contains("\"value\":\"-Infinity\"").contains("\"releaseId\":null");
         assertThat(EventCodec.decode(EventCodec.toLine(m)).record()).isEqualTo(m);
-        ProbeResult p = (ProbeResult) EventCodec.decode("{\"type\":\"ProbeResult\",\"service\":\"s\",\"releaseId\":\"r\","
-                + "\"revision\":\"b\",\"timestamp\":5,\"probeSet\":\"faq\",\"questionId\":\"q1\","
-                + "\"questionEmbedding\":[0.1,\"NaN\"],\"deltaS\":0.3}").record();
+        ProbeResult p =
+                (ProbeResult) EventCodec.decode("{\"type\":\"ProbeResult\",\"service\":\"s\",\"releaseId\":\"r\","
+                                + "\"revision\":\"b\",\"timestamp\":5,\"probeSet\":\"faq\",\"questionId\":\"q1\","
+                                + "\"questionEmbedding\":[0.1,\"NaN\"],\"deltaS\":0.3}")
+                        .record();
         assertThat(EventCodec.decode(EventCodec.toLine(p)).record()).isEqualTo(p);
 
         EventCodec.Event policy = EventCodec.decode("{\"type\":\"GatePolicy\",\"key\":\"checkout\",\"timestamp\":9,"
@@ -122,11 +135,13 @@ class EventCodecTest {
 
     @Test
     void shouldNameNestedPathsInsideArraysMapsAndRecords() {
-        assertThatThrownBy(() -> EventCodec.decode("{\"type\":\"ProbeResult\",\"service\":\"s\",\"releaseId\":\"r\","
-                + "\"revision\":\"b\",\"timestamp\":5,\"probeSet\":\"faq\",\"questionId\":\"q1\",\"trajectory\":[0.5,\"x\"]}"))
+        assertThatThrownBy(
+                        () -> EventCodec.decode(
+                                "{\"type\":\"ProbeResult\",\"service\":\"s\",\"releaseId\":\"r\","
+                                        + "\"revision\":\"b\",\"timestamp\":5,\"probeSet\":\"faq\",\"questionId\":\"q1\",\"trajectory\":[0.5,\"x\"]}"))
                 .hasMessage("ProbeResult.trajectory[1]: expected double, got \"x\"");
         assertThatThrownBy(() -> EventCodec.decode("{\"type\":\"MetricSample\",\"service\":\"s\",\"timestamp\":5,"
-                + "\"name\":\"n\",\"value\":1,\"labels\":{\"partition\":3}}"))
+                        + "\"name\":\"n\",\"value\":1,\"labels\":{\"partition\":3}}"))
                 .hasMessage("MetricSample.labels.partition: expected string, got 3");
         assertThatThrownBy(() -> EventCodec.decode("{\"type\":\"GatePolicy\",\"gates\":{\"lambda\":{\"enabled\":1}}}"))
                 .hasMessage("GatePolicy.gates.lambda.enabled: expected boolean, got 1");
@@ -135,14 +150,13 @@ class EventCodecTest {
     @Test
     void shouldReportMissingFieldsUnknownFieldsAndUnknownTypes() {
         assertThatThrownBy(() -> EventCodec.decode("{\"type\":\"RequestLog\",\"service\":\"s\",\"releaseId\":\"r\","
-                + "\"revision\":\"b\",\"timestamp\":5,\"status\":200}"))
+                        + "\"revision\":\"b\",\"timestamp\":5,\"status\":200}"))
                 .hasMessage("RequestLog: missing required field latencyMs");
         assertThatThrownBy(() -> EventCodec.decode(REQUEST + ",\"stauts\":200}"))
                 .hasMessageStartingWith("RequestLog: unknown field \"stauts\" (fields: service, releaseId");
         assertThatThrownBy(() -> EventCodec.decode("{\"type\":\"Foo\"}"))
                 .hasMessageStartingWith("unknown type \"Foo\" (expected one of RequestLog, SideEffect");
-        assertThatThrownBy(() -> EventCodec.decode("{\"service\":\"s\"}"))
-                .hasMessageStartingWith("missing \"type\"");
+        assertThatThrownBy(() -> EventCodec.decode("{\"service\":\"s\"}")).hasMessageStartingWith("missing \"type\"");
         assertThatThrownBy(() -> EventCodec.decode("{\"type\":\"RequestLog\", broken"))
                 .hasMessageStartingWith("malformed JSON: ");
         assertThatThrownBy(() -> EventCodec.decode("[1,2]")).hasMessage("expected a JSON object, got [1,2]");
@@ -150,10 +164,22 @@ class EventCodecTest {
 
     @Test
     void shouldListInputAndOutputTypes() {
-        assertThat(EventCodec.typeNames()).containsExactly("RequestLog", "SideEffect", "QueueWork", "MetricSample",
-                "ProbeResult", "RolloutEvent", "GatePolicy", "GateResult", "GateDecision", "RevisionMinuteStats");
-        assertThat(List.of(EventCodec.decode("{\"type\":\"GateDecision\",\"decisionId\":\"d\",\"service\":\"s\","
-                + "\"releaseId\":\"r\",\"stepIndex\":0,\"trafficPercent\":1,\"action\":\"HOLD\",\"decidedAt\":1}").isInput()))
+        assertThat(EventCodec.typeNames())
+                .containsExactly(
+                        "RequestLog",
+                        "SideEffect",
+                        "QueueWork",
+                        "MetricSample",
+                        "ProbeResult",
+                        "RolloutEvent",
+                        "GatePolicy",
+                        "GateResult",
+                        "GateDecision",
+                        "RevisionMinuteStats");
+        assertThat(List.of(EventCodec.decode(
+                                "{\"type\":\"GateDecision\",\"decisionId\":\"d\",\"service\":\"s\","
+                                        + "\"releaseId\":\"r\",\"stepIndex\":0,\"trafficPercent\":1,\"action\":\"HOLD\",\"decidedAt\":1}")
+                        .isInput()))
                 .containsExactly(false);
     }
 }

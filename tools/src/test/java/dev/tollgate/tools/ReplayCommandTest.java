@@ -1,10 +1,10 @@
 package dev.tollgate.tools;
 
-import dev.tollgate.app.cli.CliErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.app.cli.CliErrors;
 import dev.tollgate.app.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,6 +23,7 @@ class ReplayCommandTest {
 
     @TempDir
     Path dir;
+
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
@@ -75,13 +76,18 @@ class ReplayCommandTest {
             lines.add(JSON.readTree(l));
         }
         assertThat(lines).extracting(n -> n.get("type").asText()).containsOnly("GateResult", "GateDecision");
-        JsonNode decision = lines.stream().filter(n -> n.get("type").asText().equals("GateDecision")).findFirst().orElseThrow();
+        JsonNode decision = lines.stream()
+                .filter(n -> n.get("type").asText().equals("GateDecision"))
+                .findFirst()
+                .orElseThrow();
         assertThat(decision.get("action").asText()).isEqualTo("ROLLBACK");
         assertThat(decision.get("failingGates").get(0).asText()).isEqualTo("error-rate");
         assertThat(decision.get("nextTrafficPercent").asDouble()).isEqualTo(0.0);
         JsonNode result = lines.get(0);
         assertThat(result.has("baselineValue")).isTrue();
-        assertThat(result.get("statistic") == null || result.get("statistic").isNull() || result.get("statistic").isObject())
+        assertThat(result.get("statistic") == null
+                        || result.get("statistic").isNull()
+                        || result.get("statistic").isObject())
                 .isTrue();
         assertThat(err.toString()).contains("replay: 8002 events -> ").contains("1 decisions");
     }
@@ -100,7 +106,9 @@ class ReplayCommandTest {
         assertThat(out.toString()).isEmpty();
         List<String> written = Files.readAllLines(outFile);
         assertThat(written).hasSize(1);
-        assertThat(written.get(0)).startsWith("{\"type\":\"GateDecision\",\"decisionId\":").contains("\"ROLLBACK\"");
+        assertThat(written.get(0))
+                .startsWith("{\"type\":\"GateDecision\",\"decisionId\":")
+                .contains("\"ROLLBACK\"");
     }
 
     @Test
@@ -113,7 +121,10 @@ class ReplayCommandTest {
         int code = replay("--events", events.toString());
 
         assertThat(code).isEqualTo(ExitCodes.RUNTIME_ERROR);
-        assertThat(err.toString()).contains("line 6: malformed JSON").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(err.toString())
+                .contains("line 6: malformed JSON")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
         assertThat(out.toString()).isEmpty();
     }
 
@@ -124,13 +135,19 @@ class ReplayCommandTest {
         assertThat(replay("--events", events.toString())).isEqualTo(ExitCodes.RUNTIME_ERROR);
         assertThat(err.toString()).contains("line 3: unknown type \"Foo\"");
 
-        Files.write(events, List.of(errorSpike().get(0), "{\"type\":\"RequestLog\",\"service\":\"checkout\","
-                + "\"releaseId\":\"r\",\"revision\":\"rev-1\",\"timestamp\":1,\"status\":200}"));
+        Files.write(
+                events,
+                List.of(
+                        errorSpike().get(0),
+                        "{\"type\":\"RequestLog\",\"service\":\"checkout\","
+                                + "\"releaseId\":\"r\",\"revision\":\"rev-1\",\"timestamp\":1,\"status\":200}"));
         assertThat(replay("--events", events.toString())).isEqualTo(ExitCodes.RUNTIME_ERROR);
         assertThat(err.toString()).contains("line 2: RequestLog: missing required field latencyMs");
 
-        Files.write(events, List.of("{\"type\":\"RequestLog\",\"service\":\"checkout\",\"releaseId\":\"r\","
-                + "\"revision\":\"rev-1\",\"timestamp\":1,\"status\":\"abc\",\"latencyMs\":1}"));
+        Files.write(
+                events,
+                List.of("{\"type\":\"RequestLog\",\"service\":\"checkout\",\"releaseId\":\"r\","
+                        + "\"revision\":\"rev-1\",\"timestamp\":1,\"status\":\"abc\",\"latencyMs\":1}"));
         assertThat(replay("--events", events.toString())).isEqualTo(ExitCodes.RUNTIME_ERROR);
         assertThat(err.toString()).contains("line 1: RequestLog.status: expected int, got \"abc\"");
     }
@@ -147,16 +164,20 @@ class ReplayCommandTest {
         int code = replay("--events", events.toString(), "--skip-bad", "--decisions-only");
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(err.toString()).contains("replay: skipped 2 bad line(s) of 8004:")
-                .contains("line 5: malformed JSON").contains("line 12: unknown type \"Foo\"");
+        assertThat(err.toString())
+                .contains("replay: skipped 2 bad line(s) of 8004:")
+                .contains("line 5: malformed JSON")
+                .contains("line 12: unknown type \"Foo\"");
         assertThat(out.toString()).contains("\"ROLLBACK\"");
     }
 
     @Test
     void shouldRejectOutputRecordsAndMissingFiles() throws Exception {
         Path events = dir.resolve("events.jsonl");
-        Files.write(events, List.of("{\"type\":\"GateDecision\",\"decisionId\":\"d\",\"service\":\"s\",\"releaseId\":\"r\","
-                + "\"stepIndex\":0,\"trafficPercent\":1,\"action\":\"HOLD\",\"decidedAt\":1}"));
+        Files.write(
+                events,
+                List.of("{\"type\":\"GateDecision\",\"decisionId\":\"d\",\"service\":\"s\",\"releaseId\":\"r\","
+                        + "\"stepIndex\":0,\"trafficPercent\":1,\"action\":\"HOLD\",\"decidedAt\":1}"));
         assertThat(replay("--events", events.toString())).isEqualTo(ExitCodes.RUNTIME_ERROR);
         assertThat(err.toString()).contains("line 1: GateDecision is an output of Tollgate, not an input event");
 

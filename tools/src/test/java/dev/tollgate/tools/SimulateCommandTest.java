@@ -1,8 +1,8 @@
 package dev.tollgate.tools;
 
-import dev.tollgate.app.cli.CliErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.app.cli.CliErrors;
 import dev.tollgate.app.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,6 +17,7 @@ import picocli.CommandLine;
 class SimulateCommandTest {
     @TempDir
     Path dir;
+
     private StringWriter out = new StringWriter();
     private StringWriter err = new StringWriter();
 
@@ -34,20 +35,35 @@ class SimulateCommandTest {
         Path a = dir.resolve("a.jsonl");
         Path b = dir.resolve("b.jsonl");
 
-        assertThat(simulate("--scenario", "error-spike", "--seed", "11", "--rate", "600/s", "--export", a.toString(),
-                "--view", "plain", "--check")).as(err.toString()).isZero();
+        assertThat(simulate(
+                        "--scenario",
+                        "error-spike",
+                        "--seed",
+                        "11",
+                        "--rate",
+                        "600/s",
+                        "--export",
+                        a.toString(),
+                        "--view",
+                        "plain",
+                        "--check"))
+                .as(err.toString())
+                .isZero();
         String first = out.toString();
         assertThat(simulate("--scenario", "error-spike", "--seed", "11", "--export", b.toString(), "--view", "plain"))
                 .isZero();
 
-        assertThat(first).contains("router starts the canary checkout-00042 at 1%")
+        assertThat(first)
+                .contains("router starts the canary checkout-00042 at 1%")
                 .contains("tollgate: step 0 (1%) ROLLBACK -> 0%  failing: error-rate")
                 .contains("error-rate FAIL: canary")
                 .containsPattern("checkout-rel-42 \\(checkout-00042\\)\\s+ROLLBACK\\s+0\\s+1%")
                 .contains("yes (ROLLBACK at 1% naming error-rate)");
         List<String> lines = Files.readAllLines(a);
         assertThat(lines.get(0)).startsWith("{\"type\":\"GatePolicy\",\"key\":\"checkout\",");
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("{\"type\":\"RolloutEvent\"").contains("\"STARTED\""));
+        assertThat(lines)
+                .anySatisfy(l ->
+                        assertThat(l).startsWith("{\"type\":\"RolloutEvent\"").contains("\"STARTED\""));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("{\"type\":\"ProbeResult\""));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("{\"type\":\"SideEffect\""));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("{\"type\":\"QueueWork\""));
@@ -66,9 +82,11 @@ class SimulateCommandTest {
     @Test
     void shouldExit1WithCheckWhenTheOutcomeDiffersFromTheExpectation() throws Exception {
         Path scenario = dir.resolve("s.json");
-        Files.writeString(scenario, "{\"name\":\"mislabelled\",\"rate\":600,\"policy\":{\"minSamples\":100,"
-                + "\"minStepDurationMs\":10000,\"warmupMs\":3000},\"rollouts\":[{\"canary\":{\"errorRate\":0.05},"
-                + "\"expect\":{\"outcome\":\"COMPLETE\"}}]}");
+        Files.writeString(
+                scenario,
+                "{\"name\":\"mislabelled\",\"rate\":600,\"policy\":{\"minSamples\":100,"
+                        + "\"minStepDurationMs\":10000,\"warmupMs\":3000},\"rollouts\":[{\"canary\":{\"errorRate\":0.05},"
+                        + "\"expect\":{\"outcome\":\"COMPLETE\"}}]}");
 
         assertThat(simulate("--scenario", scenario.toString(), "--view", "plain", "--check"))
                 .isEqualTo(ExitCodes.RUNTIME_ERROR);
@@ -78,8 +96,14 @@ class SimulateCommandTest {
     @Test
     void shouldListTheBuiltInScenarios() {
         assertThat(simulate("--list")).isZero();
-        assertThat(out.toString()).contains("healthy").contains("error-spike").contains("latency-regression")
-                .contains("cold-start-storm").contains("webhook-storm").contains("schema-skew").contains("aa-noise")
+        assertThat(out.toString())
+                .contains("healthy")
+                .contains("error-spike")
+                .contains("latency-regression")
+                .contains("cold-start-storm")
+                .contains("webhook-storm")
+                .contains("schema-skew")
+                .contains("aa-noise")
                 .contains("demo");
     }
 

@@ -9,7 +9,6 @@ import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.schemas.avro.Verdict;
-import dev.tollgate.tools.RolloutBoard;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -22,16 +21,41 @@ class TerminalViewTest {
         RolloutBoard board = new RolloutBoard();
         RolloutBoard.Rollout r = board.add("checkout", "rel-2", "rev-1", "rev-2", STEPS, "rollout 1 of checkout");
         r.eventStart = 0;
-        board.onRollout(RolloutEvent.newBuilder().setService("checkout").setReleaseId("rel-2").setTimestamp(20_000)
-                .setBaselineRevision("rev-1").setCanaryRevision("rev-2").setPhase(RolloutPhase.STEP).setStepIndex(2)
-                .setTrafficPercent(25).build());
-        GateResult res = GateResult.newBuilder().setService("checkout").setReleaseId("rel-2").setStepIndex(2)
-                .setTrafficPercent(25).setGate("error-rate").setVerdict(Verdict.FAIL).setThreshold(0.0005)
-                .setWindowStart(20_000).setWindowEnd(24_000).setEvaluatedAt(24_000).build();
-        GateDecision d = GateDecision.newBuilder().setDecisionId("d1").setService("checkout").setReleaseId("rel-2")
-                .setStepIndex(2).setTrafficPercent(25).setAction(Action.ROLLBACK).setNextTrafficPercent(0.0)
-                .setFailingGates(List.of("error-rate")).setReasons(List.of("error-rate FAIL: canary 3% vs 0%"))
-                .setBatchPolicy(BatchPolicy.PAUSE_HEAVY).setDecidedAt(24_000).build();
+        board.onRollout(RolloutEvent.newBuilder()
+                .setService("checkout")
+                .setReleaseId("rel-2")
+                .setTimestamp(20_000)
+                .setBaselineRevision("rev-1")
+                .setCanaryRevision("rev-2")
+                .setPhase(RolloutPhase.STEP)
+                .setStepIndex(2)
+                .setTrafficPercent(25)
+                .build());
+        GateResult res = GateResult.newBuilder()
+                .setService("checkout")
+                .setReleaseId("rel-2")
+                .setStepIndex(2)
+                .setTrafficPercent(25)
+                .setGate("error-rate")
+                .setVerdict(Verdict.FAIL)
+                .setThreshold(0.0005)
+                .setWindowStart(20_000)
+                .setWindowEnd(24_000)
+                .setEvaluatedAt(24_000)
+                .build();
+        GateDecision d = GateDecision.newBuilder()
+                .setDecisionId("d1")
+                .setService("checkout")
+                .setReleaseId("rel-2")
+                .setStepIndex(2)
+                .setTrafficPercent(25)
+                .setAction(Action.ROLLBACK)
+                .setNextTrafficPercent(0.0)
+                .setFailingGates(List.of("error-rate"))
+                .setReasons(List.of("error-rate FAIL: canary 3% vs 0%"))
+                .setBatchPolicy(BatchPolicy.PAUSE_HEAVY)
+                .setDecidedAt(24_000)
+                .build();
         board.onOutputs(List.of(res, d), System.nanoTime());
         return board;
     }
@@ -41,9 +65,15 @@ class TerminalViewTest {
         TerminalView view = new TerminalView(new PrintWriter(new StringWriter()), true, 8_000, () -> "header");
         String frame = String.join("\n", view.frame(boardAtStep2(), 24_000)).replaceAll("\u001b\\[[0-9;]*[mJAK]", "");
 
-        assertThat(frame).contains("header").contains("rollout 1 of checkout  RUNNING")
-                .contains(" 1% - 5% -[25%]- 50% - 100%").contains("canary 25%").contains("+24.0 s")
-                .contains("error-rate     FAIL").contains("latency-p95    -").contains("stream-drain   -")
+        assertThat(frame)
+                .contains("header")
+                .contains("rollout 1 of checkout  RUNNING")
+                .contains(" 1% - 5% -[25%]- 50% - 100%")
+                .contains("canary 25%")
+                .contains("+24.0 s")
+                .contains("error-rate     FAIL")
+                .contains("latency-p95    -")
+                .contains("stream-drain   -")
                 .contains("ROLLBACK step 2 (25%) -> 0%  failing: error-rate")
                 .containsPattern("progress #+\\.+  50%");
     }
@@ -62,7 +92,8 @@ class TerminalViewTest {
         RolloutBoard.Rollout r = board.rollouts().get(0);
         lines.onSlice(board, 24_000);
         lines.onDecision(r, r.decisions.get(0));
-        assertThat(plain.toString()).doesNotContain("\u001b")
+        assertThat(plain.toString())
+                .doesNotContain("\u001b")
                 .contains("[  +24.0s] rel-2  tollgate: step 2 (25%) ROLLBACK -> 0%  failing: error-rate")
                 .contains("error-rate FAIL: canary 3% vs 0%");
     }

@@ -5,8 +5,7 @@ package dev.tollgate.topology;
  * drops or orphans state on redeploy; {@code TopologyDescribeTest} guards them.
  */
 public final class Names {
-    private Names() {
-    }
+    private Names() {}
 
     // sources and sinks
     public static final String SOURCE_EVIDENCE = "evidence-source";

@@ -17,8 +17,7 @@ import org.apache.kafka.streams.Topology;
 
 /** The one entry point that builds Tollgate's Kafka Streams {@link Topology}. */
 public final class TollgateTopology {
-    private TollgateTopology() {
-    }
+    private TollgateTopology() {}
 
     /**
      * Builds the topology: evidence topics in, gate results, decisions and the per-minute timeline out.
@@ -34,16 +33,33 @@ public final class TollgateTopology {
         Serde<String> keys = Serdes.String();
 
         Topology topology = new Topology();
-        topology.addSource(AutoOffsetReset.earliest(), Names.SOURCE_EVIDENCE, new EventTimeExtractor(),
-                keys.deserializer(), anyEvent, t.evidenceInputs().toArray(String[]::new));
+        topology.addSource(
+                AutoOffsetReset.earliest(),
+                Names.SOURCE_EVIDENCE,
+                new EventTimeExtractor(),
+                keys.deserializer(),
+                anyEvent,
+                t.evidenceInputs().toArray(String[]::new));
         topology.addProcessor(Names.PROCESSOR_EVALUATOR, Processors.evaluator(settings), Names.SOURCE_EVIDENCE);
 
-        topology.addSink(Names.SINK_RESULTS, t.gateResults(), keys.serializer(), avro(GateResult.class, serdeConfig).serializer(),
+        topology.addSink(
+                Names.SINK_RESULTS,
+                t.gateResults(),
+                keys.serializer(),
+                avro(GateResult.class, serdeConfig).serializer(),
                 Names.PROCESSOR_EVALUATOR);
-        topology.addSink(Names.SINK_DECISIONS, t.decisions(), keys.serializer(), avro(GateDecision.class, serdeConfig).serializer(),
+        topology.addSink(
+                Names.SINK_DECISIONS,
+                t.decisions(),
+                keys.serializer(),
+                avro(GateDecision.class, serdeConfig).serializer(),
                 Names.PROCESSOR_EVALUATOR);
-        topology.addSink(Names.SINK_TIMELINE, t.timeline(), keys.serializer(),
-                avro(RevisionMinuteStats.class, serdeConfig).serializer(), Names.PROCESSOR_EVALUATOR);
+        topology.addSink(
+                Names.SINK_TIMELINE,
+                t.timeline(),
+                keys.serializer(),
+                avro(RevisionMinuteStats.class, serdeConfig).serializer(),
+                Names.PROCESSOR_EVALUATOR);
 
         Processors.addPolicies(topology, t.policies(), avro(GatePolicy.class, serdeConfig));
         return topology;

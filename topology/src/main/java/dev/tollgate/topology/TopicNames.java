@@ -33,17 +33,49 @@ public record TopicNames(String prefix) {
         return new TopicNames(DEFAULT_PREFIX);
     }
 
-    public String requests() { return prefix + REQUESTS; }
-    public String sideEffects() { return prefix + SIDE_EFFECTS; }
-    public String queueWork() { return prefix + QUEUE_WORK; }
-    public String metrics() { return prefix + METRICS; }
-    public String probes() { return prefix + PROBES; }
-    public String rollouts() { return prefix + ROLLOUTS; }
-    public String policies() { return prefix + POLICIES; }
-    public String gateResults() { return prefix + GATE_RESULTS; }
-    public String decisions() { return prefix + DECISIONS; }
-    public String timeline() { return prefix + TIMELINE; }
-    public String dlq() { return prefix + DLQ; }
+    public String requests() {
+        return prefix + REQUESTS;
+    }
+
+    public String sideEffects() {
+        return prefix + SIDE_EFFECTS;
+    }
+
+    public String queueWork() {
+        return prefix + QUEUE_WORK;
+    }
+
+    public String metrics() {
+        return prefix + METRICS;
+    }
+
+    public String probes() {
+        return prefix + PROBES;
+    }
+
+    public String rollouts() {
+        return prefix + ROLLOUTS;
+    }
+
+    public String policies() {
+        return prefix + POLICIES;
+    }
+
+    public String gateResults() {
+        return prefix + GATE_RESULTS;
+    }
+
+    public String decisions() {
+        return prefix + DECISIONS;
+    }
+
+    public String timeline() {
+        return prefix + TIMELINE;
+    }
+
+    public String dlq() {
+        return prefix + DLQ;
+    }
 
     /** Input topics keyed by service that feed the gate evaluator (co-partitioned). */
     public List<String> evidenceInputs() {
@@ -52,7 +84,17 @@ public record TopicNames(String prefix) {
 
     /** Every topic of the contract. */
     public List<String> all() {
-        return List.of(requests(), sideEffects(), queueWork(), metrics(), probes(), rollouts(), policies(),
-                gateResults(), decisions(), timeline(), dlq());
+        return List.of(
+                requests(),
+                sideEffects(),
+                queueWork(),
+                metrics(),
+                probes(),
+                rollouts(),
+                policies(),
+                gateResults(),
+                decisions(),
+                timeline(),
+                dlq());
     }
 }

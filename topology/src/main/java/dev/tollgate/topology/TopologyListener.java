@@ -10,22 +10,17 @@ import dev.tollgate.schemas.avro.GateResult;
  */
 public interface TopologyListener {
     /** An input event of the given contract type (e.g. {@code RequestLog}) was accepted. */
-    default void onEvent(String type) {
-    }
+    default void onEvent(String type) {}
 
     /** An input event arrived later than the grace period and was dropped (counted, not lost silently). */
-    default void onLateEvent(String type) {
-    }
+    default void onLateEvent(String type) {}
 
     /** A gate result was published. */
-    default void onGateResult(GateResult result) {
-    }
+    default void onGateResult(GateResult result) {}
 
     /** A decision was published. */
-    default void onDecision(GateDecision decision) {
-    }
+    default void onDecision(GateDecision decision) {}
 
     /** A listener that does nothing. */
-    TopologyListener NOOP = new TopologyListener() {
-    };
+    TopologyListener NOOP = new TopologyListener() {};
 }

@@ -38,10 +38,24 @@ public record TopologySettings(
     public static final long DEFAULT_LEDGER_RETENTION_MS = 7L * 24 * 3_600_000L;
 
     /** Settings with the default ledger retention. */
-    public TopologySettings(TopicNames topics, Map<String, Object> serdeConfig, long graceMs, long tickMs,
-                            long resultRefreshMs, GatePolicy defaultPolicy, int decisionsHistory,
-                            TopologyListener listener) {
-        this(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener,
+    public TopologySettings(
+            TopicNames topics,
+            Map<String, Object> serdeConfig,
+            long graceMs,
+            long tickMs,
+            long resultRefreshMs,
+            GatePolicy defaultPolicy,
+            int decisionsHistory,
+            TopologyListener listener) {
+        this(
+                topics,
+                serdeConfig,
+                graceMs,
+                tickMs,
+                resultRefreshMs,
+                defaultPolicy,
+                decisionsHistory,
+                listener,
                 DEFAULT_LEDGER_RETENTION_MS);
     }
 
@@ -69,36 +83,97 @@ public record TopologySettings(
 
     /** Settings with every default and the given registry URL (e.g. {@code mock://tollgate}). */
     public static TopologySettings defaults(String schemaRegistryUrl) {
-        return new TopologySettings(TopicNames.defaults(), Map.of("schema.registry.url", schemaRegistryUrl),
-                DEFAULT_GRACE_MS, DEFAULT_TICK_MS, DEFAULT_RESULT_REFRESH_MS, GatePolicy.newBuilder().build(),
-                DEFAULT_DECISIONS_HISTORY, TopologyListener.NOOP);
+        return new TopologySettings(
+                TopicNames.defaults(),
+                Map.of("schema.registry.url", schemaRegistryUrl),
+                DEFAULT_GRACE_MS,
+                DEFAULT_TICK_MS,
+                DEFAULT_RESULT_REFRESH_MS,
+                GatePolicy.newBuilder().build(),
+                DEFAULT_DECISIONS_HISTORY,
+                TopologyListener.NOOP);
     }
 
     public TopologySettings withTopics(TopicNames t) {
-        return new TopologySettings(t, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
+        return new TopologySettings(
+                t,
+                serdeConfig,
+                graceMs,
+                tickMs,
+                resultRefreshMs,
+                defaultPolicy,
+                decisionsHistory,
+                listener,
+                ledgerRetentionMs);
     }
 
     public TopologySettings withGraceMs(long g) {
-        return new TopologySettings(topics, serdeConfig, g, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
+        return new TopologySettings(
+                topics,
+                serdeConfig,
+                g,
+                tickMs,
+                resultRefreshMs,
+                defaultPolicy,
+                decisionsHistory,
+                listener,
+                ledgerRetentionMs);
     }
 
     public TopologySettings withTickMs(long t) {
-        return new TopologySettings(topics, serdeConfig, graceMs, t, resultRefreshMs, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
+        return new TopologySettings(
+                topics,
+                serdeConfig,
+                graceMs,
+                t,
+                resultRefreshMs,
+                defaultPolicy,
+                decisionsHistory,
+                listener,
+                ledgerRetentionMs);
     }
 
     public TopologySettings withResultRefreshMs(long r) {
-        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, r, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
+        return new TopologySettings(
+                topics, serdeConfig, graceMs, tickMs, r, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
     }
 
     public TopologySettings withDefaultPolicy(GatePolicy p) {
-        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, p, decisionsHistory, listener, ledgerRetentionMs);
+        return new TopologySettings(
+                topics,
+                serdeConfig,
+                graceMs,
+                tickMs,
+                resultRefreshMs,
+                p,
+                decisionsHistory,
+                listener,
+                ledgerRetentionMs);
     }
 
     public TopologySettings withListener(TopologyListener l) {
-        return new TopologySettings(topics, serdeConfig, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, l, ledgerRetentionMs);
+        return new TopologySettings(
+                topics,
+                serdeConfig,
+                graceMs,
+                tickMs,
+                resultRefreshMs,
+                defaultPolicy,
+                decisionsHistory,
+                l,
+                ledgerRetentionMs);
     }
 
     public TopologySettings withSerdeConfig(Map<String, Object> c) {
-        return new TopologySettings(topics, c, graceMs, tickMs, resultRefreshMs, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
+        return new TopologySettings(
+                topics,
+                c,
+                graceMs,
+                tickMs,
+                resultRefreshMs,
+                defaultPolicy,
+                decisionsHistory,
+                listener,
+                ledgerRetentionMs);
     }
 }

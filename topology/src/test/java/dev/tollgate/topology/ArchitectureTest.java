@@ -41,7 +41,9 @@ class ArchitectureTest {
             for (Path p : sources(dir)) {
                 String code = Files.readString(p);
                 for (String gate : gateClasses) {
-                    assertThat(code).as("%s names %s", p.getFileName(), gate).doesNotContainPattern("\\b" + gate + "\\b");
+                    assertThat(code)
+                            .as("%s names %s", p.getFileName(), gate)
+                            .doesNotContainPattern("\\b" + gate + "\\b");
                 }
             }
         }
@@ -49,8 +51,14 @@ class ArchitectureTest {
 
     @Test
     void shouldStateTheJobOfEveryEngineClassInItsJavadoc() throws IOException {
-        for (String job : List.of("EvidenceRecorder", "TickClock", "StepLifecycle", "TickFolder", "GateRunner",
-                "DecisionPolicy", "Outputs")) {
+        for (String job : List.of(
+                "EvidenceRecorder",
+                "TickClock",
+                "StepLifecycle",
+                "TickFolder",
+                "GateRunner",
+                "DecisionPolicy",
+                "Outputs")) {
             String code = Files.readString(MAIN.resolve("engine/" + job + ".java"));
             assertThat(code).as(job).containsPattern("/\\*\\*\\s*\\n\\s*\\* Job: ");
         }

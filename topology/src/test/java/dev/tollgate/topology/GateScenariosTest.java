@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.schemas.avro.Action;
 import dev.tollgate.schemas.avro.BatchPolicy;
 import dev.tollgate.schemas.avro.GateDecision;
+import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.GateSettings;
-import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.RevisionPins;
 import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.schemas.avro.Verdict;
@@ -49,8 +49,10 @@ class GateScenariosTest {
             }
             // then it went 1 -> 5 -> 25 -> 50 -> 100 and completed, never rolling back
             assertThat(s.decisions).extracting(GateDecision::getAction).doesNotContain(Action.ROLLBACK, Action.FREEZE);
-            assertThat(s.decisions.stream().filter(d -> d.getAction() == Action.PROMOTE)
-                    .map(GateDecision::getNextTrafficPercent)).containsExactly(5.0, 25.0, 50.0, 100.0);
+            assertThat(s.decisions.stream()
+                            .filter(d -> d.getAction() == Action.PROMOTE)
+                            .map(GateDecision::getNextTrafficPercent))
+                    .containsExactly(5.0, 25.0, 50.0, 100.0);
             assertThat(last.getAction()).isEqualTo(Action.COMPLETE);
             assertThat(last.getStepIndex()).isEqualTo(4);
             assertThat(s.decisions.get(0).getBatchPolicy()).isEqualTo(BatchPolicy.PAUSE_HEAVY);
@@ -81,9 +83,13 @@ class GateScenariosTest {
             assertThat(d.getTrafficPercent()).isEqualTo(25.0);
             assertThat(d.getNextTrafficPercent()).isEqualTo(0.0);
             assertThat(d.getFailingGates()).containsExactly(GateIds.ERROR_RATE);
-            assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).startsWith("error-rate FAIL").containsPattern("canary \\d+\\.\\d+%")
-                    .contains("vs baseline 0.000%"));
-            GateResult r = s.resultsFor(GateIds.ERROR_RATE).get(s.resultsFor(GateIds.ERROR_RATE).size() - 1);
+            assertThat(d.getReasons())
+                    .anySatisfy(r -> assertThat(r)
+                            .startsWith("error-rate FAIL")
+                            .containsPattern("canary \\d+\\.\\d+%")
+                            .contains("vs baseline 0.000%"));
+            GateResult r = s.resultsFor(GateIds.ERROR_RATE)
+                    .get(s.resultsFor(GateIds.ERROR_RATE).size() - 1);
             assertThat(r.getVerdict()).isEqualTo(Verdict.FAIL);
             assertThat(r.getCanaryValue()).isBetween(0.01, 0.03);
             assertThat(r.getBaselineValue()).isEqualTo(0.0);
@@ -172,8 +178,9 @@ class GateScenariosTest {
             GateDecision d = s.lastDecision();
             assertThat(d.getAction()).isEqualTo(Action.HOLD);
             assertThat(d.getFailingGates()).containsExactly(GateIds.SCHEMA_PINS);
-            assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).contains("schemaRev 8 != served 7")
-                    .contains("bump SCHEMA_REV"));
+            assertThat(d.getReasons())
+                    .anySatisfy(r ->
+                            assertThat(r).contains("schemaRev 8 != served 7").contains("bump SCHEMA_REV"));
             assertThat(s.decisions).extracting(GateDecision::getAction).containsOnly(Action.HOLD);
             assertThat(s.decisions).hasSize(1); // published once per change, not once per tick
         }
@@ -207,7 +214,10 @@ class GateScenariosTest {
             GateDecision d = s.lastDecision();
             assertThat(d.getAction()).isEqualTo(Action.ROLLBACK);
             assertThat(d.getFailingGates()).containsExactly(GateIds.STREAM_DRAIN);
-            assertThat(s.resultsFor(GateIds.STREAM_DRAIN)).last().extracting(GateResult::getVerdict).isEqualTo(Verdict.FAIL);
+            assertThat(s.resultsFor(GateIds.STREAM_DRAIN))
+                    .last()
+                    .extracting(GateResult::getVerdict)
+                    .isEqualTo(Verdict.FAIL);
         }
     }
 
@@ -216,7 +226,10 @@ class GateScenariosTest {
         try (Scenario s = healthyScenario(13)) {
             // given error-rate in dry-run and a canary with +5 pp 5xx
             GatePolicy p = Scenario.requestGatesPolicy().build();
-            p.getGates().put(GateIds.ERROR_RATE, GateSettings.newBuilder().setDryRun(true).build());
+            p.getGates()
+                    .put(
+                            GateIds.ERROR_RATE,
+                            GateSettings.newBuilder().setDryRun(true).build());
             s.policy("*", p);
             s.rollout(RolloutPhase.STARTED, 0, 1);
             s.canary.errorRate = 0.05;
@@ -241,7 +254,9 @@ class GateScenariosTest {
             assertThat(s.decisions).isNotEmpty();
             assertThat(s.decisions).extracting(GateDecision::getAction).containsOnly(Action.HOLD);
             assertThat(s.decisions.get(0).getReasons().get(0)).startsWith("NODATA");
-            assertThat(s.resultsFor(GateIds.ERROR_RATE)).extracting(GateResult::getVerdict).containsOnly(Verdict.NODATA);
+            assertThat(s.resultsFor(GateIds.ERROR_RATE))
+                    .extracting(GateResult::getVerdict)
+                    .containsOnly(Verdict.NODATA);
         }
     }
 }

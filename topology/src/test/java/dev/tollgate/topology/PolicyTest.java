@@ -28,9 +28,13 @@ class PolicyTest {
             s.collect();
             Map<String, Double> thresholds = s.gateResults.stream()
                     .collect(Collectors.toMap(GateResult::getGate, GateResult::getThreshold, (a, b) -> a));
-            assertThat(thresholds).containsEntry(GateIds.ERROR_RATE, 0.0005).containsEntry(GateIds.LATENCY_P95, 0.10)
-                    .containsEntry(GateIds.COLD_START, 0.05).containsEntry(GateIds.DEDUPE, 0.999)
-                    .containsEntry(GateIds.SEMANTIC_DRIFT, 0.03).containsEntry(GateIds.SIDE_EFFECTS, 0.0);
+            assertThat(thresholds)
+                    .containsEntry(GateIds.ERROR_RATE, 0.0005)
+                    .containsEntry(GateIds.LATENCY_P95, 0.10)
+                    .containsEntry(GateIds.COLD_START, 0.05)
+                    .containsEntry(GateIds.DEDUPE, 0.999)
+                    .containsEntry(GateIds.SEMANTIC_DRIFT, 0.03)
+                    .containsEntry(GateIds.SIDE_EFFECTS, 0.0);
             // and, with no probes or queue metrics, the step does not promote (fail closed)
             assertThat(s.decisions).extracting(GateDecision::getAction).doesNotContain(Action.PROMOTE);
         }
@@ -40,8 +44,12 @@ class PolicyTest {
     void shouldPreferTheServicePolicyOverTheDefaultAndFallBackAfterATombstone() {
         try (Scenario s = new Scenario(22, T0)) {
             // given '*' demands 10 minutes per step, the service's own policy 20 s
-            s.policy("*", Scenario.requestGatesPolicy().setMinStepDurationMs(600_000).build());
-            s.policy(Scenario.SERVICE, Scenario.requestGatesPolicy().setMinStepDurationMs(20_000).build());
+            s.policy(
+                    "*",
+                    Scenario.requestGatesPolicy().setMinStepDurationMs(600_000).build());
+            s.policy(
+                    Scenario.SERVICE,
+                    Scenario.requestGatesPolicy().setMinStepDurationMs(20_000).build());
             s.baseline.errorRate = 0;
             s.canary.errorRate = 0;
             s.rollout(RolloutPhase.STARTED, 0, 10);
@@ -62,11 +70,15 @@ class PolicyTest {
     void shouldUseAPolicyThresholdOverTheGateDefault() {
         try (Scenario s = new Scenario(23, T0)) {
             GatePolicy p = Scenario.requestGatesPolicy().build();
-            p.getGates().put(GateIds.LATENCY_P95, GateSettings.newBuilder().setThreshold(0.5).build());
+            p.getGates()
+                    .put(
+                            GateIds.LATENCY_P95,
+                            GateSettings.newBuilder().setThreshold(0.5).build());
             s.policy("*", p);
             s.rollout(RolloutPhase.STARTED, 0, 1);
             s.play(20, 500);
-            assertThat(s.resultsFor(GateIds.LATENCY_P95)).isNotEmpty()
+            assertThat(s.resultsFor(GateIds.LATENCY_P95))
+                    .isNotEmpty()
                     .allSatisfy(r -> assertThat(r.getThreshold()).isEqualTo(0.5));
         }
     }

@@ -101,12 +101,21 @@ final class Scenario implements AutoCloseable {
     /** A policy for request-gate scenarios: the issue-4 gates (which need probes, queues) are disabled. */
     static GatePolicy.Builder requestGatesPolicy() {
         Map<String, GateSettings> gates = new HashMap<>();
-        for (String g : List.of(GateIds.DEDUPE, GateIds.SIDE_EFFECTS, GateIds.SEMANTIC_DRIFT, GateIds.LAMBDA,
-                GateIds.QUEUE_AGE, GateIds.QUEUE_FENCE)) {
+        for (String g : List.of(
+                GateIds.DEDUPE,
+                GateIds.SIDE_EFFECTS,
+                GateIds.SEMANTIC_DRIFT,
+                GateIds.LAMBDA,
+                GateIds.QUEUE_AGE,
+                GateIds.QUEUE_FENCE)) {
             gates.put(g, GateSettings.newBuilder().setEnabled(false).build());
         }
-        return GatePolicy.newBuilder().setGates(gates).setMinSamples(200).setMinStepDurationMs(30_000)
-                .setWarmupMs(10_000).setNoDataTimeoutMs(60_000);
+        return GatePolicy.newBuilder()
+                .setGates(gates)
+                .setMinSamples(200)
+                .setMinStepDurationMs(30_000)
+                .setWarmupMs(10_000)
+                .setNoDataTimeoutMs(60_000);
     }
 
     void policy(String key, GatePolicy p) {
@@ -116,9 +125,21 @@ final class Scenario implements AutoCloseable {
     void rollout(RolloutPhase phase, int stepIndex, double percent) {
         step = stepIndex;
         traffic = percent;
-        rollouts.pipeInput(SERVICE, RolloutEvent.newBuilder().setService(SERVICE).setReleaseId(releaseId).setTimestamp(now)
-                .setBaselineRevision(BASE).setCanaryRevision(CANARY).setPhase(phase).setStepIndex(stepIndex)
-                .setTrafficPercent(percent).setCanaryPins(canaryPins).setBaselinePins(baselinePins).build(), now);
+        rollouts.pipeInput(
+                SERVICE,
+                RolloutEvent.newBuilder()
+                        .setService(SERVICE)
+                        .setReleaseId(releaseId)
+                        .setTimestamp(now)
+                        .setBaselineRevision(BASE)
+                        .setCanaryRevision(CANARY)
+                        .setPhase(phase)
+                        .setStepIndex(stepIndex)
+                        .setTrafficPercent(percent)
+                        .setCanaryPins(canaryPins)
+                        .setBaselinePins(baselinePins)
+                        .build(),
+                now);
     }
 
     /** Traffic shape of one revision. */
@@ -130,7 +151,7 @@ final class Scenario implements AutoCloseable {
         String schemaRev;
         String pinnedRelease;
         double cutRate;
-        Consumer<RequestLog.Builder> extra = b -> { };
+        Consumer<RequestLog.Builder> extra = b -> {};
     }
 
     final Shape baseline = new Shape();
@@ -152,18 +173,33 @@ final class Scenario implements AutoCloseable {
 
     void request(String revision, Shape s, long ts) {
         double latency = s.latencyMedianMs * Math.exp(s.latencySigma * gaussian());
-        RequestLog.Builder b = RequestLog.newBuilder().setService(SERVICE).setReleaseId(releaseId).setRevision(revision)
-                .setTimestamp(ts).setStatus(random.nextDouble() < s.errorRate ? 503 : 200).setLatencyMs(latency)
-                .setColdStart(random.nextDouble() < s.coldStartRate).setMethod("GET")
+        RequestLog.Builder b = RequestLog.newBuilder()
+                .setService(SERVICE)
+                .setReleaseId(releaseId)
+                .setRevision(revision)
+                .setTimestamp(ts)
+                .setStatus(random.nextDouble() < s.errorRate ? 503 : 200)
+                .setLatencyMs(latency)
+                .setColdStart(random.nextDouble() < s.coldStartRate)
+                .setMethod("GET")
                 .setStreamOutcome(random.nextDouble() < s.cutRate ? StreamOutcome.CUT : StreamOutcome.NONE)
-                .setSchemaRev(s.schemaRev).setPinnedRelease(s.pinnedRelease);
+                .setSchemaRev(s.schemaRev)
+                .setPinnedRelease(s.pinnedRelease);
         s.extra.accept(b);
         requests.pipeInput(SERVICE, b.build(), ts);
     }
 
     void metric(String revision, String name, double value) {
-        metrics.pipeInput(SERVICE, MetricSample.newBuilder().setService(SERVICE).setRevision(revision).setTimestamp(now)
-                .setName(name).setValue(value).build(), now);
+        metrics.pipeInput(
+                SERVICE,
+                MetricSample.newBuilder()
+                        .setService(SERVICE)
+                        .setRevision(revision)
+                        .setTimestamp(now)
+                        .setName(name)
+                        .setValue(value)
+                        .build(),
+                now);
     }
 
     double gaussian() {

@@ -31,19 +31,27 @@ class ShuffleDeterminismTest {
     private static final int RPS = 250;
     /** Arrival jitter: an event may arrive after events up to this much newer (grace is 2,000 ms). */
     private static final long MAX_DISPLACEMENT_MS = 1_500;
+
     private static final String REGRESSING = "checkout";
     private static final String HEALTHY = "search";
 
     /** One input event: where it goes, its value and its event time. */
-    private record Event(Topic topic, String service, SpecificRecord value, long ts) {
-    }
+    private record Event(Topic topic, String service, SpecificRecord value, long ts) {}
 
-    private enum Topic { REQUESTS, METRICS, ROLLOUTS }
+    private enum Topic {
+        REQUESTS,
+        METRICS,
+        ROLLOUTS
+    }
 
     /** Steps 5 → 25 → 50 → 100 % so even the first step has canary traffic; issue-4 gates disabled. */
     private static GatePolicy policy() {
-        return Scenario.requestGatesPolicy().setSteps(List.of(5.0, 25.0, 50.0, 100.0)).setMinSamples(200)
-                .setMinStepDurationMs(30_000).setWarmupMs(5_000).build();
+        return Scenario.requestGatesPolicy()
+                .setSteps(List.of(5.0, 25.0, 50.0, 100.0))
+                .setMinSamples(200)
+                .setMinStepDurationMs(30_000)
+                .setWarmupMs(5_000)
+                .build();
     }
 
     /**
@@ -57,16 +65,30 @@ class ShuffleDeterminismTest {
         List<Event> out = new ArrayList<>();
         for (int step = 0; step < steps; step++) {
             long start = T0 + step * STEP_MS;
-            out.add(new Event(Topic.ROLLOUTS, service, RolloutEvent.newBuilder().setService(service).setReleaseId("rel-1")
-                    .setTimestamp(start).setBaselineRevision(Scenario.BASE).setCanaryRevision(Scenario.CANARY)
-                    .setPhase(step == 0 ? RolloutPhase.STARTED : RolloutPhase.STEP).setStepIndex(step)
-                    .setTrafficPercent(shares[step]).build(), start));
+            out.add(new Event(
+                    Topic.ROLLOUTS,
+                    service,
+                    RolloutEvent.newBuilder()
+                            .setService(service)
+                            .setReleaseId("rel-1")
+                            .setTimestamp(start)
+                            .setBaselineRevision(Scenario.BASE)
+                            .setCanaryRevision(Scenario.CANARY)
+                            .setPhase(step == 0 ? RolloutPhase.STARTED : RolloutPhase.STEP)
+                            .setStepIndex(step)
+                            .setTrafficPercent(shares[step])
+                            .build(),
+                    start));
             out.add(metric(service, start + 500, "warm_instances", 10));
             out.add(metric(service, start + 500, "expected_p50_load", 4));
             for (long t = start; t < start + STEP_MS; t += 1_000 / RPS) {
                 boolean canary = random.nextDouble() * 100 < shares[step];
                 double errorRate = canary && step >= badStep ? canaryErrorRate : 0;
-                out.add(request(service, canary ? Scenario.CANARY : Scenario.BASE, t, random.nextDouble() < errorRate,
+                out.add(request(
+                        service,
+                        canary ? Scenario.CANARY : Scenario.BASE,
+                        t,
+                        random.nextDouble() < errorRate,
                         80 * Math.exp(0.1 * gaussian(random))));
             }
         }
@@ -74,14 +96,33 @@ class ShuffleDeterminismTest {
     }
 
     private static Event metric(String service, long ts, String name, double value) {
-        return new Event(Topic.METRICS, service, MetricSample.newBuilder().setService(service).setRevision(Scenario.CANARY)
-                .setTimestamp(ts).setName(name).setValue(value).build(), ts);
+        return new Event(
+                Topic.METRICS,
+                service,
+                MetricSample.newBuilder()
+                        .setService(service)
+                        .setRevision(Scenario.CANARY)
+                        .setTimestamp(ts)
+                        .setName(name)
+                        .setValue(value)
+                        .build(),
+                ts);
     }
 
     private static Event request(String service, String revision, long ts, boolean error, double latencyMs) {
-        return new Event(Topic.REQUESTS, service, RequestLog.newBuilder().setService(service).setReleaseId("rel-1")
-                .setRevision(revision).setTimestamp(ts).setStatus(error ? 503 : 200).setLatencyMs(latencyMs)
-                .setMethod("GET").build(), ts);
+        return new Event(
+                Topic.REQUESTS,
+                service,
+                RequestLog.newBuilder()
+                        .setService(service)
+                        .setReleaseId("rel-1")
+                        .setRevision(revision)
+                        .setTimestamp(ts)
+                        .setStatus(error ? 503 : 200)
+                        .setLatencyMs(latencyMs)
+                        .setMethod("GET")
+                        .build(),
+                ts);
     }
 
     private static double gaussian(SplittableRandom random) {
@@ -135,7 +176,9 @@ class ShuffleDeterminismTest {
     }
 
     private static List<GateResult> results(Scenario s, String service) {
-        return s.gateResults.stream().filter(r -> r.getService().equals(service)).toList();
+        return s.gateResults.stream()
+                .filter(r -> r.getService().equals(service))
+                .toList();
     }
 
     private static double lateEventsTotal(Scenario s) {
@@ -169,15 +212,17 @@ class ShuffleDeterminismTest {
         assertThat(maxLateness).isGreaterThan(1_000).isLessThan(MAX_DISPLACEMENT_MS);
 
         // when both orders go through fresh topologies
-        try (Scenario a = run(ordered); Scenario b = run(shuffled)) {
+        try (Scenario a = run(ordered);
+                Scenario b = run(shuffled)) {
             // then the in-order run decided what the scenario is about
             List<GateDecision> bad = decisions(a, REGRESSING);
             assertThat(bad).extracting(GateDecision::getAction).containsExactly(Action.PROMOTE, Action.ROLLBACK);
             assertThat(bad.get(1).getTrafficPercent()).isEqualTo(25.0);
             assertThat(bad.get(1).getFailingGates()).containsExactly(GateIds.ERROR_RATE);
             List<GateDecision> good = decisions(a, HEALTHY);
-            assertThat(good).extracting(GateDecision::getAction).containsExactly(Action.PROMOTE, Action.PROMOTE,
-                    Action.PROMOTE);
+            assertThat(good)
+                    .extracting(GateDecision::getAction)
+                    .containsExactly(Action.PROMOTE, Action.PROMOTE, Action.PROMOTE);
             assertThat(good).extracting(GateDecision::getNextTrafficPercent).containsExactly(25.0, 50.0, 100.0);
             assertThat(results(a, REGRESSING)).hasSizeGreaterThan(20);
             assertThat(results(a, HEALTHY)).hasSizeGreaterThan(20);
@@ -185,7 +230,9 @@ class ShuffleDeterminismTest {
             // and the shuffled run published exactly the same decisions and gate results, field for field
             for (String service : List.of(REGRESSING, HEALTHY)) {
                 assertThat(decisions(b, service)).as("decisions of %s", service).isEqualTo(decisions(a, service));
-                assertThat(results(b, service)).as("gate results of %s", service).isEqualTo(results(a, service));
+                assertThat(results(b, service))
+                        .as("gate results of %s", service)
+                        .isEqualTo(results(a, service));
             }
             assertThat(b.decisions).containsExactlyInAnyOrderElementsOf(a.decisions);
             assertThat(b.gateResults).containsExactlyInAnyOrderElementsOf(a.gateResults);
@@ -211,9 +258,11 @@ class ShuffleDeterminismTest {
         assertThat(late).isEqualTo(20);
 
         // when both go through fresh topologies
-        try (Scenario a = run(ordered); Scenario b = run(withLate)) {
+        try (Scenario a = run(ordered);
+                Scenario b = run(withLate)) {
             // then the late events changed no result and no decision
-            assertThat(decisions(a, HEALTHY)).extracting(GateDecision::getAction)
+            assertThat(decisions(a, HEALTHY))
+                    .extracting(GateDecision::getAction)
                     .containsExactly(Action.PROMOTE, Action.PROMOTE);
             assertThat(b.decisions).isEqualTo(a.decisions);
             assertThat(b.gateResults).isEqualTo(a.gateResults);

@@ -52,8 +52,12 @@ class SideEffectQueueSemanticScenariosTest {
                 settings.put(g, GateSettings.newBuilder().setEnabled(false).build());
             }
         }
-        return GatePolicy.newBuilder().setGates(settings).setMinSamples(100).setMinStepDurationMs(30_000)
-                .setWarmupMs(10_000).setNoDataTimeoutMs(60_000);
+        return GatePolicy.newBuilder()
+                .setGates(settings)
+                .setMinSamples(100)
+                .setMinStepDurationMs(30_000)
+                .setWarmupMs(10_000)
+                .setNoDataTimeoutMs(60_000);
     }
 
     /** A started 1 % step of a healthy canary (no 5xx on either revision) under {@code policy}. */
@@ -81,33 +85,83 @@ class SideEffectQueueSemanticScenariosTest {
     }
 
     private static void sideEffect(Scenario s, String revision, long ts, String sourceId) {
-        s.sideEffects.pipeInput(Scenario.SERVICE, SideEffect.newBuilder().setService(Scenario.SERVICE).setReleaseId(RELEASE)
-                .setRevision(revision).setTimestamp(ts).setKind("webhook").setSourceId(sourceId).setEventRev("3")
-                .setIndexHash("idx-a").build(), ts);
+        s.sideEffects.pipeInput(
+                Scenario.SERVICE,
+                SideEffect.newBuilder()
+                        .setService(Scenario.SERVICE)
+                        .setReleaseId(RELEASE)
+                        .setRevision(revision)
+                        .setTimestamp(ts)
+                        .setKind("webhook")
+                        .setSourceId(sourceId)
+                        .setEventRev("3")
+                        .setIndexHash("idx-a")
+                        .build(),
+                ts);
     }
 
     private static void post(Scenario s, String revision, long ts, String idempotencyKey, boolean dedupeHit) {
-        s.requests.pipeInput(Scenario.SERVICE, RequestLog.newBuilder().setService(Scenario.SERVICE).setReleaseId(RELEASE)
-                .setRevision(revision).setTimestamp(ts).setStatus(200).setLatencyMs(80).setMethod("POST")
-                .setIdempotencyKey(idempotencyKey).setDedupeHit(dedupeHit).build(), ts);
+        s.requests.pipeInput(
+                Scenario.SERVICE,
+                RequestLog.newBuilder()
+                        .setService(Scenario.SERVICE)
+                        .setReleaseId(RELEASE)
+                        .setRevision(revision)
+                        .setTimestamp(ts)
+                        .setStatus(200)
+                        .setLatencyMs(80)
+                        .setMethod("POST")
+                        .setIdempotencyKey(idempotencyKey)
+                        .setDedupeHit(dedupeHit)
+                        .build(),
+                ts);
     }
 
     private static void work(Scenario s, String revision, long ts, int partition, long offset, String fence) {
-        s.queueWork.pipeInput(Scenario.SERVICE, QueueWork.newBuilder().setService(Scenario.SERVICE).setReleaseId(RELEASE)
-                .setRevision(revision).setTimestamp(ts).setQueue("orders").setPartition(partition).setOffset(offset)
-                .setFence(fence).build(), ts);
+        s.queueWork.pipeInput(
+                Scenario.SERVICE,
+                QueueWork.newBuilder()
+                        .setService(Scenario.SERVICE)
+                        .setReleaseId(RELEASE)
+                        .setRevision(revision)
+                        .setTimestamp(ts)
+                        .setQueue("orders")
+                        .setPartition(partition)
+                        .setOffset(offset)
+                        .setFence(fence)
+                        .build(),
+                ts);
     }
 
     private static void queueAge(Scenario s, long ts, String partition, double ageMs) {
-        s.metrics.pipeInput(Scenario.SERVICE, MetricSample.newBuilder().setService(Scenario.SERVICE).setTimestamp(ts)
-                .setName("queue_age_ms").setValue(ageMs).setLabels(Map.of("partition", partition)).build(), ts);
+        s.metrics.pipeInput(
+                Scenario.SERVICE,
+                MetricSample.newBuilder()
+                        .setService(Scenario.SERVICE)
+                        .setTimestamp(ts)
+                        .setName("queue_age_ms")
+                        .setValue(ageMs)
+                        .setLabels(Map.of("partition", partition))
+                        .build(),
+                ts);
     }
 
-    private static void probe(Scenario s, String revision, long ts, int question, long seed, double deltaS,
-                              List<Double> trajectory) {
-        s.probes.pipeInput(Scenario.SERVICE, ProbeResult.newBuilder().setService(Scenario.SERVICE).setReleaseId(RELEASE)
-                .setRevision(revision).setTimestamp(ts).setProbeSet("rag-v1").setQuestionId("q" + question)
-                .setSeed(seed).setDeltaS(deltaS).setTrajectory(trajectory).build(), ts);
+    private static void probe(
+            Scenario s, String revision, long ts, int question, long seed, double deltaS, List<Double> trajectory) {
+        s.probes.pipeInput(
+                Scenario.SERVICE,
+                ProbeResult.newBuilder()
+                        .setService(Scenario.SERVICE)
+                        .setReleaseId(RELEASE)
+                        .setRevision(revision)
+                        .setTimestamp(ts)
+                        .setProbeSet("rag-v1")
+                        .setQuestionId("q" + question)
+                        .setSeed(seed)
+                        .setDeltaS(deltaS)
+                        .setTrajectory(trajectory)
+                        .build(),
+                ts);
     }
 
     private static GateResult last(Scenario s, String gate) {
@@ -118,7 +172,9 @@ class SideEffectQueueSemanticScenariosTest {
 
     private static GateDecision decision(Scenario s, Action action) {
         s.collect();
-        return s.decisions.stream().filter(d -> d.getAction() == action).findFirst()
+        return s.decisions.stream()
+                .filter(d -> d.getAction() == action)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + action + " among " + s.decisions));
     }
 
@@ -146,9 +202,13 @@ class SideEffectQueueSemanticScenariosTest {
             GateDecision d = decision(s, Action.ROLLBACK);
             assertThat(d.getFailingGates()).containsExactly(GateIds.SIDE_EFFECTS);
             String key = DedupeKeys.sideEffectKey(null, "evt-42", "3", "idx-a");
-            assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).startsWith("side-effects FAIL: 1 duplicate")
-                    .contains("key " + key).contains("kind webhook").contains("executed by rev-1 and rev-2")
-                    .contains("remedy: dedupe side effects"));
+            assertThat(d.getReasons())
+                    .anySatisfy(r -> assertThat(r)
+                            .startsWith("side-effects FAIL: 1 duplicate")
+                            .contains("key " + key)
+                            .contains("kind webhook")
+                            .contains("executed by rev-1 and rev-2")
+                            .contains("remedy: dedupe side effects"));
             assertThat(s.decisions).extracting(GateDecision::getAction).doesNotContain(Action.PROMOTE);
             GateResult r = last(s, GateIds.SIDE_EFFECTS);
             assertThat(r.getVerdict()).isEqualTo(Verdict.FAIL);
@@ -223,17 +283,24 @@ class SideEffectQueueSemanticScenariosTest {
             // then dedupe fails once the second miss is in, naming the budget, and the step rolls back
             GateDecision d = decision(s, Action.ROLLBACK);
             assertThat(d.getFailingGates()).containsExactly(GateIds.DEDUPE);
-            assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).startsWith("dedupe FAIL")
-                    .contains("2 duplicate POSTs executed again, over the budget of 1 in the first 1000 duplicate"
-                            + " deliveries (share there at most 0.9980 < threshold 0.9990 whatever follows)"));
+            assertThat(d.getReasons())
+                    .anySatisfy(
+                            r -> assertThat(r)
+                                    .startsWith("dedupe FAIL")
+                                    .contains(
+                                            "2 duplicate POSTs executed again, over the budget of 1 in the first 1000 duplicate"
+                                                    + " deliveries (share there at most 0.9980 < threshold 0.9990 whatever follows)"));
             GateResult firstFail = s.resultsFor(GateIds.DEDUPE).stream()
-                    .filter(r -> r.getVerdict() == Verdict.FAIL).findFirst().orElseThrow();
+                    .filter(r -> r.getVerdict() == Verdict.FAIL)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(firstFail.getCanarySamples()).isBetween(701L, 1_000L);
             assertThat(firstFail.getCanaryValue())
                     .isCloseTo((firstFail.getCanarySamples() - 2.0) / firstFail.getCanarySamples(), within(1e-12));
             // before the second miss the gate never failed
             assertThat(s.resultsFor(GateIds.DEDUPE).stream().filter(r -> r.getCanarySamples() < 701))
-                    .extracting(GateResult::getVerdict).doesNotContain(Verdict.FAIL);
+                    .extracting(GateResult::getVerdict)
+                    .doesNotContain(Verdict.FAIL);
             assertThat(s.decisions).extracting(GateDecision::getAction).doesNotContain(Action.PROMOTE);
         }
     }
@@ -250,7 +317,9 @@ class SideEffectQueueSemanticScenariosTest {
             GateDecision d = decision(s, Action.ROLLBACK);
             assertThat(d.getFailingGates()).containsExactly(GateIds.DEDUPE);
             assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).startsWith("dedupe FAIL"));
-            assertThat(s.resultsFor(GateIds.DEDUPE)).extracting(GateResult::getVerdict).contains(Verdict.FAIL);
+            assertThat(s.resultsFor(GateIds.DEDUPE))
+                    .extracting(GateResult::getVerdict)
+                    .contains(Verdict.FAIL);
         }
     }
 
@@ -271,9 +340,11 @@ class SideEffectQueueSemanticScenariosTest {
             // then queue-fence fails naming the partition and both revisions, and the step rolls back
             GateDecision d = decision(s, Action.ROLLBACK);
             assertThat(d.getFailingGates()).containsExactly(GateIds.QUEUE_FENCE);
-            assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).startsWith("queue-fence FAIL")
-                    .contains("queue orders partition 3 offset 105 worked by rev-1 and rev-2")
-                    .contains("remedy: fence queue partitions"));
+            assertThat(d.getReasons())
+                    .anySatisfy(r -> assertThat(r)
+                            .startsWith("queue-fence FAIL")
+                            .contains("queue orders partition 3 offset 105 worked by rev-1 and rev-2")
+                            .contains("remedy: fence queue partitions"));
             assertThat(last(s, GateIds.QUEUE_FENCE).getVerdict()).isEqualTo(Verdict.FAIL);
         }
     }
@@ -303,8 +374,9 @@ class SideEffectQueueSemanticScenariosTest {
             // then
             GateDecision d = decision(s, Action.ROLLBACK);
             assertThat(d.getFailingGates()).containsExactly(GateIds.QUEUE_FENCE);
-            assertThat(d.getReasons()).anySatisfy(r -> assertThat(r)
-                    .contains("partition 4 fenced by rel-0 but worked by release rel-1 (rev-2)"));
+            assertThat(d.getReasons())
+                    .anySatisfy(r ->
+                            assertThat(r).contains("partition 4 fenced by rel-0 but worked by release rel-1 (rev-2)"));
         }
     }
 
@@ -322,10 +394,14 @@ class SideEffectQueueSemanticScenariosTest {
             // then queue-age fails on partition 0 with the slope in ms/s, and the step rolls back
             GateDecision d = decision(s, Action.ROLLBACK);
             assertThat(d.getFailingGates()).containsExactly(GateIds.QUEUE_AGE);
-            assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).startsWith("queue-age FAIL: partition 0 slope")
-                    .contains("ms/s"));
-            GateResult r = s.resultsFor(GateIds.QUEUE_AGE).stream().filter(x -> x.getVerdict() == Verdict.FAIL)
-                    .findFirst().orElseThrow();
+            assertThat(d.getReasons())
+                    .anySatisfy(r -> assertThat(r)
+                            .startsWith("queue-age FAIL: partition 0 slope")
+                            .contains("ms/s"));
+            GateResult r = s.resultsFor(GateIds.QUEUE_AGE).stream()
+                    .filter(x -> x.getVerdict() == Verdict.FAIL)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(r.getCanaryValue()).isCloseTo(10.0, within(4.0));
             assertThat(r.getStatistic().getLowerBound()).isGreaterThan(0.0);
             assertThat(s.decisions).extracting(GateDecision::getAction).doesNotContain(Action.PROMOTE);
@@ -345,7 +421,9 @@ class SideEffectQueueSemanticScenariosTest {
             GateResult r = last(s, GateIds.QUEUE_AGE);
             assertThat(r.getVerdict()).isEqualTo(Verdict.PASS);
             assertThat(r.getCanaryValue()).isCloseTo(0.0, within(2.0));
-            assertThat(s.resultsFor(GateIds.QUEUE_AGE)).extracting(GateResult::getVerdict).doesNotContain(Verdict.FAIL);
+            assertThat(s.resultsFor(GateIds.QUEUE_AGE))
+                    .extracting(GateResult::getVerdict)
+                    .doesNotContain(Verdict.FAIL);
             assertNoRollback(s);
             assertThat(decision(s, Action.PROMOTE)).isNotNull();
         }
@@ -379,15 +457,19 @@ class SideEffectQueueSemanticScenariosTest {
             // then semantic-drift waited for the whole set, then failed, and the step rolled back
             List<GateResult> r = s.resultsFor(GateIds.SEMANTIC_DRIFT);
             assertThat(r).extracting(GateResult::getVerdict).contains(Verdict.INCONCLUSIVE);
-            GateResult fail = r.stream().filter(x -> x.getVerdict() == Verdict.FAIL).findFirst().orElseThrow();
+            GateResult fail = r.stream()
+                    .filter(x -> x.getVerdict() == Verdict.FAIL)
+                    .findFirst()
+                    .orElseThrow();
             assertThat(fail.getCanarySamples()).isEqualTo(10);
             assertThat(fail.getBaselineSamples()).isEqualTo(10);
             assertThat(fail.getDelta()).isCloseTo(0.05, within(1e-9));
             assertThat(fail.getBaselineValue()).isCloseTo(0.195, within(1e-9));
             GateDecision d = decision(s, Action.ROLLBACK);
             assertThat(d.getFailingGates()).containsExactly(GateIds.SEMANTIC_DRIFT);
-            assertThat(d.getReasons()).anySatisfy(x -> assertThat(x).startsWith("semantic-drift FAIL")
-                    .contains("10/10 questions"));
+            assertThat(d.getReasons())
+                    .anySatisfy(
+                            x -> assertThat(x).startsWith("semantic-drift FAIL").contains("10/10 questions"));
         }
     }
 
@@ -427,8 +509,11 @@ class SideEffectQueueSemanticScenariosTest {
             // then lambda fails naming the seed and the step rolls back
             GateDecision d = decision(s, Action.ROLLBACK);
             assertThat(d.getFailingGates()).containsExactly(GateIds.LAMBDA);
-            assertThat(d.getReasons()).anySatisfy(r -> assertThat(r).startsWith("lambda FAIL")
-                    .contains("on seed(s) 2").contains("DIVERGENT"));
+            assertThat(d.getReasons())
+                    .anySatisfy(r -> assertThat(r)
+                            .startsWith("lambda FAIL")
+                            .contains("on seed(s) 2")
+                            .contains("DIVERGENT"));
             assertThat(s.decisions).extracting(GateDecision::getAction).doesNotContain(Action.PROMOTE);
         }
     }
@@ -438,7 +523,10 @@ class SideEffectQueueSemanticScenariosTest {
         try (Scenario s = trajectories(62, List.of(0.35, 0.28, 0.24, 0.23))) {
             // then lambda waited for both seeds to answer the whole set, then passed
             List<GateResult> r = s.resultsFor(GateIds.LAMBDA);
-            assertThat(r).extracting(GateResult::getVerdict).contains(Verdict.INCONCLUSIVE).doesNotContain(Verdict.FAIL);
+            assertThat(r)
+                    .extracting(GateResult::getVerdict)
+                    .contains(Verdict.INCONCLUSIVE)
+                    .doesNotContain(Verdict.FAIL);
             GateResult pass = last(s, GateIds.LAMBDA);
             assertThat(pass.getVerdict()).isEqualTo(Verdict.PASS);
             assertThat(pass.getCanarySamples()).isEqualTo(20);
@@ -464,7 +552,9 @@ class SideEffectQueueSemanticScenariosTest {
 
     @Test
     void shouldExpireDedupeKeysOlderThanTheRetention() {
-        try (Scenario s = started(71, only(GateIds.DEDUPE, GateIds.SIDE_EFFECTS, GateIds.QUEUE_FENCE).build())) {
+        try (Scenario s = started(
+                71,
+                only(GateIds.DEDUPE, GateIds.SIDE_EFFECTS, GateIds.QUEUE_FENCE).build())) {
             // given 100 idempotency keys, 20 side-effect keys and 30 worked offsets in the first minute
             long before0 = ledgerEntries(s);
             play(s, 60, i -> {
@@ -482,7 +572,9 @@ class SideEffectQueueSemanticScenariosTest {
             long filled = ledgerEntries(s);
 
             // when stream time moves past the ledger's retention (7 days plus a segment) with later keys
-            long later = T0 + TopologySettings.DEFAULT_LEDGER_RETENTION_MS + Duration.ofDays(5).toMillis();
+            long later = T0
+                    + TopologySettings.DEFAULT_LEDGER_RETENTION_MS
+                    + Duration.ofDays(5).toMillis();
             post(s, Scenario.CANARY, later, "k-late-1", false);
             post(s, Scenario.CANARY, later + 1, "k-late-2", false);
             long after = ledgerEntries(s);
@@ -497,8 +589,10 @@ class SideEffectQueueSemanticScenariosTest {
     @Test
     void shouldNotCountARedeliveryAfterThePolicyRetentionAsDuplicate() {
         // given a policy keeping idempotency keys for one hour
-        GatePolicy policy = only(GateIds.DEDUPE).setDedupeRetentionMs(Duration.ofHours(1).toMillis())
-                .setMaxStepDurationMs(Duration.ofDays(1).toMillis()).build();
+        GatePolicy policy = only(GateIds.DEDUPE)
+                .setDedupeRetentionMs(Duration.ofHours(1).toMillis())
+                .setMaxStepDurationMs(Duration.ofDays(1).toMillis())
+                .build();
         try (Scenario s = started(72, policy)) {
             play(s, 5, i -> {
                 if (i == 1) {
@@ -515,11 +609,14 @@ class SideEffectQueueSemanticScenariosTest {
                 }
             });
             s.now += Duration.ofMinutes(90).toMillis();
-            play(s, 15, i -> { // long enough for an unchanged verdict to be re-published
-                if (i == 0) {
-                    post(s, Scenario.CANARY, s.now - 500, "pay-1", false);
-                }
-            });
+            play(
+                    s,
+                    15,
+                    i -> { // long enough for an unchanged verdict to be re-published
+                        if (i == 0) {
+                            post(s, Scenario.CANARY, s.now - 500, "pay-1", false);
+                        }
+                    });
 
             // then only the redelivery within retention is a duplicate, and it was deduped
             GateResult r = last(s, GateIds.DEDUPE);

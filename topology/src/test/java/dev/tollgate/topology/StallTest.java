@@ -14,7 +14,9 @@ class StallTest {
     void shouldHoldOnceWhenAServiceGoesSilentForLongerThanTheNoDataTimeout() {
         try (Scenario s = new Scenario(12, 1_767_000_000_000L)) {
             // given a step with a little traffic that then stops arriving
-            s.policy("*", Scenario.requestGatesPolicy().setNoDataTimeoutMs(30_000).build());
+            s.policy(
+                    "*",
+                    Scenario.requestGatesPolicy().setNoDataTimeoutMs(30_000).build());
             s.rollout(RolloutPhase.STARTED, 0, 1);
             s.play(5, 200);
             assertThat(s.decisions).isEmpty();

@@ -29,11 +29,14 @@ class TimelineTest {
             }
 
             // then the two closed minutes are there once per revision, the open third one is not
-            assertThat(minutes).extracting(RevisionMinuteStats::getWindowStart)
+            assertThat(minutes)
+                    .extracting(RevisionMinuteStats::getWindowStart)
                     .containsExactly(MINUTE_START, MINUTE_START, MINUTE_START + 60_000, MINUTE_START + 60_000);
-            assertThat(minutes).extracting(RevisionMinuteStats::getRevision)
+            assertThat(minutes)
+                    .extracting(RevisionMinuteStats::getRevision)
                     .containsExactly(Scenario.BASE, Scenario.CANARY, Scenario.BASE, Scenario.CANARY);
-            long total = minutes.stream().mapToLong(RevisionMinuteStats::getRequests).sum();
+            long total =
+                    minutes.stream().mapToLong(RevisionMinuteStats::getRequests).sum();
             assertThat(total).isEqualTo(2 * 60 * 200);
             RevisionMinuteStats canary = minutes.get(1);
             assertThat(canary.getErrors5xx()).isPositive();

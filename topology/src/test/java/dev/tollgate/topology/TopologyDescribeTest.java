@@ -18,7 +18,9 @@ class TopologyDescribeTest {
     private static final String GOLDEN = "/topology-describe.txt";
 
     private static String describe() {
-        return TollgateTopology.build(TopologySettings.defaults("mock://describe")).describe().toString();
+        return TollgateTopology.build(TopologySettings.defaults("mock://describe"))
+                .describe()
+                .toString();
     }
 
     private static String golden() throws IOException {
@@ -39,10 +41,12 @@ class TopologyDescribeTest {
 
         // when / then it matches the reviewed golden file
         assertThat(normalize(actual))
-                .as("Topology.describe() differs from src/test/resources%s. Processor, store and topic names and the "
-                        + "node layout are deployed state: review state compatibility (changelog topics, local "
-                        + "state, task assignment, a reset or migration plan) before updating the golden file. "
-                        + "Actual description:%n%s", GOLDEN, actual)
+                .as(
+                        "Topology.describe() differs from src/test/resources%s. Processor, store and topic names and the "
+                                + "node layout are deployed state: review state compatibility (changelog topics, local "
+                                + "state, task assignment, a reset or migration plan) before updating the golden file. "
+                                + "Actual description:%n%s",
+                        GOLDEN, actual)
                 .isEqualTo(normalize(golden()));
     }
 
@@ -69,7 +73,12 @@ class TopologyDescribeTest {
         }
         assertThat(count).isGreaterThanOrEqualTo(6);
         assertThat(actual).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
-        assertThat(actual).contains(Names.PROCESSOR_EVALUATOR, Names.STORE_STEP_STATE, Names.STORE_DEDUPE_KEYS,
-                Names.STORE_ROLLOUT_STATUS, Names.STORE_POLICIES);
+        assertThat(actual)
+                .contains(
+                        Names.PROCESSOR_EVALUATOR,
+                        Names.STORE_STEP_STATE,
+                        Names.STORE_DEDUPE_KEYS,
+                        Names.STORE_ROLLOUT_STATUS,
+                        Names.STORE_POLICIES);
     }
 }

@@ -7,24 +7,24 @@ package dev.tollgate.schemas.serde;
  */
 public class MalformedPayloadException extends TruncatedPayloadException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * Creates the exception.
-   *
-   * @param message what is wrong, naming the topic and schema id when known
-   */
-  public MalformedPayloadException(String message) {
-    super(message);
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param message what is wrong, naming the topic and schema id when known
+     */
+    public MalformedPayloadException(String message) {
+        super(message);
+    }
 
-  /**
-   * Creates the exception with a cause.
-   *
-   * @param message what is wrong, naming the topic and schema id when known
-   * @param cause the decoder failure
-   */
-  public MalformedPayloadException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param message what is wrong, naming the topic and schema id when known
+     * @param cause the decoder failure
+     */
+    public MalformedPayloadException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

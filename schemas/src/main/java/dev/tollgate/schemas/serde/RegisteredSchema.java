@@ -12,14 +12,14 @@ import org.apache.avro.Schema;
  */
 public record RegisteredSchema(int id, int version, Schema schema) {
 
-  /**
-   * Validates the components.
-   *
-   * @param id the registry-wide schema id
-   * @param version the version within the subject
-   * @param schema the Avro schema, not {@code null}
-   */
-  public RegisteredSchema {
-    Objects.requireNonNull(schema, "schema");
-  }
+    /**
+     * Validates the components.
+     *
+     * @param id the registry-wide schema id
+     * @param version the version within the subject
+     * @param schema the Avro schema, not {@code null}
+     */
+    public RegisteredSchema {
+        Objects.requireNonNull(schema, "schema");
+    }
 }

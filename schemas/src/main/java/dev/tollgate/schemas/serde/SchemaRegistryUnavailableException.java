@@ -7,28 +7,28 @@ package dev.tollgate.schemas.serde;
  */
 public class SchemaRegistryUnavailableException extends TollgateSerializationException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final int attempts;
+    private final int attempts;
 
-  /**
-   * Creates the exception.
-   *
-   * @param message the URLs, the request, the attempts and the last error
-   * @param attempts the number of requests made
-   * @param cause the last failure
-   */
-  public SchemaRegistryUnavailableException(String message, int attempts, Throwable cause) {
-    super(message, cause);
-    this.attempts = attempts;
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param message the URLs, the request, the attempts and the last error
+     * @param attempts the number of requests made
+     * @param cause the last failure
+     */
+    public SchemaRegistryUnavailableException(String message, int attempts, Throwable cause) {
+        super(message, cause);
+        this.attempts = attempts;
+    }
 
-  /**
-   * Returns how many requests were made before giving up.
-   *
-   * @return the number of attempts
-   */
-  public int attempts() {
-    return attempts;
-  }
+    /**
+     * Returns how many requests were made before giving up.
+     *
+     * @return the number of attempts
+     */
+    public int attempts() {
+        return attempts;
+    }
 }

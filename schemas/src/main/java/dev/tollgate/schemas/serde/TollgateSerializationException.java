@@ -10,24 +10,24 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public class TollgateSerializationException extends SerializationException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * Creates the exception.
-   *
-   * @param message what went wrong, naming the topic or subject when known
-   */
-  public TollgateSerializationException(String message) {
-    super(message);
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, naming the topic or subject when known
+     */
+    public TollgateSerializationException(String message) {
+        super(message);
+    }
 
-  /**
-   * Creates the exception with a cause.
-   *
-   * @param message what went wrong, naming the topic or subject when known
-   * @param cause the underlying failure
-   */
-  public TollgateSerializationException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param message what went wrong, naming the topic or subject when known
+     * @param cause the underlying failure
+     */
+    public TollgateSerializationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

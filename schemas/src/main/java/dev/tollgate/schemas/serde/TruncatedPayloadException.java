@@ -7,24 +7,24 @@ package dev.tollgate.schemas.serde;
  */
 public class TruncatedPayloadException extends TollgateSerializationException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * Creates the exception.
-   *
-   * @param message what is missing, naming the topic and schema id when known
-   */
-  public TruncatedPayloadException(String message) {
-    super(message);
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param message what is missing, naming the topic and schema id when known
+     */
+    public TruncatedPayloadException(String message) {
+        super(message);
+    }
 
-  /**
-   * Creates the exception with a cause.
-   *
-   * @param message what is missing, naming the topic and schema id when known
-   * @param cause the decoder failure
-   */
-  public TruncatedPayloadException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param message what is missing, naming the topic and schema id when known
+     * @param cause the decoder failure
+     */
+    public TruncatedPayloadException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

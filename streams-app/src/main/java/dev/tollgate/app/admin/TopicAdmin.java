@@ -4,11 +4,11 @@ import dev.tollgate.topology.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.LinkedHashSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,7 +56,8 @@ public final class TopicAdmin {
         } else if (name.equals(topics.dlq())) {
             c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
             c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(DLQ_RETENTION_MS));
-        } else if (name.equals(topics.gateResults()) || name.equals(topics.decisions())
+        } else if (name.equals(topics.gateResults())
+                || name.equals(topics.decisions())
                 || name.equals(topics.timeline())) {
             c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
             c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(OUTPUT_RETENTION_MS));
@@ -91,11 +92,17 @@ public final class TopicAdmin {
             try {
                 result.values().get(t.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 created.add(t.name());
-                log.info("Created topic topic=[{}] partitions=[{}] replicationFactor=[{}] config=[{}]", t.name(),
-                        partitions, replicationFactor, t.configs());
+                log.info(
+                        "Created topic topic=[{}] partitions=[{}] replicationFactor=[{}] config=[{}]",
+                        t.name(),
+                        partitions,
+                        replicationFactor,
+                        t.configs());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new TopicAdminException("Creating topic " + t.name() + " failed: " + e.getCause().getMessage(),
+                    throw new TopicAdminException(
+                            "Creating topic " + t.name() + " failed: "
+                                    + e.getCause().getMessage(),
                             e.getCause());
                 }
             } catch (TimeoutException e) {
@@ -116,8 +123,8 @@ public final class TopicAdmin {
     public void requireAll(TopicNames topics) {
         Set<String> missing = missing(topics);
         if (!missing.isEmpty()) {
-            throw new TopicAdminException("Missing topics " + missing
-                    + ": create them (see deploy/k8s) or start with --create-topics", null);
+            throw new TopicAdminException(
+                    "Missing topics " + missing + ": create them (see deploy/k8s) or start with --create-topics", null);
         }
     }
 
@@ -127,10 +134,13 @@ public final class TopicAdmin {
         try {
             existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new TopicAdminException("Listing topics failed: " + e.getCause().getMessage(), e.getCause());
+            throw new TopicAdminException(
+                    "Listing topics failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new TopicAdminException("Listing topics timed out after " + timeout
-                    + ": is the broker reachable at the configured bootstrap.servers?", e);
+            throw new TopicAdminException(
+                    "Listing topics timed out after " + timeout
+                            + ": is the broker reachable at the configured bootstrap.servers?",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicAdminException("Interrupted while listing topics", e);

@@ -22,8 +22,7 @@ import picocli.CommandLine;
 public final class CliErrors implements CommandLine.IExecutionExceptionHandler, CommandLine.IExitCodeExceptionMapper {
     private static final Logger log = LoggerFactory.getLogger(CliErrors.class);
 
-    private CliErrors() {
-    }
+    private CliErrors() {}
 
     /** Installs the mapping on {@code cl} and every subcommand added so far; returns {@code cl}. */
     public static CommandLine install(CommandLine cl) {
@@ -35,7 +34,9 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler, 
 
     /** The exit code for an exception thrown by a command. */
     public static int exitCode(Throwable e) {
-        if (e instanceof ConfigException || e instanceof UsageException || e instanceof CommandLine.ParameterException) {
+        if (e instanceof ConfigException
+                || e instanceof UsageException
+                || e instanceof CommandLine.ParameterException) {
             return ExitCodes.CONFIG_ERROR;
         }
         return ExitCodes.RUNTIME_ERROR;

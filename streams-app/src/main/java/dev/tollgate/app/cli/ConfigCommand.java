@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tollgate config}: prints every configuration key with its type, default, valid values and doc. */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
         description = "List every configuration key with type, default, valid values, environment variable and doc.")
 final class ConfigCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "Print a Markdown table instead of plain text.")
@@ -28,14 +30,28 @@ final class ConfigCommand implements Callable<Integer> {
             out.println("|---|---|---|---|---|---|");
         }
         for (ConfigDef.ConfigKey k : def.configKeys().values()) {
-            String dflt = !k.hasDefault() ? "(required)" : k.defaultValue == null ? "(unset)" : String.valueOf(k.defaultValue);
+            String dflt = !k.hasDefault()
+                    ? "(required)"
+                    : k.defaultValue == null ? "(unset)" : String.valueOf(k.defaultValue);
             String valid = k.validator == null ? "" : String.valueOf(k.validator);
             if (markdown) {
-                out.printf("| `%s` | %s | %s | %s | `%s` | %s |%n", k.name, k.type.name().toLowerCase(Locale.ROOT),
-                        dflt, valid, TollgateConfig.envName(k.name), k.documentation);
+                out.printf(
+                        "| `%s` | %s | %s | %s | `%s` | %s |%n",
+                        k.name,
+                        k.type.name().toLowerCase(Locale.ROOT),
+                        dflt,
+                        valid,
+                        TollgateConfig.envName(k.name),
+                        k.documentation);
             } else {
-                out.printf("%s (%s, default %s%s; env %s)%n    %s%n", k.name, k.type.name().toLowerCase(Locale.ROOT), dflt,
-                        valid.isEmpty() ? "" : ", " + valid, TollgateConfig.envName(k.name), k.documentation);
+                out.printf(
+                        "%s (%s, default %s%s; env %s)%n    %s%n",
+                        k.name,
+                        k.type.name().toLowerCase(Locale.ROOT),
+                        dflt,
+                        valid.isEmpty() ? "" : ", " + valid,
+                        TollgateConfig.envName(k.name),
+                        k.documentation);
             }
         }
         out.flush();

@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 
 /** The {@code --config FILE} option shared by subcommands (a picocli mixin). */
 public final class ConfigOptions {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "Properties file with the configuration; environment variables TOLLGATE_<KEY> override it "
                     + "(e.g. TOLLGATE_BOOTSTRAP_SERVERS). See 'tollgate config' for every key.")
     Path configFile;

@@ -2,8 +2,7 @@ package dev.tollgate.app.cli;
 
 /** Exit codes of every {@code tollgate} subcommand. */
 public final class ExitCodes {
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 
     /** Success. */
     public static final int OK = 0;

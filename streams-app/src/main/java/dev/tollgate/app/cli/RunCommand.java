@@ -11,7 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tollgate run}: runs the service until SIGTERM/SIGINT (exit 0) or a fatal Kafka Streams error (exit 1). */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run the Tollgate service: Kafka Streams topology, HTTP API and metrics.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -19,7 +21,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--create-topics",
+    @Option(
+            names = "--create-topics",
             description = "Create missing contract topics (partitions and replication from the config) instead of "
                     + "failing on them.")
     boolean createTopics;
@@ -32,8 +35,10 @@ final class RunCommand implements Callable<Integer> {
         TollgateConfig cfg = config.load(env);
         log.info("Configuration values=[{}]", cfg.describe());
         if (!cfg.unknownKeys().isEmpty()) {
-            log.warn("Ignoring unknown configuration keys=[{}]: neither Tollgate keys nor Kafka client settings "
-                    + "(prefix a client setting with 'kafka.' to pass it through)", cfg.unknownKeys());
+            log.warn(
+                    "Ignoring unknown configuration keys=[{}]: neither Tollgate keys nor Kafka client settings "
+                            + "(prefix a client setting with 'kafka.' to pass it through)",
+                    cfg.unknownKeys());
         }
         TollgateService service = new TollgateService(cfg);
         Thread hook = new Thread(service::close, "tollgate-shutdown");

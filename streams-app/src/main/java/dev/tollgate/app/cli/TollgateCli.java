@@ -18,7 +18,10 @@ import picocli.CommandLine.Command;
  * <p>Exit codes: {@value ExitCodes#OK} ok, {@value ExitCodes#RUNTIME_ERROR} runtime error,
  * {@value ExitCodes#CONFIG_ERROR} configuration or usage error.
  */
-@Command(name = "tollgate", mixinStandardHelpOptions = true, versionProvider = TollgateCli.Version.class,
+@Command(
+        name = "tollgate",
+        mixinStandardHelpOptions = true,
+        versionProvider = TollgateCli.Version.class,
         description = "Evaluates canary rollout gates on Kafka Streams.",
         subcommands = {RunCommand.class, TopicsCommand.class, ConfigCommand.class},
         exitCodeOnInvalidInput = ExitCodes.CONFIG_ERROR,

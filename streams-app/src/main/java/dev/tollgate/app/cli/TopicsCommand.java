@@ -18,13 +18,17 @@ import picocli.CommandLine.Option;
  * {@code tollgate topics}: checks that the contract topics exist (exit 1 listing the missing ones), or with
  * {@code --create} creates the missing ones with the configured partitions, replication and retention.
  */
-@Command(name = "topics", mixinStandardHelpOptions = true,
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
         description = "Check the contract topics, or create the missing ones with --create.")
 final class TopicsCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--create", description = "Create missing topics (partitions, replication, retention from the config).")
+    @Option(
+            names = "--create",
+            description = "Create missing topics (partitions, replication, retention from the config).")
     boolean create;
 
     @CommandLine.Spec
@@ -40,8 +44,8 @@ final class TopicsCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(cfg.adminClientConfig())) {
             TopicAdmin topics = new TopicAdmin(admin, Duration.ofSeconds(30));
             if (create) {
-                List<String> created = topics.createMissing(cfg.topicNames(), cfg.topicPartitions(),
-                        cfg.topicReplicationFactor());
+                List<String> created =
+                        topics.createMissing(cfg.topicNames(), cfg.topicPartitions(), cfg.topicReplicationFactor());
                 out.println(created.isEmpty() ? "All contract topics exist" : "Created " + created);
                 out.flush();
                 return ExitCodes.OK;

@@ -78,6 +78,7 @@ public final class TollgateConfig extends AbstractConfig {
 
     /** Prefix of the keys that override the default {@link GatePolicy}. */
     public static final String POLICY_PREFIX = "policy.default.";
+
     public static final String POLICY_STEPS = POLICY_PREFIX + "steps";
     public static final String POLICY_MIN_SAMPLES = POLICY_PREFIX + "min.samples";
     public static final String POLICY_MIN_STEP_DURATION_MS = POLICY_PREFIX + "min.step.duration.ms";
@@ -100,9 +101,20 @@ public final class TollgateConfig extends AbstractConfig {
      * Stable gate ids of the contract (design.md, "Gates"); each has {@code policy.default.gate.<id>.*} keys.
      * Kept here rather than read from the topology so config validation has no dependency on gate code.
      */
-    public static final List<String> GATE_IDS = List.of("error-rate", "latency-p95", "cold-start",
-            "warm-capacity", "dedupe", "side-effects", "semantic-drift", "lambda", "queue-age", "queue-fence",
-            "schema-pins", "sticky-routing", "stream-drain");
+    public static final List<String> GATE_IDS = List.of(
+            "error-rate",
+            "latency-p95",
+            "cold-start",
+            "warm-capacity",
+            "dedupe",
+            "side-effects",
+            "semantic-drift",
+            "lambda",
+            "queue-age",
+            "queue-fence",
+            "schema-pins",
+            "sticky-routing",
+            "stream-drain");
 
     // ---- defaults of the policy (equal to the GatePolicy Avro defaults; a test guards that) -----------
     static final String DEFAULT_STEPS = "1,5,25,50,100";
@@ -117,12 +129,17 @@ public final class TollgateConfig extends AbstractConfig {
     static final int DEFAULT_PROBE_SET_SIZE = 10;
 
     private static final Pattern KAFKA_NAME = Pattern.compile("[a-zA-Z0-9._-]*");
-    private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(StreamsConfig.PRODUCER_PREFIX,
-            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
-            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX, StreamsConfig.TOPIC_PREFIX);
+    private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(
+            StreamsConfig.PRODUCER_PREFIX,
+            StreamsConfig.CONSUMER_PREFIX,
+            StreamsConfig.MAIN_CONSUMER_PREFIX,
+            StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX,
+            StreamsConfig.ADMIN_CLIENT_PREFIX,
+            StreamsConfig.TOPIC_PREFIX);
     private static final List<String> SERDE_PREFIXES = List.of("schema.registry.", "basic.auth.");
-    private static final Set<String> SERDE_KEYS = Set.of("auto.register.schemas", "use.latest.version",
-            "specific.avro.reader");
+    private static final Set<String> SERDE_KEYS =
+            Set.of("auto.register.schemas", "use.latest.version", "specific.avro.reader");
 
     private static final ConfigDef DEF = buildConfigDef();
     private static final Set<String> CLIENT_CONFIG_NAMES = clientConfigNames();
@@ -131,8 +148,11 @@ public final class TollgateConfig extends AbstractConfig {
     private final Map<String, Object> serdeOverrides;
     private final Set<String> unknownKeys;
 
-    private TollgateConfig(Map<String, Object> ownValues, Map<String, Object> clientOverrides,
-            Map<String, Object> serdeOverrides, Set<String> unknownKeys) {
+    private TollgateConfig(
+            Map<String, Object> ownValues,
+            Map<String, Object> clientOverrides,
+            Map<String, Object> serdeOverrides,
+            Set<String> unknownKeys) {
         super(DEF, ownValues, false);
         this.clientOverrides = Collections.unmodifiableMap(new TreeMap<>(clientOverrides));
         this.serdeOverrides = Collections.unmodifiableMap(new TreeMap<>(serdeOverrides));
@@ -460,11 +480,13 @@ public final class TollgateConfig extends AbstractConfig {
             String threshold = gateKey(gate, "threshold");
             String dryRun = gateKey(gate, "dry.run");
             if (originals.containsKey(enabled) || originals.containsKey(threshold) || originals.containsKey(dryRun)) {
-                gates.put(gate, GateSettings.newBuilder()
-                        .setEnabled(getBoolean(enabled))
-                        .setThreshold(getDouble(threshold))
-                        .setDryRun(getBoolean(dryRun))
-                        .build());
+                gates.put(
+                        gate,
+                        GateSettings.newBuilder()
+                                .setEnabled(getBoolean(enabled))
+                                .setThreshold(getDouble(threshold))
+                                .setDryRun(getBoolean(dryRun))
+                                .build());
             }
         }
         List<Double> steps = new ArrayList<>();
@@ -494,8 +516,16 @@ public final class TollgateConfig extends AbstractConfig {
      * @param listener observability callback (the service binds it to Micrometer)
      */
     public TopologySettings topologySettings(TopologyListener listener) {
-        return new TopologySettings(topicNames(), serdeConfig(), graceMs(), tickMs(), resultRefreshMs(),
-                defaultPolicy(), decisionsHistory(), listener, ledgerRetentionMs());
+        return new TopologySettings(
+                topicNames(),
+                serdeConfig(),
+                graceMs(),
+                tickMs(),
+                resultRefreshMs(),
+                defaultPolicy(),
+                decisionsHistory(),
+                listener,
+                ledgerRetentionMs());
     }
 
     /**
@@ -517,8 +547,13 @@ public final class TollgateConfig extends AbstractConfig {
 
     private static String mask(String key, Object value) {
         String k = key.toLowerCase(Locale.ROOT);
-        boolean secret = k.contains("password") || k.contains("secret") || k.contains("jaas")
-                || k.contains("user.info") || k.contains("token") || k.endsWith(".key") || k.contains("credentials");
+        boolean secret = k.contains("password")
+                || k.contains("secret")
+                || k.contains("jaas")
+                || k.contains("user.info")
+                || k.contains("token")
+                || k.endsWith(".key")
+                || k.contains("credentials");
         return secret ? "[hidden]" : String.valueOf(value);
     }
 
@@ -534,126 +569,414 @@ public final class TollgateConfig extends AbstractConfig {
         String policy = "default policy";
         ConfigDef def = new ConfigDef();
         int o = 0;
-        def.define(BOOTSTRAP_SERVERS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new HostPortList(), Importance.HIGH,
+        def.define(
+                BOOTSTRAP_SERVERS,
+                Type.LIST,
+                ConfigDef.NO_DEFAULT_VALUE,
+                new HostPortList(),
+                Importance.HIGH,
                 "Kafka bootstrap servers, a comma-separated list of host:port, e.g. localhost:9092",
-                service, ++o, ConfigDef.Width.LONG, "Bootstrap servers");
-        def.define(APPLICATION_ID, Type.STRING, "tollgate", new KafkaName(false), Importance.HIGH,
+                service,
+                ++o,
+                ConfigDef.Width.LONG,
+                "Bootstrap servers");
+        def.define(
+                APPLICATION_ID,
+                Type.STRING,
+                "tollgate",
+                new KafkaName(false),
+                Importance.HIGH,
                 "Kafka Streams application id: consumer group, transactional id and internal topic prefix; "
                         + "letters, digits, '.', '_' and '-'",
-                service, ++o, ConfigDef.Width.MEDIUM, "Application id");
-        def.define(TOPIC_PREFIX, Type.STRING, TopicNames.DEFAULT_PREFIX, new KafkaName(true), Importance.HIGH,
+                service,
+                ++o,
+                ConfigDef.Width.MEDIUM,
+                "Application id");
+        def.define(
+                TOPIC_PREFIX,
+                Type.STRING,
+                TopicNames.DEFAULT_PREFIX,
+                new KafkaName(true),
+                Importance.HIGH,
                 "Prefix of every contract topic (tollgate.requests, tollgate.decisions, ...); may be empty",
-                service, ++o, ConfigDef.Width.SHORT, "Topic prefix");
-        def.define(SCHEMA_REGISTRY_URL, Type.STRING, "mock://tollgate", new RegistryUrl(), Importance.HIGH,
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Topic prefix");
+        def.define(
+                SCHEMA_REGISTRY_URL,
+                Type.STRING,
+                "mock://tollgate",
+                new RegistryUrl(),
+                Importance.HIGH,
                 "Confluent-API schema registry: http(s)://host:port[/path], or mock://SCOPE for an in-memory "
                         + "registry shared within the JVM",
-                service, ++o, ConfigDef.Width.LONG, "Schema registry URL");
-        def.define(STATE_DIR, Type.STRING, defaultStateDir(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                service,
+                ++o,
+                ConfigDef.Width.LONG,
+                "Schema registry URL");
+        def.define(
+                STATE_DIR,
+                Type.STRING,
+                defaultStateDir(),
+                new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM,
                 "Directory of the Kafka Streams state stores (RocksDB); one per instance",
-                service, ++o, ConfigDef.Width.LONG, "State directory");
-        def.define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
-                "Stream threads of this instance", service, ++o, ConfigDef.Width.SHORT, "Stream threads");
-        def.define(NUM_STANDBY_REPLICAS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                service,
+                ++o,
+                ConfigDef.Width.LONG,
+                "State directory");
+        def.define(
+                NUM_STREAM_THREADS,
+                Type.INT,
+                1,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                "Stream threads of this instance",
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Stream threads");
+        def.define(
+                NUM_STANDBY_REPLICAS,
+                Type.INT,
+                0,
+                Range.atLeast(0),
+                Importance.MEDIUM,
                 "Warm standby copies of each state store on other instances (faster fail-over)",
-                service, ++o, ConfigDef.Width.SHORT, "Standby replicas");
-        def.define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
-                ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Standby replicas");
+        def.define(
+                PROCESSING_GUARANTEE,
+                Type.STRING,
+                StreamsConfig.EXACTLY_ONCE_V2,
+                ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+                Importance.MEDIUM,
                 "Processing guarantee: exactly_once_v2 (one input counts once, one decision is published once) "
                         + "or at_least_once",
-                service, ++o, ConfigDef.Width.MEDIUM, "Processing guarantee");
-        def.define(COMMIT_INTERVAL_MS, Type.LONG, null, new NullOr(Range.atLeast(0)), Importance.LOW,
+                service,
+                ++o,
+                ConfigDef.Width.MEDIUM,
+                "Processing guarantee");
+        def.define(
+                COMMIT_INTERVAL_MS,
+                Type.LONG,
+                null,
+                new NullOr(Range.atLeast(0)),
+                Importance.LOW,
                 "Commit interval in ms; unset keeps the Kafka Streams default (100 under exactly_once_v2, "
                         + "30000 under at_least_once)",
-                service, ++o, ConfigDef.Width.SHORT, "Commit interval");
-        def.define(GRACE_MS, Type.LONG, TopologySettings.DEFAULT_GRACE_MS, Range.atLeast(0), Importance.MEDIUM,
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Commit interval");
+        def.define(
+                GRACE_MS,
+                Type.LONG,
+                TopologySettings.DEFAULT_GRACE_MS,
+                Range.atLeast(0),
+                Importance.MEDIUM,
                 "How late, in event time ms, an event may arrive and still count; later ones are dropped and counted",
-                service, ++o, ConfigDef.Width.SHORT, "Grace");
-        def.define(TICK_MS, Type.LONG, TopologySettings.DEFAULT_TICK_MS, Range.atLeast(1), Importance.MEDIUM,
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Grace");
+        def.define(
+                TICK_MS,
+                Type.LONG,
+                TopologySettings.DEFAULT_TICK_MS,
+                Range.atLeast(1),
+                Importance.MEDIUM,
                 "Evaluation tick in event time ms: evidence is sealed and gates evaluated once per tick (> 0)",
-                service, ++o, ConfigDef.Width.SHORT, "Tick");
-        def.define(RESULT_REFRESH_MS, Type.LONG, TopologySettings.DEFAULT_RESULT_REFRESH_MS, Range.atLeast(1),
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Tick");
+        def.define(
+                RESULT_REFRESH_MS,
+                Type.LONG,
+                TopologySettings.DEFAULT_RESULT_REFRESH_MS,
+                Range.atLeast(1),
                 Importance.LOW,
                 "A gate result is re-published at least this often (event time ms) while its verdict is unchanged",
-                service, ++o, ConfigDef.Width.SHORT, "Result refresh");
-        def.define(DECISIONS_HISTORY, Type.INT, TopologySettings.DEFAULT_DECISIONS_HISTORY, Range.atLeast(1),
-                Importance.LOW, "Decisions kept per rollout for the HTTP API",
-                service, ++o, ConfigDef.Width.SHORT, "Decisions history");
-        def.define(LEDGER_RETENTION_MS, Type.LONG, TopologySettings.DEFAULT_LEDGER_RETENTION_MS, Range.atLeast(1),
-                Importance.LOW, "How long (ms) idempotency keys, side-effect dedupe keys and worked queue offsets are "
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Result refresh");
+        def.define(
+                DECISIONS_HISTORY,
+                Type.INT,
+                TopologySettings.DEFAULT_DECISIONS_HISTORY,
+                Range.atLeast(1),
+                Importance.LOW,
+                "Decisions kept per rollout for the HTTP API",
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Decisions history");
+        def.define(
+                LEDGER_RETENTION_MS,
+                Type.LONG,
+                TopologySettings.DEFAULT_LEDGER_RETENTION_MS,
+                Range.atLeast(1),
+                Importance.LOW,
+                "How long (ms) idempotency keys, side-effect dedupe keys and worked queue offsets are "
                         + "kept at most, for the dedupe, side-effects and queue-fence gates (a policy may ask less)",
-                service, ++o, ConfigDef.Width.SHORT, "Ledger retention");
-        def.define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Ledger retention");
+        def.define(
+                HTTP_PORT,
+                Type.INT,
+                8080,
+                Range.between(0, 65535),
+                Importance.MEDIUM,
                 "Port of the HTTP API (metrics, health, rollouts, Argo and Flagger); 0 picks a free port",
-                service, ++o, ConfigDef.Width.SHORT, "HTTP port");
-        def.define(HTTP_HOST, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,
-                "Address the HTTP API binds to", service, ++o, ConfigDef.Width.MEDIUM, "HTTP host");
-        def.define(HTTP_ADVERTISED_HOST, Type.STRING, "", null, Importance.MEDIUM,
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "HTTP port");
+        def.define(
+                HTTP_HOST,
+                Type.STRING,
+                "0.0.0.0",
+                new ConfigDef.NonEmptyString(),
+                Importance.LOW,
+                "Address the HTTP API binds to",
+                service,
+                ++o,
+                ConfigDef.Width.MEDIUM,
+                "HTTP host");
+        def.define(
+                HTTP_ADVERTISED_HOST,
+                Type.STRING,
+                "",
+                null,
+                Importance.MEDIUM,
                 "Host other instances reach this one's HTTP API at (Kafka Streams application.server), for "
                         + "forwarding queries about services whose partitions this instance does not own; empty means "
                         + "http.host, or this machine's address when http.host is a wildcard. In Kubernetes: the pod IP",
-                service, ++o, ConfigDef.Width.MEDIUM, "Advertised HTTP host");
-        def.define(HTTP_ADVERTISED_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
+                service,
+                ++o,
+                ConfigDef.Width.MEDIUM,
+                "Advertised HTTP host");
+        def.define(
+                HTTP_ADVERTISED_PORT,
+                Type.INT,
+                0,
+                Range.between(0, 65535),
+                Importance.LOW,
                 "Port other instances reach this one's HTTP API at; 0 means the port the API is bound to",
-                service, ++o, ConfigDef.Width.SHORT, "Advertised HTTP port");
-        def.define(TOPICS_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
-                "Partitions of contract topics created by --create-topics", service, ++o,
-                ConfigDef.Width.SHORT, "Topic partitions");
-        def.define(TOPICS_REPLICATION_FACTOR, Type.INT, -1, new ReplicationFactor(), Importance.MEDIUM,
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Advertised HTTP port");
+        def.define(
+                TOPICS_PARTITIONS,
+                Type.INT,
+                6,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                "Partitions of contract topics created by --create-topics",
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Topic partitions");
+        def.define(
+                TOPICS_REPLICATION_FACTOR,
+                Type.INT,
+                -1,
+                new ReplicationFactor(),
+                Importance.MEDIUM,
                 "Replication factor of created topics and of Kafka Streams internal topics; -1 uses the broker "
                         + "default",
-                service, ++o, ConfigDef.Width.SHORT, "Replication factor");
-        def.define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Replication factor");
+        def.define(
+                SHUTDOWN_TIMEOUT_MS,
+                Type.LONG,
+                30_000L,
+                Range.atLeast(0),
+                Importance.LOW,
                 "How long a graceful shutdown (SIGTERM) waits for Kafka Streams to close, in ms",
-                service, ++o, ConfigDef.Width.SHORT, "Shutdown timeout");
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Shutdown timeout");
 
         int p = 0;
-        def.define(POLICY_STEPS, Type.LIST, DEFAULT_STEPS, new Steps(), Importance.MEDIUM,
-                "Canary traffic percent of each step, ascending, each in (0, 100]", policy, ++p,
-                ConfigDef.Width.MEDIUM, "Steps");
-        def.define(POLICY_MIN_SAMPLES, Type.LONG, DEFAULT_MIN_SAMPLES, Range.atLeast(1), Importance.MEDIUM,
-                "Minimum requests per revision before a gate may pass", policy, ++p, ConfigDef.Width.SHORT,
+        def.define(
+                POLICY_STEPS,
+                Type.LIST,
+                DEFAULT_STEPS,
+                new Steps(),
+                Importance.MEDIUM,
+                "Canary traffic percent of each step, ascending, each in (0, 100]",
+                policy,
+                ++p,
+                ConfigDef.Width.MEDIUM,
+                "Steps");
+        def.define(
+                POLICY_MIN_SAMPLES,
+                Type.LONG,
+                DEFAULT_MIN_SAMPLES,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                "Minimum requests per revision before a gate may pass",
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
                 "Min samples");
-        def.define(POLICY_MIN_STEP_DURATION_MS, Type.LONG, DEFAULT_MIN_STEP_DURATION_MS, Range.atLeast(0),
-                Importance.MEDIUM, "Minimum event time (ms) a step lasts before PROMOTE", policy, ++p,
-                ConfigDef.Width.SHORT, "Min step duration");
-        def.define(POLICY_MAX_STEP_DURATION_MS, Type.LONG, DEFAULT_MAX_STEP_DURATION_MS, Range.atLeast(1),
+        def.define(
+                POLICY_MIN_STEP_DURATION_MS,
+                Type.LONG,
+                DEFAULT_MIN_STEP_DURATION_MS,
+                Range.atLeast(0),
+                Importance.MEDIUM,
+                "Minimum event time (ms) a step lasts before PROMOTE",
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
+                "Min step duration");
+        def.define(
+                POLICY_MAX_STEP_DURATION_MS,
+                Type.LONG,
+                DEFAULT_MAX_STEP_DURATION_MS,
+                Range.atLeast(1),
                 Importance.MEDIUM,
                 "Event time (ms) after which a still inconclusive step takes the on.inconclusive action",
-                policy, ++p, ConfigDef.Width.SHORT, "Max step duration");
-        def.define(POLICY_ON_INCONCLUSIVE, Type.STRING, InconclusiveAction.HOLD.name(),
-                ValidString.in(InconclusiveAction.HOLD.name(), InconclusiveAction.ROLLBACK.name()), Importance.LOW,
-                "Action of a step still inconclusive after max.step.duration.ms: HOLD or ROLLBACK", policy, ++p,
-                ConfigDef.Width.SHORT, "On inconclusive");
-        def.define(POLICY_WARMUP_MS, Type.LONG, DEFAULT_WARMUP_MS, Range.atLeast(0), Importance.LOW,
-                "Cold starts within this many ms from the step start do not count", policy, ++p,
-                ConfigDef.Width.SHORT, "Warm-up");
-        def.define(POLICY_ALPHA, Type.DOUBLE, DEFAULT_ALPHA, new OpenUnitInterval(), Importance.LOW,
-                "Error budget of the sequential statistics, 0 < alpha < 1", policy, ++p, ConfigDef.Width.SHORT,
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
+                "Max step duration");
+        def.define(
+                POLICY_ON_INCONCLUSIVE,
+                Type.STRING,
+                InconclusiveAction.HOLD.name(),
+                ValidString.in(InconclusiveAction.HOLD.name(), InconclusiveAction.ROLLBACK.name()),
+                Importance.LOW,
+                "Action of a step still inconclusive after max.step.duration.ms: HOLD or ROLLBACK",
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
+                "On inconclusive");
+        def.define(
+                POLICY_WARMUP_MS,
+                Type.LONG,
+                DEFAULT_WARMUP_MS,
+                Range.atLeast(0),
+                Importance.LOW,
+                "Cold starts within this many ms from the step start do not count",
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
+                "Warm-up");
+        def.define(
+                POLICY_ALPHA,
+                Type.DOUBLE,
+                DEFAULT_ALPHA,
+                new OpenUnitInterval(),
+                Importance.LOW,
+                "Error budget of the sequential statistics, 0 < alpha < 1",
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
                 "Alpha");
-        def.define(POLICY_FAILURES_TO_FREEZE, Type.INT, DEFAULT_FAILURES_TO_FREEZE, Range.atLeast(1),
-                Importance.LOW, "Failures of the same gate at the same step that freeze the release", policy, ++p,
-                ConfigDef.Width.SHORT, "Failures to freeze");
-        def.define(POLICY_NO_DATA_TIMEOUT_MS, Type.LONG, DEFAULT_NO_DATA_TIMEOUT_MS, Range.atLeast(1),
-                Importance.LOW, "A step without canary data for this many ms holds with NODATA", policy, ++p,
-                ConfigDef.Width.SHORT, "No-data timeout");
-        def.define(POLICY_DEDUPE_RETENTION_MS, Type.LONG, null, new NullOr(Range.atLeast(1)), Importance.LOW,
-                "Retention (ms) of idempotency and dedupe keys; unset means the release window + 24 h", policy,
-                ++p, ConfigDef.Width.SHORT, "Dedupe retention");
-        def.define(POLICY_PROBE_SEEDS, Type.INT, DEFAULT_PROBE_SEEDS, Range.atLeast(1), Importance.LOW,
-                "Probe seeds the lambda gate requires", policy, ++p, ConfigDef.Width.SHORT, "Probe seeds");
-        def.define(POLICY_PROBE_SET_SIZE, Type.INT, DEFAULT_PROBE_SET_SIZE, Range.atLeast(1), Importance.LOW,
-                "Questions in the probe set (k)", policy, ++p, ConfigDef.Width.SHORT, "Probe set size");
+        def.define(
+                POLICY_FAILURES_TO_FREEZE,
+                Type.INT,
+                DEFAULT_FAILURES_TO_FREEZE,
+                Range.atLeast(1),
+                Importance.LOW,
+                "Failures of the same gate at the same step that freeze the release",
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
+                "Failures to freeze");
+        def.define(
+                POLICY_NO_DATA_TIMEOUT_MS,
+                Type.LONG,
+                DEFAULT_NO_DATA_TIMEOUT_MS,
+                Range.atLeast(1),
+                Importance.LOW,
+                "A step without canary data for this many ms holds with NODATA",
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
+                "No-data timeout");
+        def.define(
+                POLICY_DEDUPE_RETENTION_MS,
+                Type.LONG,
+                null,
+                new NullOr(Range.atLeast(1)),
+                Importance.LOW,
+                "Retention (ms) of idempotency and dedupe keys; unset means the release window + 24 h",
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
+                "Dedupe retention");
+        def.define(
+                POLICY_PROBE_SEEDS,
+                Type.INT,
+                DEFAULT_PROBE_SEEDS,
+                Range.atLeast(1),
+                Importance.LOW,
+                "Probe seeds the lambda gate requires",
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
+                "Probe seeds");
+        def.define(
+                POLICY_PROBE_SET_SIZE,
+                Type.INT,
+                DEFAULT_PROBE_SET_SIZE,
+                Range.atLeast(1),
+                Importance.LOW,
+                "Questions in the probe set (k)",
+                policy,
+                ++p,
+                ConfigDef.Width.SHORT,
+                "Probe set size");
         for (String gate : GATE_IDS) {
             String group = "gate " + gate;
-            def.define(gateKey(gate, "enabled"), Type.BOOLEAN, true, null, Importance.LOW,
-                    "Whether the " + gate + " gate is evaluated at all", group, 1, ConfigDef.Width.SHORT,
+            def.define(
+                    gateKey(gate, "enabled"),
+                    Type.BOOLEAN,
+                    true,
+                    null,
+                    Importance.LOW,
+                    "Whether the " + gate + " gate is evaluated at all",
+                    group,
+                    1,
+                    ConfigDef.Width.SHORT,
                     gate + " enabled");
-            def.define(gateKey(gate, "threshold"), Type.DOUBLE, null, new NullOr(Range.atLeast(0)),
-                    Importance.LOW, "Threshold of the " + gate + " gate (>= 0); unset keeps the gate's default",
-                    group, 2, ConfigDef.Width.SHORT, gate + " threshold");
-            def.define(gateKey(gate, "dry.run"), Type.BOOLEAN, false, null, Importance.LOW,
-                    "Report the " + gate + " gate's verdict without letting it block or roll back", group, 3,
-                    ConfigDef.Width.SHORT, gate + " dry run");
+            def.define(
+                    gateKey(gate, "threshold"),
+                    Type.DOUBLE,
+                    null,
+                    new NullOr(Range.atLeast(0)),
+                    Importance.LOW,
+                    "Threshold of the " + gate + " gate (>= 0); unset keeps the gate's default",
+                    group,
+                    2,
+                    ConfigDef.Width.SHORT,
+                    gate + " threshold");
+            def.define(
+                    gateKey(gate, "dry.run"),
+                    Type.BOOLEAN,
+                    false,
+                    null,
+                    Importance.LOW,
+                    "Report the " + gate + " gate's verdict without letting it block or roll back",
+                    group,
+                    3,
+                    ConfigDef.Width.SHORT,
+                    gate + " dry run");
         }
         return def;
     }
@@ -725,7 +1048,9 @@ public final class TollgateConfig extends AbstractConfig {
         @Override
         public void ensureValid(String name, Object value) {
             String s = (String) value;
-            if (s == null || (!mayBeEmpty && s.isEmpty()) || !KAFKA_NAME.matcher(s).matches()) {
+            if (s == null
+                    || (!mayBeEmpty && s.isEmpty())
+                    || !KAFKA_NAME.matcher(s).matches()) {
                 throw new ConfigException(name, value, "must be " + this);
             }
         }

@@ -58,7 +58,10 @@ public final class ApiServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", exchange -> serve(api, exchange));
         server.start();
-        log.info("HTTP API listening host=[{}] port=[{}]", host, server.getAddress().getPort());
+        log.info(
+                "HTTP API listening host=[{}] port=[{}]",
+                host,
+                server.getAddress().getPort());
         return new ApiServer(server, executor);
     }
 
@@ -74,17 +77,19 @@ public final class ApiServer implements AutoCloseable {
             if (body == null) {
                 response = HttpApi.Response.error(413, "request body larger than " + MAX_BODY_BYTES + " bytes");
             } else {
-                HttpApi.Request request = new HttpApi.Request(exchange.getRequestMethod().toUpperCase(Locale.ROOT),
+                HttpApi.Request request = new HttpApi.Request(
+                        exchange.getRequestMethod().toUpperCase(Locale.ROOT),
                         exchange.getRequestURI().getRawPath(),
-                        HttpApi.Request.parseQuery(exchange.getRequestURI().getRawQuery()), body);
+                        HttpApi.Request.parseQuery(exchange.getRequestURI().getRawQuery()),
+                        body);
                 response = api.handle(request);
             }
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
             boolean head = "HEAD".equalsIgnoreCase(exchange.getRequestMethod());
-            exchange.sendResponseHeaders(response.status(), head ? -1 : response.body().length == 0 ? -1
-                    : response.body().length);
+            exchange.sendResponseHeaders(
+                    response.status(), head ? -1 : response.body().length == 0 ? -1 : response.body().length);
             if (!head && response.body().length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(response.body());

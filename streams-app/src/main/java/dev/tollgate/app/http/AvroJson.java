@@ -10,9 +10,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificData;
 
 /**
  * Converts Avro records (specific or generic) to plain JSON with the contract's field names: a nullable
@@ -31,8 +31,7 @@ public final class AvroJson {
         STRING
     }
 
-    private AvroJson() {
-    }
+    private AvroJson() {}
 
     /** The record as a JSON object. */
     public static ObjectNode toJson(IndexedRecord record) {
@@ -110,7 +109,8 @@ public final class AvroJson {
             case DOUBLE: {
                 double d = ((Number) datum).doubleValue();
                 if (Double.isFinite(d)) {
-                    return schema.getType() == Schema.Type.FLOAT ? NODES.numberNode(((Number) datum).floatValue())
+                    return schema.getType() == Schema.Type.FLOAT
+                            ? NODES.numberNode(((Number) datum).floatValue())
                             : NODES.numberNode(d);
                 }
                 if (nonFinite == NonFinite.NULL) {

@@ -146,7 +146,10 @@ public final class HttpApi {
      * @param streamsState  the current Kafka Streams state name (e.g. {@code RUNNING}), for readiness
      * @param metrics       the Prometheus text exposition, for {@code /metrics}
      */
-    public HttpApi(RolloutStatusSource statuses, RolloutStatusSource localStatuses, Supplier<String> streamsState,
+    public HttpApi(
+            RolloutStatusSource statuses,
+            RolloutStatusSource localStatuses,
+            Supplier<String> streamsState,
             Supplier<String> metrics) {
         this.statuses = Objects.requireNonNull(statuses, "statuses");
         this.localStatuses = Objects.requireNonNull(localStatuses, "localStatuses");
@@ -162,8 +165,10 @@ public final class HttpApi {
             return Response.error(503, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("HTTP request failed method=[{}] path=[{}]", request.method(), request.path(), e);
-            return Response.error(500, "internal error: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return Response.error(
+                    500,
+                    "internal error: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 
@@ -175,8 +180,9 @@ public final class HttpApi {
         List<String> seg = segments(path);
         String m = req.method();
         if (seg.equals(List.of("metrics"))) {
-            return only("GET", m).orElseGet(() ->
-                    new Response(200, PROMETHEUS_TEXT, metrics.get().getBytes(StandardCharsets.UTF_8), Map.of()));
+            return only("GET", m)
+                    .orElseGet(() -> new Response(
+                            200, PROMETHEUS_TEXT, metrics.get().getBytes(StandardCharsets.UTF_8), Map.of()));
         }
         if (seg.equals(List.of("health", "live"))) {
             return only("GET", m).orElseGet(this::live);
@@ -184,7 +190,10 @@ public final class HttpApi {
         if (seg.equals(List.of("health", "ready"))) {
             return only("GET", m).orElseGet(this::ready);
         }
-        if (seg.size() >= 2 && seg.size() <= 3 && seg.get(0).equals("internal") && seg.get(1).equals("rollouts")) {
+        if (seg.size() >= 2
+                && seg.size() <= 3
+                && seg.get(0).equals("internal")
+                && seg.get(1).equals("rollouts")) {
             String service = seg.size() == 3 ? seg.get(2) : null;
             return only("GET", m).orElseGet(() -> internal(service));
         }
@@ -254,7 +263,8 @@ public final class HttpApi {
         if (service == null) {
             return new Response(200, StatusCodec.CONTENT_TYPE, StatusCodec.encodeList(localStatuses.all()), Map.of());
         }
-        return localStatuses.find(service)
+        return localStatuses
+                .find(service)
                 .map(s -> new Response(200, StatusCodec.CONTENT_TYPE, StatusCodec.encode(s), Map.of()))
                 .orElseGet(() -> unknown(service));
     }
@@ -282,7 +292,8 @@ public final class HttpApi {
             service = text(body.path("name"));
         }
         if (service == null) {
-            return Response.error(400, "no service: give metadata.service or name in the body, or /api/flagger/{service}");
+            return Response.error(
+                    400, "no service: give metadata.service or name in the body, or /api/flagger/{service}");
         }
         boolean requirePass = "pass".equalsIgnoreCase(req.query().getOrDefault("require", ""));
         String svc = service;
@@ -296,8 +307,13 @@ public final class HttpApi {
         o.put("flaggerPhase", text(body.path("phase")));
         o.put("message", message(view, ok, requirePass));
         if (!ok) {
-            log.info("Flagger check not passed service=[{}] releaseId=[{}] step=[{}] status=[{}] failingGates=[{}]",
-                    svc, view.releaseId(), view.stepIndex(), view.status(), view.failingGates());
+            log.info(
+                    "Flagger check not passed service=[{}] releaseId=[{}] step=[{}] status=[{}] failingGates=[{}]",
+                    svc,
+                    view.releaseId(),
+                    view.stepIndex(),
+                    view.status(),
+                    view.failingGates());
         }
         return Response.json(ok ? 200 : PRECONDITION_FAILED, o);
     }

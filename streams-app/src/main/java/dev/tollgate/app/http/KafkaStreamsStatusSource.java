@@ -75,8 +75,10 @@ public final class KafkaStreamsStatusSource implements RolloutStatusSource {
             throw unavailable(e);
         }
         if (md == null || KeyQueryMetadata.NOT_AVAILABLE.equals(md) || md.activeHost() == null) {
-            throw new StatusUnavailableException("rollout status is not available right now: no instance owns the "
-                    + "partition of " + service + " (Kafka Streams is " + ks.state() + "); retry shortly", null);
+            throw new StatusUnavailableException(
+                    "rollout status is not available right now: no instance owns the " + "partition of " + service
+                            + " (Kafka Streams is " + ks.state() + "); retry shortly",
+                    null);
         }
         if (md.activeHost().equals(self)) {
             return findLocal(service);
@@ -130,7 +132,8 @@ public final class KafkaStreamsStatusSource implements RolloutStatusSource {
     private KafkaStreams require() {
         KafkaStreams ks = streams.get();
         if (ks == null) {
-            throw new StatusUnavailableException("rollout status is not available: Kafka Streams has not started", null);
+            throw new StatusUnavailableException(
+                    "rollout status is not available: Kafka Streams has not started", null);
         }
         return ks;
     }
@@ -138,8 +141,8 @@ public final class KafkaStreamsStatusSource implements RolloutStatusSource {
     private ReadOnlyKeyValueStore<String, RolloutStatus> store() {
         KafkaStreams ks = require();
         try {
-            return ks.store(StoreQueryParameters.fromNameAndType(Names.STORE_ROLLOUT_STATUS,
-                    QueryableStoreTypes.<String, RolloutStatus>keyValueStore()));
+            return ks.store(StoreQueryParameters.fromNameAndType(
+                    Names.STORE_ROLLOUT_STATUS, QueryableStoreTypes.<String, RolloutStatus>keyValueStore()));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }
@@ -148,7 +151,9 @@ public final class KafkaStreamsStatusSource implements RolloutStatusSource {
     private StatusUnavailableException unavailable(InvalidStateStoreException e) {
         KafkaStreams ks = streams.get();
         String state = ks == null ? Readiness.NOT_STARTED : ks.state().name();
-        return new StatusUnavailableException("rollout status is not available right now (Kafka Streams is " + state
-                + "); retry shortly: " + e.getMessage(), e);
+        return new StatusUnavailableException(
+                "rollout status is not available right now (Kafka Streams is " + state + "); retry shortly: "
+                        + e.getMessage(),
+                e);
     }
 }

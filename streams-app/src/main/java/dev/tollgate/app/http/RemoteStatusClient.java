@@ -27,7 +27,8 @@ public class RemoteStatusClient {
 
     /** The status of one service from the instance that owns it. */
     public Optional<RolloutStatus> find(HostInfo host, String service) {
-        String path = "/internal/rollouts/" + URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20");
+        String path = "/internal/rollouts/"
+                + URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20");
         HttpResponse<byte[]> r = get(host, path);
         if (r.statusCode() == 404) {
             return Optional.empty();
@@ -36,8 +37,10 @@ public class RemoteStatusClient {
         try {
             return Optional.of(StatusCodec.decode(r.body()));
         } catch (IOException | RuntimeException e) {
-            throw new StatusUnavailableException("instance " + host + " sent a status this instance cannot read ("
-                    + e.getMessage() + "); are two versions running?", e);
+            throw new StatusUnavailableException(
+                    "instance " + host + " sent a status this instance cannot read (" + e.getMessage()
+                            + "); are two versions running?",
+                    e);
         }
     }
 
@@ -48,19 +51,26 @@ public class RemoteStatusClient {
         try {
             return StatusCodec.decodeList(r.body());
         } catch (IOException | RuntimeException e) {
-            throw new StatusUnavailableException("instance " + host + " sent statuses this instance cannot read ("
-                    + e.getMessage() + "); are two versions running?", e);
+            throw new StatusUnavailableException(
+                    "instance " + host + " sent statuses this instance cannot read (" + e.getMessage()
+                            + "); are two versions running?",
+                    e);
         }
     }
 
     private HttpResponse<byte[]> get(HostInfo host, String path) {
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + path);
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", StatusCodec.CONTENT_TYPE)
-                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(timeout)
+                            .header("Accept", StatusCodec.CONTENT_TYPE)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new StatusUnavailableException("instance " + host + " that owns the data did not answer: "
-                    + e.getMessage(), e);
+            throw new StatusUnavailableException(
+                    "instance " + host + " that owns the data did not answer: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StatusUnavailableException("interrupted while asking instance " + host, e);
@@ -69,8 +79,10 @@ public class RemoteStatusClient {
 
     private static void check(HostInfo host, HttpResponse<byte[]> r) {
         if (r.statusCode() != 200) {
-            throw new StatusUnavailableException("instance " + host + " answered " + r.statusCode() + ": "
-                    + new String(r.body(), StandardCharsets.UTF_8), null);
+            throw new StatusUnavailableException(
+                    "instance " + host + " answered " + r.statusCode() + ": "
+                            + new String(r.body(), StandardCharsets.UTF_8),
+                    null);
         }
     }
 }

@@ -21,8 +21,7 @@ public final class StatusCodec {
     /** Content type of the encoding. */
     public static final String CONTENT_TYPE = "application/vnd.tollgate.rollout-status+avro";
 
-    private StatusCodec() {
-    }
+    private StatusCodec() {}
 
     /** One status in the single-object encoding. */
     public static byte[] encode(RolloutStatus status) {

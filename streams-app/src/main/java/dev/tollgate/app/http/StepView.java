@@ -60,7 +60,11 @@ public record StepView(
         long updatedAt) {
 
     /** Verdict on the step. */
-    public enum Status { PASS, FAIL, PENDING }
+    public enum Status {
+        PASS,
+        FAIL,
+        PENDING
+    }
 
     /** Gates whose failure holds the rollout (with the playbook's remedy) instead of rolling it back. */
     public static final Set<String> HOLD_GATES = Set.of("schema-pins", "sticky-routing");
@@ -97,8 +101,11 @@ public record StepView(
         boolean decidedFail = action == Action.ROLLBACK || action == Action.FREEZE;
 
         Status status;
-        if ("ROLLED_BACK".equals(state) || "FROZEN".equals(state) || s.getPhase() == RolloutPhase.ABORTED
-                || decidedFail || !failing.isEmpty()) {
+        if ("ROLLED_BACK".equals(state)
+                || "FROZEN".equals(state)
+                || s.getPhase() == RolloutPhase.ABORTED
+                || decidedFail
+                || !failing.isEmpty()) {
             status = Status.FAIL;
         } else if ("COMPLETE".equals(state) || s.getPhase() == RolloutPhase.COMPLETED) {
             status = Status.PASS;
@@ -119,9 +126,19 @@ public record StepView(
             }
         }
         List<String> reasons = atStep != null && !atStep.getReasons().isEmpty() ? atStep.getReasons() : details;
-        return new StepView(s.getService(), s.getReleaseId(), s.getStepIndex(), s.getTrafficPercent(),
-                s.getPhase() == null ? null : s.getPhase().name(), state, status, new ArrayList<>(failingGates), gates,
-                action == null ? null : action.name(), reasons, s.getUpdatedAt());
+        return new StepView(
+                s.getService(),
+                s.getReleaseId(),
+                s.getStepIndex(),
+                s.getTrafficPercent(),
+                s.getPhase() == null ? null : s.getPhase().name(),
+                state,
+                status,
+                new ArrayList<>(failingGates),
+                gates,
+                action == null ? null : action.name(),
+                reasons,
+                s.getUpdatedAt());
     }
 
     private static GateDecision latestDecision(RolloutStatus s) {
@@ -131,7 +148,9 @@ public record StepView(
 
     private static GateDecision latestDecisionAtStep(RolloutStatus s) {
         GateDecision d = latestDecision(s);
-        if (d == null || !d.getReleaseId().equals(s.getReleaseId()) || d.getStepIndex() != s.getStepIndex()
+        if (d == null
+                || !d.getReleaseId().equals(s.getReleaseId())
+                || d.getStepIndex() != s.getStepIndex()
                 || d.getDecidedAt() < s.getStepStartedAt()) {
             return null;
         }

@@ -17,5 +17,5 @@ public interface DlqListener {
     void onDeadLetter(String stage, String topic);
 
     /** A listener that does nothing. */
-    DlqListener NOOP = (stage, topic) -> { };
+    DlqListener NOOP = (stage, topic) -> {};
 }

@@ -68,34 +68,53 @@ public final class TollgateMetrics implements TopologyListener, DlqListener {
 
     @Override
     public void onEvent(String type) {
-        eventsIn.computeIfAbsent(type, t -> Counter.builder(EVENTS_IN)
-                .description("Input events accepted, by contract type").tag("type", t).register(registry))
+        eventsIn.computeIfAbsent(
+                        type,
+                        t -> Counter.builder(EVENTS_IN)
+                                .description("Input events accepted, by contract type")
+                                .tag("type", t)
+                                .register(registry))
                 .increment();
     }
 
     @Override
     public void onLateEvent(String type) {
-        eventsLate.computeIfAbsent(type, t -> Counter.builder(EVENTS_LATE)
-                .description("Input events dropped for arriving after the grace period").tag("type", t)
-                .register(registry))
+        eventsLate
+                .computeIfAbsent(
+                        type,
+                        t -> Counter.builder(EVENTS_LATE)
+                                .description("Input events dropped for arriving after the grace period")
+                                .tag("type", t)
+                                .register(registry))
                 .increment();
     }
 
     @Override
     public void onGateResult(GateResult result) {
-        String verdict = result.getVerdict() == null ? "UNKNOWN" : result.getVerdict().name();
+        String verdict =
+                result.getVerdict() == null ? "UNKNOWN" : result.getVerdict().name();
         verdicts.computeIfAbsent(result.getGate(), g -> new ConcurrentHashMap<>())
-                .computeIfAbsent(verdict, v -> Counter.builder(GATE_VERDICTS)
-                        .description("Gate results published, by gate and verdict")
-                        .tag("gate", result.getGate()).tag("verdict", v).register(registry))
+                .computeIfAbsent(
+                        verdict,
+                        v -> Counter.builder(GATE_VERDICTS)
+                                .description("Gate results published, by gate and verdict")
+                                .tag("gate", result.getGate())
+                                .tag("verdict", v)
+                                .register(registry))
                 .increment();
     }
 
     @Override
     public void onDecision(GateDecision decision) {
-        String action = decision.getAction() == null ? "UNKNOWN" : decision.getAction().name();
-        decisions.computeIfAbsent(action, a -> Counter.builder(DECISIONS)
-                .description("Decisions published, by action").tag("action", a).register(registry))
+        String action =
+                decision.getAction() == null ? "UNKNOWN" : decision.getAction().name();
+        decisions
+                .computeIfAbsent(
+                        action,
+                        a -> Counter.builder(DECISIONS)
+                                .description("Decisions published, by action")
+                                .tag("action", a)
+                                .register(registry))
                 .increment();
         long at = decision.getDecidedAt();
         newestDecidedAt.accumulateAndGet(at, Math::max);
@@ -107,8 +126,12 @@ public final class TollgateMetrics implements TopologyListener, DlqListener {
     }
 
     private Counter dlqCounter(String stage) {
-        return dlq.computeIfAbsent(stage, s -> Counter.builder(DLQ)
-                .description("Records sent to the dead-letter topic, by stage").tag("stage", s).register(registry));
+        return dlq.computeIfAbsent(
+                stage,
+                s -> Counter.builder(DLQ)
+                        .description("Records sent to the dead-letter topic, by stage")
+                        .tag("stage", s)
+                        .register(registry));
     }
 
     /** Seconds between now and the newest decision's event time; NaN before any decision. */

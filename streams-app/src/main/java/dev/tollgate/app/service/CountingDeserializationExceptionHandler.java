@@ -21,8 +21,8 @@ public class CountingDeserializationExceptionHandler extends LogAndContinueExcep
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-            Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         Response response = super.handleError(context, record, exception);
         if (!response.deadLetterQueueRecords().isEmpty()) {
             listener.onDeadLetter(DlqListener.STAGE_DESERIALIZATION, record.topic());

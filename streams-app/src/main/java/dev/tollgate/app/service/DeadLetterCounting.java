@@ -11,8 +11,7 @@ final class DeadLetterCounting {
      */
     static final String LISTENER_CONFIG = "tollgate.dlq.listener";
 
-    private DeadLetterCounting() {
-    }
+    private DeadLetterCounting() {}
 
     static DlqListener listener(Map<String, ?> configs) {
         Object o = configs.get(LISTENER_CONFIG);

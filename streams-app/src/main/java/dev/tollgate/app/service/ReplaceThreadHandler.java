@@ -45,13 +45,21 @@ public final class ReplaceThreadHandler implements StreamsUncaughtExceptionHandl
             replacements.removeFirst();
         }
         if (replacements.size() >= maxReplacements) {
-            log.error("Stream thread died again, {} replacements within window=[{}]: shutting the client down "
-                    + "exception=[{}]", replacements.size(), window, String.valueOf(exception), exception);
+            log.error(
+                    "Stream thread died again, {} replacements within window=[{}]: shutting the client down "
+                            + "exception=[{}]",
+                    replacements.size(),
+                    window,
+                    String.valueOf(exception),
+                    exception);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         replacements.addLast(now);
-        log.error("Stream thread died, replacing it thread=[{}] exception=[{}]", Thread.currentThread().getName(),
-                String.valueOf(exception), exception);
+        log.error(
+                "Stream thread died, replacing it thread=[{}] exception=[{}]",
+                Thread.currentThread().getName(),
+                String.valueOf(exception),
+                exception);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 }

@@ -112,10 +112,14 @@ public final class TollgateService implements AutoCloseable {
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
         }
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topicNames().dlq());
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        p.put(
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+                config.topicNames().dlq());
+        p.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 CountingDeserializationExceptionHandler.class.getName());
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        p.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 CountingProcessingExceptionHandler.class.getName());
         // the policies topic feeds a global store: its processing failures are handled (dead-lettered) too.
         // (The constant is deprecated in 4.4 because 5.0 makes this the default; the key is set by name.)
@@ -179,7 +183,8 @@ public final class TollgateService implements AutoCloseable {
             Topology topology = TollgateTopology.build(settings);
             log.debug("Topology description=[{}]", topology.describe());
             KafkaStreams ks = new KafkaStreams(topology, streamsProperties(config, metrics, self));
-            statuses = self == null ? localStatuses
+            statuses = self == null
+                    ? localStatuses
                     : new KafkaStreamsStatusSource(() -> streams, self, new RemoteStatusClient(Duration.ofSeconds(5)));
             ks.setUncaughtExceptionHandler(new ReplaceThreadHandler());
             ks.setStateListener((newState, oldState) -> {
@@ -194,8 +199,11 @@ public final class TollgateService implements AutoCloseable {
             streamsMetrics.bindTo(registry);
             streams = ks;
             ks.start();
-            log.info("Tollgate started applicationId=[{}] bootstrapServers=[{}] topicPrefix=[{}] httpPort=[{}]",
-                    config.applicationId(), config.bootstrapServers(), topics.prefix(),
+            log.info(
+                    "Tollgate started applicationId=[{}] bootstrapServers=[{}] topicPrefix=[{}] httpPort=[{}]",
+                    config.applicationId(),
+                    config.bootstrapServers(),
+                    topics.prefix(),
                     http == null ? "-" : http.port());
         } catch (RuntimeException e) {
             failed = true;

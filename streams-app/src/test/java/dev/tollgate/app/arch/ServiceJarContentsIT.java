@@ -27,11 +27,16 @@ import org.junit.jupiter.api.Test;
 class ServiceJarContentsIT {
     private static final Path SERVICE_JAR = Path.of("target", "tollgate.jar");
     /** Jars of the broker: every org.apache.kafka jar but the clients and Streams, and Scala. */
-    private static final Pattern BROKER_JAR = Pattern.compile(
-            "(kafka_2\\.13|kafka-(?!clients-|streams-)[a-z-]+|scala-[a-z-]+)-\\d[^/]*\\.jar");
-    private static final List<String> BANNED_PREFIXES = List.of("kafka/", "scala/",
-            "org/apache/kafka/streams/TopologyTestDriver", "org/apache/kafka/streams/TestInputTopic",
-            "org/apache/kafka/streams/TestOutputTopic", "org/apache/kafka/streams/test/");
+    private static final Pattern BROKER_JAR =
+            Pattern.compile("(kafka_2\\.13|kafka-(?!clients-|streams-)[a-z-]+|scala-[a-z-]+)-\\d[^/]*\\.jar");
+
+    private static final List<String> BANNED_PREFIXES = List.of(
+            "kafka/",
+            "scala/",
+            "org/apache/kafka/streams/TopologyTestDriver",
+            "org/apache/kafka/streams/TestInputTopic",
+            "org/apache/kafka/streams/TestOutputTopic",
+            "org/apache/kafka/streams/test/");
 
     @Test
     void shouldHoldNoBrokerAndNoTestDriverClasses() throws IOException {
@@ -39,7 +44,8 @@ class ServiceJarContentsIT {
         assertThat(SERVICE_JAR).as("the shaded service jar (mvn package)").isRegularFile();
         Set<String> serviceEntries = classEntries(SERVICE_JAR);
         List<Path> brokerJars = testClasspath().stream()
-                .filter(p -> BROKER_JAR.matcher(p.getFileName().toString()).matches()).toList();
+                .filter(p -> BROKER_JAR.matcher(p.getFileName().toString()).matches())
+                .toList();
 
         // when
         Set<String> banned = new TreeSet<>();
@@ -57,7 +63,8 @@ class ServiceJarContentsIT {
         }
 
         // then
-        assertThat(brokerJars).as("broker jars on the test classpath to compare with")
+        assertThat(brokerJars)
+                .as("broker jars on the test classpath to compare with")
                 .anyMatch(p -> p.getFileName().toString().startsWith("kafka_2.13-"))
                 .anyMatch(p -> p.getFileName().toString().startsWith("kafka-server-"));
         assertThat(serviceEntries).as("the service's own classes").contains("dev/tollgate/app/cli/TollgateCli.class");
@@ -67,7 +74,9 @@ class ServiceJarContentsIT {
     private static Set<String> classEntries(Path jar) throws IOException {
         Set<String> entries = new TreeSet<>();
         try (JarFile f = new JarFile(jar.toFile())) {
-            f.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class"))
+            f.stream()
+                    .map(ZipEntry::getName)
+                    .filter(n -> n.endsWith(".class"))
                     .filter(n -> !n.endsWith("module-info.class") && !n.startsWith("META-INF/"))
                     .forEach(entries::add);
         }
@@ -86,8 +95,10 @@ class ServiceJarContentsIT {
                     String cp = m == null ? null : m.getMainAttributes().getValue("Class-Path");
                     if (cp != null) {
                         for (String url : cp.trim().split("\\s+")) {
-                            out.add(Path.of(URI.create(url).isAbsolute() ? URI.create(url)
-                                    : p.toUri().resolve(url)));
+                            out.add(Path.of(
+                                    URI.create(url).isAbsolute()
+                                            ? URI.create(url)
+                                            : p.toUri().resolve(url)));
                         }
                     }
                 }

@@ -59,8 +59,11 @@ class TollgateCliTest {
 
         // then
         assertThat(code).isEqualTo(ExitCodes.CONFIG_ERROR);
-        assertThat(err.toString()).contains("Configuration error").contains("bootstrap.servers")
-                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(err.toString())
+                .contains("Configuration error")
+                .contains("bootstrap.servers")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     @Test
@@ -85,7 +88,8 @@ class TollgateCliTest {
 
         // then
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("bootstrap.servers (list, default (required)")
+        assertThat(out.toString())
+                .contains("bootstrap.servers (list, default (required)")
                 .contains("TOLLGATE_POLICY_DEFAULT_GATE_ERROR_RATE_THRESHOLD");
     }
 }

@@ -63,21 +63,25 @@ class TollgateConfigTest {
 
         // when / then
         assertThatThrownBy(() -> TollgateConfig.fromProperties(p, "test", NO_ENV))
-                .isInstanceOfSatisfying(TollgateConfigException.class, e -> assertThat(e.problems())
-                        .hasSize(4)
-                        .anyMatch(s -> s.contains("bootstrap.servers"))
-                        .anyMatch(s -> s.contains("tick.ms"))
-                        .anyMatch(s -> s.contains("policy.default.alpha") && s.contains("strictly between 0 and 1"))
-                        .anyMatch(s -> s.contains("processing.guarantee")));
+                .isInstanceOfSatisfying(
+                        TollgateConfigException.class,
+                        e -> assertThat(e.problems())
+                                .hasSize(4)
+                                .anyMatch(s -> s.contains("bootstrap.servers"))
+                                .anyMatch(s -> s.contains("tick.ms"))
+                                .anyMatch(s ->
+                                        s.contains("policy.default.alpha") && s.contains("strictly between 0 and 1"))
+                                .anyMatch(s -> s.contains("processing.guarantee")));
     }
 
     @Test
     void shouldLetEnvironmentOverrideFile(@TempDir Path dir) throws IOException {
         // given
         Path file = dir.resolve("tollgate.properties");
-        Files.writeString(file, "bootstrap.servers=file:9092\ngrace.ms=100\npolicy.default.gate.error-rate.threshold=0.01\n");
-        Map<String, String> env = Map.of("TOLLGATE_BOOTSTRAP_SERVERS", "env:9092",
-                "TOLLGATE_POLICY_DEFAULT_GATE_ERROR_RATE_THRESHOLD", "0.002");
+        Files.writeString(
+                file, "bootstrap.servers=file:9092\ngrace.ms=100\npolicy.default.gate.error-rate.threshold=0.01\n");
+        Map<String, String> env = Map.of(
+                "TOLLGATE_BOOTSTRAP_SERVERS", "env:9092", "TOLLGATE_POLICY_DEFAULT_GATE_ERROR_RATE_THRESHOLD", "0.002");
 
         // when
         TollgateConfig c = TollgateConfig.load(file, env);
@@ -85,13 +89,15 @@ class TollgateConfigTest {
         // then
         assertThat(c.bootstrapServers()).isEqualTo("env:9092");
         assertThat(c.graceMs()).isEqualTo(100L);
-        assertThat(c.defaultPolicy().getGates().get("error-rate").getThreshold()).isEqualTo(0.002);
+        assertThat(c.defaultPolicy().getGates().get("error-rate").getThreshold())
+                .isEqualTo(0.002);
     }
 
     @Test
     void shouldNameEnvironmentVariableOfInvalidValue() {
         // when / then
-        assertThatThrownBy(() -> TollgateConfig.fromProperties(minimal(), "test", Map.of("TOLLGATE_HTTP_PORT", "70000")))
+        assertThatThrownBy(
+                        () -> TollgateConfig.fromProperties(minimal(), "test", Map.of("TOLLGATE_HTTP_PORT", "70000")))
                 .hasMessageContaining("http.port")
                 .hasMessageContaining("environment variable TOLLGATE_HTTP_PORT");
     }
@@ -108,7 +114,8 @@ class TollgateConfigTest {
         p.setProperty("no.such.key", "x");
 
         // when
-        TollgateConfig c = TollgateConfig.fromProperties(p, "test", Map.of("TOLLGATE_SSL_TRUSTSTORE_LOCATION", "/t.jks"));
+        TollgateConfig c =
+                TollgateConfig.fromProperties(p, "test", Map.of("TOLLGATE_SSL_TRUSTSTORE_LOCATION", "/t.jks"));
 
         // then
         assertThat(c.clientOverrides())
@@ -117,9 +124,11 @@ class TollgateConfigTest {
                 .containsEntry("client.dns.lookup", "use_all_dns_ips")
                 .containsEntry("producer.linger.ms", "5")
                 .containsEntry("ssl.truststore.location", "/t.jks");
-        assertThat(c.adminClientConfig()).containsEntry("security.protocol", "SASL_SSL")
+        assertThat(c.adminClientConfig())
+                .containsEntry("security.protocol", "SASL_SSL")
                 .doesNotContainKey("producer.linger.ms");
-        assertThat(c.serdeConfig()).containsEntry("schema.registry.request.timeout.ms", "5000")
+        assertThat(c.serdeConfig())
+                .containsEntry("schema.registry.request.timeout.ms", "5000")
                 .containsEntry("schema.registry.url", "mock://tollgate");
         assertThat(c.unknownKeys()).containsExactly("no.such.key");
     }
@@ -144,14 +153,17 @@ class TollgateConfigTest {
     void shouldMaskSecretsInDescription() {
         // given
         Properties p = minimal();
-        p.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"x\";");
+        p.setProperty(
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"x\";");
         p.setProperty("ssl.key.password", "secret");
 
         // when
         Map<String, String> d = TollgateConfig.fromProperties(p, "test", NO_ENV).describe();
 
         // then
-        assertThat(d).containsEntry("sasl.jaas.config", "[hidden]").containsEntry("ssl.key.password", "[hidden]")
+        assertThat(d)
+                .containsEntry("sasl.jaas.config", "[hidden]")
+                .containsEntry("ssl.key.password", "[hidden]")
                 .containsEntry("bootstrap.servers", "[localhost:9092]");
     }
 
@@ -184,7 +196,8 @@ class TollgateConfigTest {
     @Test
     void shouldKeepPolicyDefaultsEqualToTheAvroDefaults() {
         // when
-        GatePolicy fromConfig = TollgateConfig.fromProperties(minimal(), "test", NO_ENV).defaultPolicy();
+        GatePolicy fromConfig =
+                TollgateConfig.fromProperties(minimal(), "test", NO_ENV).defaultPolicy();
 
         // then
         assertThat(fromConfig).isEqualTo(GatePolicy.newBuilder().build());
@@ -198,7 +211,8 @@ class TollgateConfigTest {
 
         // when / then
         assertThatThrownBy(() -> TollgateConfig.fromProperties(p, "test", NO_ENV))
-                .hasMessageContaining("policy.default.steps").hasMessageContaining("ascending");
+                .hasMessageContaining("policy.default.steps")
+                .hasMessageContaining("ascending");
     }
 
     @Test
@@ -209,7 +223,8 @@ class TollgateConfigTest {
 
         // when / then
         assertThatThrownBy(() -> TollgateConfig.fromProperties(p, "test", NO_ENV))
-                .hasMessageContaining("bootstrap.servers").hasMessageContaining("host:port");
+                .hasMessageContaining("bootstrap.servers")
+                .hasMessageContaining("host:port");
     }
 
     @Test
@@ -220,7 +235,8 @@ class TollgateConfigTest {
         // when / then
         assertThatThrownBy(() -> TollgateConfig.load(missing, NO_ENV))
                 .isInstanceOf(TollgateConfigException.class)
-                .hasMessageContaining("nope.properties").hasMessageContaining("does not exist");
+                .hasMessageContaining("nope.properties")
+                .hasMessageContaining("does not exist");
     }
 
     @Test

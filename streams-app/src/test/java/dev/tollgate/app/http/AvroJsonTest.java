@@ -48,7 +48,9 @@ class AvroJsonTest {
     @Test
     void shouldRenderNestedArraysOfRecordsWithContractFieldNames() {
         // given
-        RolloutStatus s = Fixtures.status("ROLLED_BACK", List.of(Fixtures.result("error-rate", Verdict.FAIL)),
+        RolloutStatus s = Fixtures.status(
+                "ROLLED_BACK",
+                List.of(Fixtures.result("error-rate", Verdict.FAIL)),
                 List.of(Fixtures.decision(Action.ROLLBACK, 0, Fixtures.STEP_START + 6000, "error-rate")));
 
         // when
@@ -67,8 +69,13 @@ class AvroJsonTest {
     @Test
     void shouldRenderMapsAsObjectsAndNonFiniteDoublesAsNull() {
         // given
-        MetricSample m = MetricSample.newBuilder().setService("s").setTimestamp(1L).setName("queue_age_ms")
-                .setValue(Double.NaN).setLabels(Map.of("partition", "3")).build();
+        MetricSample m = MetricSample.newBuilder()
+                .setService("s")
+                .setTimestamp(1L)
+                .setName("queue_age_ms")
+                .setValue(Double.NaN)
+                .setLabels(Map.of("partition", "3"))
+                .build();
 
         // when
         JsonNode json = AvroJson.toJson(m);
@@ -82,9 +89,16 @@ class AvroJsonTest {
     @Test
     void shouldRenderNullableArraysOfFloats() {
         // given
-        ProbeResult p = ProbeResult.newBuilder().setService("s").setReleaseId("r").setRevision("v").setTimestamp(1L)
-                .setProbeSet("k10").setQuestionId("q1").setQuestionEmbedding(List.of(0.5f, 1.0f))
-                .setTrajectory(List.of(0.3, 0.2)).build();
+        ProbeResult p = ProbeResult.newBuilder()
+                .setService("s")
+                .setReleaseId("r")
+                .setRevision("v")
+                .setTimestamp(1L)
+                .setProbeSet("k10")
+                .setQuestionId("q1")
+                .setQuestionEmbedding(List.of(0.5f, 1.0f))
+                .setTrajectory(List.of(0.3, 0.2))
+                .build();
 
         // when
         JsonNode json = AvroJson.toJson(p);

@@ -18,40 +18,68 @@ import java.util.Optional;
 final class Fixtures {
     static final long STEP_START = 1_000_000L;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static GateResult result(String gate, Verdict verdict) {
         return GateResult.newBuilder()
-                .setService("checkout").setReleaseId("rel-1").setStepIndex(0).setTrafficPercent(1.0)
-                .setGate(gate).setVerdict(verdict)
+                .setService("checkout")
+                .setReleaseId("rel-1")
+                .setStepIndex(0)
+                .setTrafficPercent(1.0)
+                .setGate(gate)
+                .setVerdict(verdict)
                 .setBaselineValue(verdict == Verdict.NODATA ? null : 0.001)
                 .setCanaryValue(verdict == Verdict.NODATA ? null : 0.021)
                 .setDelta(verdict == Verdict.NODATA ? null : 0.02)
-                .setThreshold(0.0005).setBaselineSamples(5000).setCanarySamples(60)
-                .setStatistic(Statistic.newBuilder().setName("threshold").setValue(0.02).build())
-                .setDryRun(false).setWindowStart(STEP_START).setWindowEnd(STEP_START + 6000)
-                .setEvaluatedAt(STEP_START + 6000).setDetail(gate + " " + verdict)
+                .setThreshold(0.0005)
+                .setBaselineSamples(5000)
+                .setCanarySamples(60)
+                .setStatistic(Statistic.newBuilder()
+                        .setName("threshold")
+                        .setValue(0.02)
+                        .build())
+                .setDryRun(false)
+                .setWindowStart(STEP_START)
+                .setWindowEnd(STEP_START + 6000)
+                .setEvaluatedAt(STEP_START + 6000)
+                .setDetail(gate + " " + verdict)
                 .build();
     }
 
     static GateDecision decision(Action action, int step, long decidedAt, String... failing) {
         return GateDecision.newBuilder()
-                .setDecisionId("d-" + action + "-" + step + "-" + decidedAt).setService("checkout").setReleaseId("rel-1")
-                .setStepIndex(step).setTrafficPercent(1.0).setAction(action)
-                .setNextTrafficPercent(action == Action.PROMOTE ? Double.valueOf(5.0) : action == Action.HOLD ? null : Double.valueOf(0.0))
-                .setFailingGates(List.of(failing)).setReasons(List.of("reason of " + action))
-                .setFailuresAtStep(failing.length == 0 ? 0 : 1).setBatchPolicy(BatchPolicy.PAUSE_HEAVY)
+                .setDecisionId("d-" + action + "-" + step + "-" + decidedAt)
+                .setService("checkout")
+                .setReleaseId("rel-1")
+                .setStepIndex(step)
+                .setTrafficPercent(1.0)
+                .setAction(action)
+                .setNextTrafficPercent(
+                        action == Action.PROMOTE
+                                ? Double.valueOf(5.0)
+                                : action == Action.HOLD ? null : Double.valueOf(0.0))
+                .setFailingGates(List.of(failing))
+                .setReasons(List.of("reason of " + action))
+                .setFailuresAtStep(failing.length == 0 ? 0 : 1)
+                .setBatchPolicy(BatchPolicy.PAUSE_HEAVY)
                 .setDecidedAt(decidedAt)
                 .build();
     }
 
     static RolloutStatus status(String state, List<GateResult> results, List<GateDecision> decisions) {
         return RolloutStatus.newBuilder()
-                .setService("checkout").setReleaseId("rel-1").setBaselineRevision("rev-1").setCanaryRevision("rev-2")
-                .setPhase(RolloutPhase.STARTED).setState(state).setStepIndex(0).setTrafficPercent(1.0)
-                .setStepStartedAt(STEP_START).setUpdatedAt(STEP_START + 6000)
-                .setLatestResults(new ArrayList<>(results)).setDecisions(new ArrayList<>(decisions))
+                .setService("checkout")
+                .setReleaseId("rel-1")
+                .setBaselineRevision("rev-1")
+                .setCanaryRevision("rev-2")
+                .setPhase(RolloutPhase.STARTED)
+                .setState(state)
+                .setStepIndex(0)
+                .setTrafficPercent(1.0)
+                .setStepStartedAt(STEP_START)
+                .setUpdatedAt(STEP_START + 6000)
+                .setLatestResults(new ArrayList<>(results))
+                .setDecisions(new ArrayList<>(decisions))
                 .build();
     }
 
@@ -79,8 +107,8 @@ final class Fixtures {
 
         private void check() {
             if (unavailable) {
-                throw new StatusUnavailableException("rollout status is not available right now (Kafka Streams is "
-                        + "REBALANCING)", null);
+                throw new StatusUnavailableException(
+                        "rollout status is not available right now (Kafka Streams is " + "REBALANCING)", null);
             }
         }
     }

@@ -32,17 +32,24 @@ class HttpApiTest {
     }
 
     private static RolloutStatus promoted() {
-        return status("AWAITING_STEP", List.of(result("error-rate", Verdict.PASS)),
+        return status(
+                "AWAITING_STEP",
+                List.of(result("error-rate", Verdict.PASS)),
                 List.of(decision(Action.PROMOTE, 0, STEP_START + 6000)));
     }
 
     private static RolloutStatus rolledBack() {
-        return status("ROLLED_BACK", List.of(result("error-rate", Verdict.FAIL)),
+        return status(
+                "ROLLED_BACK",
+                List.of(result("error-rate", Verdict.FAIL)),
                 List.of(decision(Action.ROLLBACK, 0, STEP_START + 6000, "error-rate")));
     }
 
     private Response flagger(String path, String body) {
-        return api.handle(new Request("POST", path, Request.parseQuery(path.contains("?") ? path.substring(path.indexOf('?') + 1) : ""),
+        return api.handle(new Request(
+                "POST",
+                path,
+                Request.parseQuery(path.contains("?") ? path.substring(path.indexOf('?') + 1) : ""),
                 body.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -239,12 +246,15 @@ class HttpApiTest {
     @Test
     void shouldAnswer500JsonWhenASourceBreaks() throws Exception {
         // given
-        HttpApi broken = new HttpApi(new Fixtures.MapSource() {
-            @Override
-            public java.util.Optional<RolloutStatus> find(String service) {
-                throw new IllegalStateException("boom");
-            }
-        }, state::get, () -> "");
+        HttpApi broken = new HttpApi(
+                new Fixtures.MapSource() {
+                    @Override
+                    public java.util.Optional<RolloutStatus> find(String service) {
+                        throw new IllegalStateException("boom");
+                    }
+                },
+                state::get,
+                () -> "");
 
         // when
         Response r = broken.handle(Request.of("GET", "/api/rollouts/x"));

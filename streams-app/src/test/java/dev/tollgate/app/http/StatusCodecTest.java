@@ -10,14 +10,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusCodecTest {
-    private final RolloutStatus one = Fixtures.status("ACTIVE", List.of(Fixtures.result("error-rate", Verdict.PASS)),
+    private final RolloutStatus one = Fixtures.status(
+            "ACTIVE",
+            List.of(Fixtures.result("error-rate", Verdict.PASS)),
             List.of(Fixtures.decision(Action.HOLD, 0, Fixtures.STEP_START + 1, "schema-pins")));
-    private final RolloutStatus two = RolloutStatus.newBuilder(one).setService("search").build();
+    private final RolloutStatus two =
+            RolloutStatus.newBuilder(one).setService("search").build();
 
     @Test
     void shouldRoundTripOneAndManyStatuses() throws Exception {
         assertThat(StatusCodec.decode(StatusCodec.encode(one))).isEqualTo(one);
-        assertThat(StatusCodec.decodeList(StatusCodec.encodeList(List.of(one, two)))).containsExactly(one, two);
+        assertThat(StatusCodec.decodeList(StatusCodec.encodeList(List.of(one, two))))
+                .containsExactly(one, two);
         assertThat(StatusCodec.decodeList(StatusCodec.encodeList(List.of()))).isEmpty();
     }
 

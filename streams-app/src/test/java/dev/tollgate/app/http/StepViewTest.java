@@ -20,7 +20,8 @@ class StepViewTest {
     @Test
     void shouldPassWhenTollgatePromotedTheCurrentStep() {
         // given
-        RolloutStatus s = status("AWAITING_STEP",
+        RolloutStatus s = status(
+                "AWAITING_STEP",
                 List.of(result("error-rate", Verdict.PASS), result("latency-p95", Verdict.PASS)),
                 List.of(decision(Action.PROMOTE, 0, STEP_START + 6000)));
 
@@ -38,8 +39,10 @@ class StepViewTest {
     @Test
     void shouldBePendingWhileGatesLackEvidence() {
         // given
-        RolloutStatus s = status("ACTIVE",
-                List.of(result("error-rate", Verdict.INCONCLUSIVE), result("latency-p95", Verdict.PASS)), List.of());
+        RolloutStatus s = status(
+                "ACTIVE",
+                List.of(result("error-rate", Verdict.INCONCLUSIVE), result("latency-p95", Verdict.PASS)),
+                List.of());
 
         // when
         StepView v = StepView.of(s);
@@ -61,8 +64,8 @@ class StepViewTest {
     @Test
     void shouldFailWhenABlockingGateFails() {
         // given
-        RolloutStatus s = status("ACTIVE",
-                List.of(result("error-rate", Verdict.FAIL), result("latency-p95", Verdict.PASS)), List.of());
+        RolloutStatus s = status(
+                "ACTIVE", List.of(result("error-rate", Verdict.FAIL), result("latency-p95", Verdict.PASS)), List.of());
 
         // when
         StepView v = StepView.of(s);
@@ -76,7 +79,9 @@ class StepViewTest {
     @Test
     void shouldIgnoreDryRunFailures() {
         // given
-        GateResult dry = GateResult.newBuilder(result("latency-p95", Verdict.FAIL)).setDryRun(true).build();
+        GateResult dry = GateResult.newBuilder(result("latency-p95", Verdict.FAIL))
+                .setDryRun(true)
+                .build();
         RolloutStatus s = status("AWAITING_STEP", List.of(dry), List.of(decision(Action.PROMOTE, 0, STEP_START + 1)));
 
         // when / then
@@ -86,10 +91,12 @@ class StepViewTest {
     @Test
     void shouldFailAfterRollbackOrFreezeDecision() {
         // given
-        RolloutStatus rolledBack = status("ROLLED_BACK", List.of(result("error-rate", Verdict.FAIL)),
+        RolloutStatus rolledBack = status(
+                "ROLLED_BACK",
+                List.of(result("error-rate", Verdict.FAIL)),
                 List.of(decision(Action.ROLLBACK, 0, STEP_START + 6000, "error-rate")));
-        RolloutStatus frozen = status("FROZEN", List.of(),
-                List.of(decision(Action.FREEZE, 0, STEP_START + 6000, "latency-p95")));
+        RolloutStatus frozen =
+                status("FROZEN", List.of(), List.of(decision(Action.FREEZE, 0, STEP_START + 6000, "latency-p95")));
 
         // when / then
         assertThat(StepView.of(rolledBack).status()).isEqualTo(Status.FAIL);
@@ -101,7 +108,9 @@ class StepViewTest {
     @Test
     void shouldNotLetARollbackOfAnEarlierAttemptBlockARetriedStep() {
         // given: the ROLLBACK was decided before the retried step started
-        RolloutStatus s = status("ACTIVE", List.of(result("error-rate", Verdict.INCONCLUSIVE)),
+        RolloutStatus s = status(
+                "ACTIVE",
+                List.of(result("error-rate", Verdict.INCONCLUSIVE)),
                 List.of(decision(Action.ROLLBACK, 0, STEP_START - 1, "error-rate")));
 
         // when / then
@@ -111,8 +120,10 @@ class StepViewTest {
     @Test
     void shouldHoldNotFailOnPinOrRoutingGates() {
         // given
-        RolloutStatus s = status("ACTIVE", List.of(result("schema-pins", Verdict.FAIL),
-                result("error-rate", Verdict.PASS)), List.of(decision(Action.HOLD, 0, STEP_START + 1, "schema-pins")));
+        RolloutStatus s = status(
+                "ACTIVE",
+                List.of(result("schema-pins", Verdict.FAIL), result("error-rate", Verdict.PASS)),
+                List.of(decision(Action.HOLD, 0, STEP_START + 1, "schema-pins")));
 
         // when
         StepView v = StepView.of(s);
@@ -127,7 +138,8 @@ class StepViewTest {
     void shouldPassWhenComplete() {
         // given
         RolloutStatus s = RolloutStatus.newBuilder(status("COMPLETE", List.of(), List.of()))
-                .setPhase(RolloutPhase.COMPLETED).build();
+                .setPhase(RolloutPhase.COMPLETED)
+                .build();
 
         // when / then
         assertThat(StepView.of(s).status()).isEqualTo(Status.PASS);
@@ -136,7 +148,9 @@ class StepViewTest {
     @Test
     void shouldRenderArgoJson() {
         // given
-        RolloutStatus s = status("ROLLED_BACK", List.of(result("error-rate", Verdict.FAIL)),
+        RolloutStatus s = status(
+                "ROLLED_BACK",
+                List.of(result("error-rate", Verdict.FAIL)),
                 List.of(decision(Action.ROLLBACK, 0, STEP_START + 6000, "error-rate")));
 
         // when

@@ -33,10 +33,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Producers, consumers, HTTP calls and polling for the integration tests. */
 final class ItSupport {
     static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ItSupport() {
-    }
+    private ItSupport() {}
 
     /** A producer of contract events (Avro, Confluent wire format, registered in the given registry). */
     static KafkaProducer<String, SpecificRecord> avroProducer(String bootstrap, String registryUrl) {
@@ -71,15 +71,16 @@ final class ItSupport {
     static KafkaConsumer<String, SpecificRecord> avroConsumer(String bootstrap, String registryUrl, String topic) {
         SpecificAvroDeserializer<SpecificRecord> values = new SpecificAvroDeserializer<>();
         values.configure(Map.of("schema.registry.url", registryUrl), false);
-        KafkaConsumer<String, SpecificRecord> c = new KafkaConsumer<>(consumerConfig(bootstrap), new StringDeserializer(), values);
+        KafkaConsumer<String, SpecificRecord> c =
+                new KafkaConsumer<>(consumerConfig(bootstrap), new StringDeserializer(), values);
         c.subscribe(List.of(topic));
         return c;
     }
 
     /** A read-committed consumer of raw records (the dead-letter topic). */
     static KafkaConsumer<byte[], byte[]> rawConsumer(String bootstrap, String topic) {
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig(bootstrap), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
+                consumerConfig(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         c.subscribe(List.of(topic));
         return c;
     }
@@ -89,8 +90,8 @@ final class ItSupport {
     }
 
     /** Polls the consumer into {@code sink} until {@code done} holds or the timeout passes. */
-    static <K, V> void pollUntil(KafkaConsumer<K, V> consumer, List<ConsumerRecord<K, V>> sink, Duration timeout,
-            Supplier<Boolean> done) {
+    static <K, V> void pollUntil(
+            KafkaConsumer<K, V> consumer, List<ConsumerRecord<K, V>> sink, Duration timeout, Supplier<Boolean> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.get() && System.nanoTime() < deadline) {
             for (ConsumerRecord<K, V> r : consumer.poll(Duration.ofMillis(250))) {
@@ -123,12 +124,16 @@ final class ItSupport {
     }
 
     static Http get(int port, String path) {
-        return call(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build());
+        return call(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET()
+                .build());
     }
 
     static Http post(int port, String path, String body) {
         return call(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
     }
 
     private static Http call(HttpRequest request) {
@@ -148,8 +153,10 @@ final class ItSupport {
      * "stage=\"deserialization\"")}; NaN when absent.
      */
     static double metric(String text, String name, String labels) {
-        Pattern p = Pattern.compile("^" + Pattern.quote(name) + (labels.isEmpty() ? "" : "\\{" + Pattern.quote(labels) + "\\}")
-                + " ([-+0-9.eENaInf]+)$", Pattern.MULTILINE);
+        Pattern p = Pattern.compile(
+                "^" + Pattern.quote(name) + (labels.isEmpty() ? "" : "\\{" + Pattern.quote(labels) + "\\}")
+                        + " ([-+0-9.eENaInf]+)$",
+                Pattern.MULTILINE);
         Matcher m = p.matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }

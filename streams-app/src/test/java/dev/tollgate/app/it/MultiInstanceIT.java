@@ -92,29 +92,57 @@ class MultiInstanceIT {
         b.start(false);
         int pa = a.httpPort();
         int pb = b.httpPort();
-        await("both instances RUNNING", WAIT,
-                () -> get(pa, "/health/ready").status() == 200 && get(pb, "/health/ready").status() == 200
-                        && a.streams().metadataForLocalThreads().stream().allMatch(t -> !t.activeTasks().isEmpty())
-                        && b.streams().metadataForLocalThreads().stream().allMatch(t -> !t.activeTasks().isEmpty()));
+        await(
+                "both instances RUNNING",
+                WAIT,
+                () -> get(pa, "/health/ready").status() == 200
+                        && get(pb, "/health/ready").status() == 200
+                        && a.streams().metadataForLocalThreads().stream()
+                                .allMatch(t -> !t.activeTasks().isEmpty())
+                        && b.streams().metadataForLocalThreads().stream()
+                                .allMatch(t -> !t.activeTasks().isEmpty()));
         String s0 = serviceOnPartition(0);
         String s1 = serviceOnPartition(1);
         TopicNames t = new TopicNames(prefix);
 
         // when: a rollout with some traffic for a service on each partition
-        try (KafkaProducer<String, SpecificRecord> producer = ItSupport.avroProducer(broker.bootstrapServers(), registry.url())) {
+        try (KafkaProducer<String, SpecificRecord> producer =
+                ItSupport.avroProducer(broker.bootstrapServers(), registry.url())) {
             for (String svc : List.of(s0, s1)) {
-                send(producer, t.rollouts(), svc, RolloutEvent.newBuilder().setService(svc).setReleaseId("r1")
-                        .setTimestamp(t0).setBaselineRevision("b").setCanaryRevision("c").setPhase(RolloutPhase.STARTED)
-                        .setStepIndex(0).setTrafficPercent(1.0).build(), t0);
+                send(
+                        producer,
+                        t.rollouts(),
+                        svc,
+                        RolloutEvent.newBuilder()
+                                .setService(svc)
+                                .setReleaseId("r1")
+                                .setTimestamp(t0)
+                                .setBaselineRevision("b")
+                                .setCanaryRevision("c")
+                                .setPhase(RolloutPhase.STARTED)
+                                .setStepIndex(0)
+                                .setTrafficPercent(1.0)
+                                .build(),
+                        t0);
             }
             producer.flush();
             Thread.sleep(2_000);
             for (int i = 0; i < 100; i++) {
                 long ts = t0 + 100 + i * 50L;
                 for (String svc : List.of(s0, s1)) {
-                    send(producer, t.requests(), svc, RequestLog.newBuilder().setService(svc).setReleaseId("r1")
-                            .setRevision(i % 2 == 0 ? "c" : "b").setTimestamp(ts).setStatus(200).setLatencyMs(40)
-                            .build(), ts);
+                    send(
+                            producer,
+                            t.requests(),
+                            svc,
+                            RequestLog.newBuilder()
+                                    .setService(svc)
+                                    .setReleaseId("r1")
+                                    .setRevision(i % 2 == 0 ? "c" : "b")
+                                    .setTimestamp(ts)
+                                    .setStatus(200)
+                                    .setLatencyMs(40)
+                                    .build(),
+                            ts);
                 }
             }
             producer.flush();
@@ -123,11 +151,20 @@ class MultiInstanceIT {
         // then: each instance answers for both services
         for (int port : List.of(pa, pb)) {
             for (String svc : List.of(s0, s1)) {
-                await(svc + " on instance :" + port, WAIT, () -> get(port, "/api/rollouts/" + svc).status() == 200);
-                assertThat(get(port, "/api/rollouts/" + svc).json().get("service").asText()).isEqualTo(svc);
-                assertThat(get(port, "/api/argo/" + svc).json().get("status").asText()).isIn("PENDING", "PASS");
+                await(
+                        svc + " on instance :" + port,
+                        WAIT,
+                        () -> get(port, "/api/rollouts/" + svc).status() == 200);
+                assertThat(get(port, "/api/rollouts/" + svc)
+                                .json()
+                                .get("service")
+                                .asText())
+                        .isEqualTo(svc);
+                assertThat(get(port, "/api/argo/" + svc).json().get("status").asText())
+                        .isIn("PENDING", "PASS");
             }
-            assertThat(get(port, "/api/rollouts").json().findValuesAsText("service")).contains(s0, s1);
+            assertThat(get(port, "/api/rollouts").json().findValuesAsText("service"))
+                    .contains(s0, s1);
             assertThat(get(port, "/api/rollouts/no-such-service").status()).isEqualTo(404);
         }
     }

@@ -113,28 +113,51 @@ class TollgateServiceIT {
     /** A small policy: decisions after 50 requests per revision and 5 s; gates that need probes, queues off. */
     private static GatePolicy smallPolicy() {
         Map<String, GateSettings> gates = new LinkedHashMap<>();
-        for (String g : List.of("warm-capacity", "dedupe", "side-effects", "semantic-drift", "lambda", "queue-age",
-                "queue-fence")) {
+        for (String g : List.of(
+                "warm-capacity", "dedupe", "side-effects", "semantic-drift", "lambda", "queue-age", "queue-fence")) {
             gates.put(g, GateSettings.newBuilder().setEnabled(false).build());
         }
-        return GatePolicy.newBuilder().setGates(gates).setMinSamples(50).setMinStepDurationMs(5_000).setWarmupMs(0)
-                .setNoDataTimeoutMs(600_000).build();
+        return GatePolicy.newBuilder()
+                .setGates(gates)
+                .setMinSamples(50)
+                .setMinStepDurationMs(5_000)
+                .setWarmupMs(0)
+                .setNoDataTimeoutMs(600_000)
+                .build();
     }
 
     private static RolloutEvent rollout(RolloutPhase phase, int step, double percent, long ts) {
-        return RolloutEvent.newBuilder().setService(SERVICE).setReleaseId(RELEASE).setTimestamp(ts)
-                .setBaselineRevision(BASE).setCanaryRevision(CANARY).setPhase(phase).setStepIndex(step)
-                .setTrafficPercent(percent).build();
+        return RolloutEvent.newBuilder()
+                .setService(SERVICE)
+                .setReleaseId(RELEASE)
+                .setTimestamp(ts)
+                .setBaselineRevision(BASE)
+                .setCanaryRevision(CANARY)
+                .setPhase(phase)
+                .setStepIndex(step)
+                .setTrafficPercent(percent)
+                .build();
     }
 
     private static RequestLog request(String revision, long ts, int status, double latencyMs) {
-        return RequestLog.newBuilder().setService(SERVICE).setReleaseId(RELEASE).setRevision(revision).setTimestamp(ts)
-                .setStatus(status).setLatencyMs(latencyMs).setColdStart(false).setMethod("GET")
-                .setStreamOutcome(StreamOutcome.NONE).build();
+        return RequestLog.newBuilder()
+                .setService(SERVICE)
+                .setReleaseId(RELEASE)
+                .setRevision(revision)
+                .setTimestamp(ts)
+                .setStatus(status)
+                .setLatencyMs(latencyMs)
+                .setColdStart(false)
+                .setMethod("GET")
+                .setStreamOutcome(StreamOutcome.NONE)
+                .build();
     }
 
     private static void awaitReady(int port) throws InterruptedException {
-        await("readiness 200 (Kafka Streams RUNNING)", WAIT, () -> get(port, "/health/ready").status() == 200);
+        await(
+                "readiness 200 (Kafka Streams RUNNING)",
+                WAIT,
+                () -> get(port, "/health/ready").status() == 200);
     }
 
     /** A sample's value, 0 when the meter does not exist yet. */
@@ -144,7 +167,9 @@ class TollgateServiceIT {
     }
 
     private static void awaitCounted(int port, String type, double atLeast) throws InterruptedException {
-        await(atLeast + " " + type + " counted", WAIT,
+        await(
+                atLeast + " " + type + " counted",
+                WAIT,
                 () -> scrape(port, "tollgate_events_in_total", "type=\"" + type + "\"") >= atLeast);
     }
 
@@ -157,7 +182,8 @@ class TollgateServiceIT {
     }
 
     @Test
-    void shouldEvaluateARolloutEndToEndAndServeItOnTheApi(KafkaBroker broker, SchemaRegistry registry) throws Exception {
+    void shouldEvaluateARolloutEndToEndAndServeItOnTheApi(KafkaBroker broker, SchemaRegistry registry)
+            throws Exception {
         // given: topics, a small default policy under "*", a running service
         Map<String, String> settings = settings(broker, registry);
         TollgateConfig cfg = TollgateConfig.fromMap(settings, "test", Map.of());
@@ -165,17 +191,18 @@ class TollgateServiceIT {
         try (Admin admin = Admin.create(cfg.adminClientConfig())) {
             new TopicAdmin(admin, Duration.ofSeconds(30)).createMissing(t, 2, (short) 1);
         }
-        KafkaProducer<String, SpecificRecord> producer = closing(ItSupport.avroProducer(broker.bootstrapServers(), registry.url()));
+        KafkaProducer<String, SpecificRecord> producer =
+                closing(ItSupport.avroProducer(broker.bootstrapServers(), registry.url()));
         send(producer, t.policies(), "*", smallPolicy(), t0);
         producer.flush();
         TollgateService service = service(settings);
         service.start(false);
         int port = service.httpPort();
         awaitReady(port);
-        KafkaConsumer<String, SpecificRecord> decisionsIn = closing(ItSupport.avroConsumer(broker.bootstrapServers(),
-                registry.url(), t.decisions()));
-        KafkaConsumer<String, SpecificRecord> resultsIn = closing(ItSupport.avroConsumer(broker.bootstrapServers(),
-                registry.url(), t.gateResults()));
+        KafkaConsumer<String, SpecificRecord> decisionsIn =
+                closing(ItSupport.avroConsumer(broker.bootstrapServers(), registry.url(), t.decisions()));
+        KafkaConsumer<String, SpecificRecord> resultsIn =
+                closing(ItSupport.avroConsumer(broker.bootstrapServers(), registry.url(), t.gateResults()));
         List<ConsumerRecord<String, SpecificRecord>> decisionRecords = new ArrayList<>();
         List<ConsumerRecord<String, SpecificRecord>> resultRecords = new ArrayList<>();
 
@@ -192,15 +219,23 @@ class TollgateServiceIT {
         ItSupport.pollUntil(decisionsIn, decisionRecords, WAIT, () -> hasAction(decisionRecords, Action.PROMOTE, 0));
 
         // then: PROMOTE of step 0, with passing gate results, and the same picture on the API
-        assertThat(hasAction(decisionRecords, Action.PROMOTE, 0)).as("PROMOTE at step 0 in %s", decisionRecords).isTrue();
-        GateDecision promote = decisions(decisionRecords).stream().filter(d -> d.getAction() == Action.PROMOTE).findFirst()
+        assertThat(hasAction(decisionRecords, Action.PROMOTE, 0))
+                .as("PROMOTE at step 0 in %s", decisionRecords)
+                .isTrue();
+        GateDecision promote = decisions(decisionRecords).stream()
+                .filter(d -> d.getAction() == Action.PROMOTE)
+                .findFirst()
                 .orElseThrow();
         assertThat(promote.getService()).isEqualTo(SERVICE);
         assertThat(promote.getReleaseId()).isEqualTo(RELEASE);
         assertThat(promote.getNextTrafficPercent()).isEqualTo(5.0);
         assertThat(decisionRecords.get(0).key()).isEqualTo(SERVICE);
-        ItSupport.pollUntil(resultsIn, resultRecords, WAIT, () -> ItSupport.values(resultRecords, GateResult.class).stream()
-                .anyMatch(r -> r.getGate().equals("error-rate") && r.getVerdict() == Verdict.PASS));
+        ItSupport.pollUntil(
+                resultsIn,
+                resultRecords,
+                WAIT,
+                () -> ItSupport.values(resultRecords, GateResult.class).stream()
+                        .anyMatch(r -> r.getGate().equals("error-rate") && r.getVerdict() == Verdict.PASS));
         List<GateResult> results = ItSupport.values(resultRecords, GateResult.class);
         assertThat(results).anySatisfy(r -> {
             assertThat(r.getGate()).isEqualTo("error-rate");
@@ -222,7 +257,10 @@ class TollgateServiceIT {
         assertThat(status.get("releaseId").asText()).isEqualTo(RELEASE);
         assertThat(status.get("canaryRevision").asText()).isEqualTo(CANARY);
         assertThat(status.get("stepIndex").asInt()).isZero();
-        assertThat(status.get("decisions").get(status.get("decisions").size() - 1).get("decisionId").asText())
+        assertThat(status.get("decisions")
+                        .get(status.get("decisions").size() - 1)
+                        .get("decisionId")
+                        .asText())
                 .isEqualTo(promote.getDecisionId());
         assertThat(status.get("latestResults").findValuesAsText("gate")).contains("error-rate", "latency-p95");
         JsonNode all = get(port, "/api/rollouts").json();
@@ -234,7 +272,8 @@ class TollgateServiceIT {
         assertThat(argoPass.json().get("pass").asBoolean()).as(argoPass.body()).isTrue();
         assertThat(argoPass.json().get("status").asText()).isEqualTo("PASS");
         assertThat(argoPass.json().get("gates").get("error-rate").asText()).isEqualTo("PASS");
-        String flaggerBody = "{\"name\":\"" + SERVICE + "\",\"namespace\":\"prod\",\"phase\":\"Progressing\",\"metadata\":{}}";
+        String flaggerBody =
+                "{\"name\":\"" + SERVICE + "\",\"namespace\":\"prod\",\"phase\":\"Progressing\",\"metadata\":{}}";
         assertThat(post(port, "/api/flagger/" + SERVICE, flaggerBody).status()).isEqualTo(200);
 
         // when: the router moves to step 1 (5 %) and the canary regresses: 20 % 5xx against 0 % on the baseline.
@@ -255,13 +294,23 @@ class TollgateServiceIT {
         ItSupport.pollUntil(decisionsIn, decisionRecords, WAIT, () -> hasAction(decisionRecords, Action.ROLLBACK, 1));
 
         // then: ROLLBACK naming error-rate; Argo and Flagger fail
-        assertThat(hasAction(decisionRecords, Action.ROLLBACK, 1)).as("ROLLBACK at step 1 in %s", decisionRecords).isTrue();
-        GateDecision rollback = decisions(decisionRecords).stream().filter(d -> d.getAction() == Action.ROLLBACK)
-                .findFirst().orElseThrow();
+        assertThat(hasAction(decisionRecords, Action.ROLLBACK, 1))
+                .as("ROLLBACK at step 1 in %s", decisionRecords)
+                .isTrue();
+        GateDecision rollback = decisions(decisionRecords).stream()
+                .filter(d -> d.getAction() == Action.ROLLBACK)
+                .findFirst()
+                .orElseThrow();
         assertThat(rollback.getFailingGates()).contains("error-rate");
         assertThat(rollback.getNextTrafficPercent()).isEqualTo(0.0);
-        await("ROLLBACK on the Argo endpoint", WAIT,
-                () -> "FAIL".equals(get(port, "/api/argo/" + SERVICE).json().path("status").asText()));
+        await(
+                "ROLLBACK on the Argo endpoint",
+                WAIT,
+                () -> "FAIL"
+                        .equals(get(port, "/api/argo/" + SERVICE)
+                                .json()
+                                .path("status")
+                                .asText()));
         JsonNode argoFail = get(port, "/api/argo/" + SERVICE).json();
         assertThat(argoFail.get("pass").asBoolean()).isFalse();
         assertThat(argoFail.get("stepIndex").asInt()).isEqualTo(1);
@@ -273,16 +322,21 @@ class TollgateServiceIT {
         // and the metrics show what the test caused (the ROLLBACK may come before the last requests are counted)
         awaitCounted(port, "RequestLog", healthy + regressed);
         String text = get(port, "/metrics").body();
-        assertThat(metric(text, "tollgate_events_in_total", "type=\"RequestLog\"")).isGreaterThanOrEqualTo(healthy + regressed);
-        assertThat(metric(text, "tollgate_events_in_total", "type=\"RolloutEvent\"")).isGreaterThanOrEqualTo(2);
-        assertThat(metric(text, "tollgate_decisions_total", "action=\"PROMOTE\"")).isGreaterThanOrEqualTo(1);
-        assertThat(metric(text, "tollgate_decisions_total", "action=\"ROLLBACK\"")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(text, "tollgate_events_in_total", "type=\"RequestLog\""))
+                .isGreaterThanOrEqualTo(healthy + regressed);
+        assertThat(metric(text, "tollgate_events_in_total", "type=\"RolloutEvent\""))
+                .isGreaterThanOrEqualTo(2);
+        assertThat(metric(text, "tollgate_decisions_total", "action=\"PROMOTE\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(metric(text, "tollgate_decisions_total", "action=\"ROLLBACK\""))
+                .isGreaterThanOrEqualTo(1);
         assertThat(metric(text, "tollgate_gate_verdicts_total", "gate=\"error-rate\",verdict=\"FAIL\""))
                 .isGreaterThanOrEqualTo(1);
         assertThat(metric(text, "tollgate_gate_verdicts_total", "gate=\"error-rate\",verdict=\"PASS\""))
                 .isGreaterThanOrEqualTo(1);
         assertThat(metric(text, "tollgate_evaluation_lag_seconds", "")).isGreaterThan(0);
-        assertThat(metric(text, "tollgate_dlq_total", "stage=\"deserialization\"")).isZero();
+        assertThat(metric(text, "tollgate_dlq_total", "stage=\"deserialization\""))
+                .isZero();
         assertThat(text).contains("kafka_stream_");
     }
 
@@ -298,7 +352,8 @@ class TollgateServiceIT {
         int port = service.httpPort();
         awaitReady(port);
         TopicNames t = TollgateConfig.fromMap(settings, "test", Map.of()).topicNames();
-        KafkaProducer<String, SpecificRecord> avro = closing(ItSupport.avroProducer(broker.bootstrapServers(), registry.url()));
+        KafkaProducer<String, SpecificRecord> avro =
+                closing(ItSupport.avroProducer(broker.bootstrapServers(), registry.url()));
         KafkaProducer<String, byte[]> raw = closing(ItSupport.rawProducer(broker.bootstrapServers()));
         send(avro, t.rollouts(), SERVICE, rollout(RolloutPhase.STARTED, 0, 1.0, t0), t0);
         avro.flush();
@@ -329,7 +384,9 @@ class TollgateServiceIT {
         }
         // and the next valid record still counts
         awaitCounted(port, "RequestLog", requestsBefore + 1);
-        await("2 dead letters counted", WAIT,
+        await(
+                "2 dead letters counted",
+                WAIT,
                 () -> scrape(port, "tollgate_dlq_total", "stage=\"deserialization\"") == 2.0);
         assertThat(service.stateName()).isEqualTo("RUNNING");
     }
@@ -388,11 +445,14 @@ class TollgateServiceIT {
         // given
         Map<String, String> settings = settings(broker, registry);
         Path bad = tmp.resolve("bad.properties");
-        Files.writeString(bad, "bootstrap.servers=" + broker.bootstrapServers() + "\n"
-                + "policy.default.gate.error-rate.threshold=-0.01\n");
+        Files.writeString(
+                bad,
+                "bootstrap.servers=" + broker.bootstrapServers() + "\n"
+                        + "policy.default.gate.error-rate.threshold=-0.01\n");
         Path noTopics = tmp.resolve("no-topics.properties");
         StringBuilder sb = new StringBuilder();
-        settings.forEach((k, v) -> sb.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        settings.forEach((k, v) ->
+                sb.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         Files.writeString(noTopics, sb.toString());
 
         // when
@@ -403,7 +463,9 @@ class TollgateServiceIT {
 
         // then
         assertThat(badCode).isEqualTo(ExitCodes.CONFIG_ERROR);
-        assertThat(badErr.toString()).contains("policy.default.gate.error-rate.threshold").contains("at least 0");
+        assertThat(badErr.toString())
+                .contains("policy.default.gate.error-rate.threshold")
+                .contains("at least 0");
         assertThat(missingCode).isEqualTo(ExitCodes.RUNTIME_ERROR);
         assertThat(missingErr.toString()).contains("Missing topics").contains(prefix + "requests");
     }

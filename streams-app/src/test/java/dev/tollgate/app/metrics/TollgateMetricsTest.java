@@ -19,13 +19,30 @@ class TollgateMetricsTest {
     private final TollgateMetrics metrics = new TollgateMetrics(registry, clock);
 
     private static GateResult result(String gate, Verdict v) {
-        return GateResult.newBuilder().setService("s").setReleaseId("r").setStepIndex(0).setTrafficPercent(1)
-                .setGate(gate).setVerdict(v).setThreshold(0).setWindowStart(0).setWindowEnd(1).setEvaluatedAt(1).build();
+        return GateResult.newBuilder()
+                .setService("s")
+                .setReleaseId("r")
+                .setStepIndex(0)
+                .setTrafficPercent(1)
+                .setGate(gate)
+                .setVerdict(v)
+                .setThreshold(0)
+                .setWindowStart(0)
+                .setWindowEnd(1)
+                .setEvaluatedAt(1)
+                .build();
     }
 
     private static GateDecision decision(Action a, long at) {
-        return GateDecision.newBuilder().setDecisionId("d").setService("s").setReleaseId("r").setStepIndex(0)
-                .setTrafficPercent(1).setAction(a).setDecidedAt(at).build();
+        return GateDecision.newBuilder()
+                .setDecisionId("d")
+                .setService("s")
+                .setReleaseId("r")
+                .setStepIndex(0)
+                .setTrafficPercent(1)
+                .setAction(a)
+                .setDecidedAt(at)
+                .build();
     }
 
     @Test

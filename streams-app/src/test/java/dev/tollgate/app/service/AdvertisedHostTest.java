@@ -19,15 +19,18 @@ class AdvertisedHostTest {
 
     @Test
     void shouldAdvertiseConfiguredHostAndPort() {
-        assertThat(TollgateService.advertised(config(Map.of("http.advertised.host", "10.1.2.3",
-                "http.advertised.port", "9000")), 8080)).isEqualTo(new HostInfo("10.1.2.3", 9000));
+        assertThat(TollgateService.advertised(
+                        config(Map.of("http.advertised.host", "10.1.2.3", "http.advertised.port", "9000")), 8080))
+                .isEqualTo(new HostInfo("10.1.2.3", 9000));
     }
 
     @Test
     void shouldAdvertiseTheBoundAddressWhenNotConfigured() {
         assertThat(TollgateService.advertised(config(Map.of("http.host", "127.0.0.1")), 41234))
                 .isEqualTo(new HostInfo("127.0.0.1", 41234));
-        assertThat(TollgateService.advertised(config(Map.of()), 8080).host()).isNotBlank().isNotEqualTo("0.0.0.0");
+        assertThat(TollgateService.advertised(config(Map.of()), 8080).host())
+                .isNotBlank()
+                .isNotEqualTo("0.0.0.0");
     }
 
     @Test

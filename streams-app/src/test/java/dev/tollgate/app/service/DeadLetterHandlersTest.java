@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -34,15 +34,50 @@ class DeadLetterHandlersTest {
 
     private static ErrorHandlerContext context(byte[] key, byte[] value) {
         return new ErrorHandlerContext() {
-            @Override public String topic() { return "tollgate.requests"; }
-            @Override public int partition() { return 2; }
-            @Override public long offset() { return 41L; }
-            @Override public Headers headers() { return new RecordHeaders(); }
-            @Override public String processorNodeId() { return "evidence-source"; }
-            @Override public TaskId taskId() { return new TaskId(0, 2); }
-            @Override public long timestamp() { return 1L; }
-            @Override public byte[] sourceRawKey() { return key; }
-            @Override public byte[] sourceRawValue() { return value; }
+            @Override
+            public String topic() {
+                return "tollgate.requests";
+            }
+
+            @Override
+            public int partition() {
+                return 2;
+            }
+
+            @Override
+            public long offset() {
+                return 41L;
+            }
+
+            @Override
+            public Headers headers() {
+                return new RecordHeaders();
+            }
+
+            @Override
+            public String processorNodeId() {
+                return "evidence-source";
+            }
+
+            @Override
+            public TaskId taskId() {
+                return new TaskId(0, 2);
+            }
+
+            @Override
+            public long timestamp() {
+                return 1L;
+            }
+
+            @Override
+            public byte[] sourceRawKey() {
+                return key;
+            }
+
+            @Override
+            public byte[] sourceRawValue() {
+                return value;
+            }
         };
     }
 
@@ -56,8 +91,8 @@ class DeadLetterHandlersTest {
         ConsumerRecord<byte[], byte[]> rec = new ConsumerRecord<>("tollgate.requests", 2, 41L, key, garbage);
 
         // when
-        DeserializationExceptionHandler.Response r = h.handleError(context(key, garbage), rec,
-                new SerializationException("Unknown magic byte"));
+        DeserializationExceptionHandler.Response r =
+                h.handleError(context(key, garbage), rec, new SerializationException("Unknown magic byte"));
 
         // then
         assertThat(r.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
@@ -77,8 +112,8 @@ class DeadLetterHandlersTest {
         byte[] value = {0, 0, 0, 0, 1, 2};
 
         // when
-        ProcessingExceptionHandler.Response r = h.handleError(context(null, value), new Record<>("checkout", "x", 1L),
-                new IllegalStateException("bad"));
+        ProcessingExceptionHandler.Response r = h.handleError(
+                context(null, value), new Record<>("checkout", "x", 1L), new IllegalStateException("bad"));
 
         // then
         assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
@@ -93,8 +128,10 @@ class DeadLetterHandlersTest {
         h.configure(Map.of(DeadLetterCounting.LISTENER_CONFIG, listener));
 
         // when
-        DeserializationExceptionHandler.Response r = h.handleError(context(null, new byte[] {9}),
-                new ConsumerRecord<>("t", 0, 0L, null, new byte[] {9}), new SerializationException("x"));
+        DeserializationExceptionHandler.Response r = h.handleError(
+                context(null, new byte[] {9}),
+                new ConsumerRecord<>("t", 0, 0L, null, new byte[] {9}),
+                new SerializationException("x"));
 
         // then
         assertThat(r.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);

@@ -13,9 +13,20 @@ import org.junit.jupiter.api.Test;
 class ReplaceThreadHandlerTest {
     private final AtomicLong now = new AtomicLong(0);
     private final Clock clock = new Clock() {
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
     };
 
     @Test
@@ -40,6 +51,7 @@ class ReplaceThreadHandlerTest {
         now.set(Duration.ofMinutes(2).toMillis());
 
         // then
-        assertThat(h.handle(new IllegalStateException("later"))).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+        assertThat(h.handle(new IllegalStateException("later")))
+                .isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
     }
 }

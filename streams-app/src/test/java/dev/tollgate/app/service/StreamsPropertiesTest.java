@@ -20,20 +20,29 @@ class StreamsPropertiesTest {
     @Test
     void shouldConfigureExactlyOnceDeadLetterTopicAndCountingHandlers() {
         // given
-        TollgateConfig c = config(Map.of("bootstrap.servers", "k:9092", "topic.prefix", "t.", "num.standby.replicas", "1",
-                "state.dir", "/var/lib/tollgate"));
+        TollgateConfig c = config(Map.of(
+                "bootstrap.servers",
+                "k:9092",
+                "topic.prefix",
+                "t.",
+                "num.standby.replicas",
+                "1",
+                "state.dir",
+                "/var/lib/tollgate"));
 
         // when
         Properties p = TollgateService.streamsProperties(c, DlqListener.NOOP);
 
         // then
-        assertThat(p).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "tollgate")
+        assertThat(p)
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "tollgate")
                 .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "k:9092")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/tollgate")
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
                 .containsEntry("errors.dead.letter.queue.topic.name", "t.dlq")
-                .containsEntry("deserialization.exception.handler", CountingDeserializationExceptionHandler.class.getName())
+                .containsEntry(
+                        "deserialization.exception.handler", CountingDeserializationExceptionHandler.class.getName())
                 .containsEntry("processing.exception.handler", CountingProcessingExceptionHandler.class.getName())
                 .containsEntry("processing.exception.handler.global.enabled", true)
                 .containsEntry(DeadLetterCounting.LISTENER_CONFIG, DlqListener.NOOP)
@@ -43,8 +52,15 @@ class StreamsPropertiesTest {
     @Test
     void shouldBeAcceptedByStreamsConfigWithTheExpectedHandlers() {
         // given
-        TollgateConfig c = config(Map.of("bootstrap.servers", "k:9092", "processing.guarantee", "at_least_once",
-                "commit.interval.ms", "250", "security.protocol", "SSL"));
+        TollgateConfig c = config(Map.of(
+                "bootstrap.servers",
+                "k:9092",
+                "processing.guarantee",
+                "at_least_once",
+                "commit.interval.ms",
+                "250",
+                "security.protocol",
+                "SSL"));
 
         // when
         StreamsConfig sc = new StreamsConfig(TollgateService.streamsProperties(c, DlqListener.NOOP));

@@ -14,8 +14,7 @@ import picocli.CommandLine;
  * jar's {@link TollgateCli}.
  */
 public final class ToolsCli {
-    private ToolsCli() {
-    }
+    private ToolsCli() {}
 
     /** Entry point: runs the command line and exits with its code. */
     public static void main(String[] args) {
@@ -30,7 +29,7 @@ public final class ToolsCli {
 
     /** The configured picocli command line with every subcommand. */
     public static CommandLine commandLine() {
-        return TollgateCli.commandLine(new DemoCommand(), new ReplayCommand(), new SimulateCommand(),
-                new TailCommand());
+        return TollgateCli.commandLine(
+                new DemoCommand(), new ReplayCommand(), new SimulateCommand(), new TailCommand());
     }
 }

@@ -54,50 +54,74 @@ import picocli.CommandLine.Option;
  * rollouts of a sample service (one healthy, promoted to 100 %; one that degrades at 25 % and is rolled back) with a
  * live view, prints a summary, and cleans up.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole thing on this machine, nothing to install: a Kafka broker (KRaft, in a child JVM on "
-                + "a free loopback port), an in-memory schema registry, the Tollgate service and a simulated service "
-                + "with a router that follows Tollgate's decisions.",
-                "Two rollouts play out: checkout-rel-42 is healthy and promoted 1 -> 5 -> 25 -> 50 -> 100 %; "
-                        + "checkout-rel-43 degrades at 25 % (5xx and p95 up) and is rolled back. Steps are shortened to "
-                        + "8 s of event time, and event time runs faster than the clock (--speed)."},
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the whole thing on this machine, nothing to install: a Kafka broker (KRaft, in a child JVM on "
+                    + "a free loopback port), an in-memory schema registry, the Tollgate service and a simulated service "
+                    + "with a router that follows Tollgate's decisions.",
+            "Two rollouts play out: checkout-rel-42 is healthy and promoted 1 -> 5 -> 25 -> 50 -> 100 %; "
+                    + "checkout-rel-43 degrades at 25 % (5xx and p95 up) and is rolled back. Steps are shortened to "
+                    + "8 s of event time, and event time runs faster than the clock (--speed)."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:both rollouts ended as expected", "1:a rollout ended otherwise, or a runtime error",
-                "2:usage error"})
+        exitCodeList = {
+            "0:both rollouts ended as expected",
+            "1:a rollout ended otherwise, or a runtime error",
+            "2:usage error"
+        })
 public final class DemoCommand implements Callable<Integer> {
     static final String REGISTRY_SCOPE = "demo";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--keep-running", description = "Leave the broker and the HTTP API up after the rollouts "
-            + "(until Ctrl-C) to explore /api/rollouts, /metrics and 'tollgate tail'.")
+    @Option(
+            names = "--keep-running",
+            description = "Leave the broker and the HTTP API up after the rollouts "
+                    + "(until Ctrl-C) to explore /api/rollouts, /metrics and 'tollgate tail'.")
     boolean keepRunning;
 
     @Option(names = "--speed", description = "Event-time seconds per wall-clock second (default ${DEFAULT-VALUE}).")
     double speed = 3.0;
 
-    @Option(names = "--http-port", description = "Port of the HTTP API; 0 picks a free one; a busy port falls back to a "
-            + "free one (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--http-port",
+            description = "Port of the HTTP API; 0 picks a free one; a busy port falls back to a "
+                    + "free one (default ${DEFAULT-VALUE}).")
     int httpPort = 8080;
 
-    @Option(names = "--scenario", paramLabel = "NAME|FILE", description = "Scenario to play (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--scenario",
+            paramLabel = "NAME|FILE",
+            description = "Scenario to play (default ${DEFAULT-VALUE}).")
     String scenario = "demo";
 
-    @Option(names = "--export", paramLabel = "FILE.jsonl", description = "Also write every event as JSON lines for "
-            + "'tollgate replay'.")
+    @Option(
+            names = "--export",
+            paramLabel = "FILE.jsonl",
+            description = "Also write every event as JSON lines for " + "'tollgate replay'.")
     Path export;
 
-    @Option(names = "--decisions-out", paramLabel = "FILE.jsonl", description = "Also write the decisions the service "
-            + "published (as read from the decisions topic) as JSON lines.")
+    @Option(
+            names = "--decisions-out",
+            paramLabel = "FILE.jsonl",
+            description = "Also write the decisions the service "
+                    + "published (as read from the decisions topic) as JSON lines.")
     Path decisionsOut;
 
-    @Option(names = "--view", converter = ViewMode.Converter.class, description = "live (redraw in place), plain (one "
-            + "line per event) or auto (live on a terminal) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--view",
+            converter = ViewMode.Converter.class,
+            description = "live (redraw in place), plain (one "
+                    + "line per event) or auto (live on a terminal) (default ${DEFAULT-VALUE}).")
     ViewMode view = ViewMode.AUTO;
 
-    @Option(names = "--work-dir", description = "Directory for the broker's data and the service's state (default: a new "
-            + "temporary directory, deleted at the end).")
+    @Option(
+            names = "--work-dir",
+            description = "Directory for the broker's data and the service's state (default: a new "
+                    + "temporary directory, deleted at the end).")
     Path workDir;
 
     /** The rollouts as played (for tests). */
@@ -144,18 +168,20 @@ public final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         boolean ansi = view.ansi();
         // Ctrl-C: while kept running, the main thread cleans up; before that, the hook does
-        Thread interruptHook = new Thread(() -> {
-            stop.countDown();
-            if (waitingForStop) {
-                try {
-                    cleanedUp.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            } else {
-                cleanup();
-            }
-        }, "tollgate-demo-stop");
+        Thread interruptHook = new Thread(
+                () -> {
+                    stop.countDown();
+                    if (waitingForStop) {
+                        try {
+                            cleanedUp.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException ignored) {
+                            Thread.currentThread().interrupt();
+                        }
+                    } else {
+                        cleanup();
+                    }
+                },
+                "tollgate-demo-stop");
         Runtime.getRuntime().addShutdownHook(interruptHook);
         try {
             out.println("tollgate demo: starting a Kafka broker (KRaft, single node) ...");
@@ -173,8 +199,13 @@ public final class DemoCommand implements Callable<Integer> {
                     .property("log.message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE))
                     .start();
             bootstrapServers = broker.bootstrapServers();
-            out.printf(Locale.ROOT, "tollgate demo: broker up on %s after %.1f s (pid %d, log %s)%n", bootstrapServers,
-                    (System.nanoTime() - t0) / 1e9, broker.pid(), broker.logFile());
+            out.printf(
+                    Locale.ROOT,
+                    "tollgate demo: broker up on %s after %.1f s (pid %d, log %s)%n",
+                    bootstrapServers,
+                    (System.nanoTime() - t0) / 1e9,
+                    broker.pid(),
+                    broker.logFile());
             out.flush();
 
             TopicNames topics = TopicNames.defaults();
@@ -202,20 +233,42 @@ public final class DemoCommand implements Callable<Integer> {
             awaitRunning(service, Duration.ofSeconds(60));
             apiPort = service.httpPort();
             String api = "http://127.0.0.1:" + apiPort;
-            out.printf(Locale.ROOT, "tollgate demo: Tollgate running after %.1f s: HTTP API %s/api/rollouts, metrics "
-                    + "%s/metrics%n", (System.nanoTime() - t0) / 1e9, api, api);
+            out.printf(
+                    Locale.ROOT,
+                    "tollgate demo: Tollgate running after %.1f s: HTTP API %s/api/rollouts, metrics " + "%s/metrics%n",
+                    (System.nanoTime() - t0) / 1e9,
+                    api,
+                    api);
             out.printf(Locale.ROOT, "tollgate demo: playing \"%s\": %s%n%n", s.name, s.description);
             out.flush();
 
-            TerminalView viewer = new TerminalView(out, ansi, s.policy.getMinStepDurationMs(),
-                    () -> String.format(Locale.ROOT, "Tollgate demo  broker %s  API %s  event time x%.0f", bootstrapServers,
-                            api, speed));
-            Simulator.Options opts = new Simulator.Options(s.seed, s.rate, 600_000, speed,
-                    System.currentTimeMillis() / 1000 * 1000, 250, EventCodec.DEFAULT_POLICY_KEY, false, 0);
-            try (PrintWriter exportFile = export == null ? null : new PrintWriter(new BufferedWriter(
-                    new OutputStreamWriter(Files.newOutputStream(export), StandardCharsets.UTF_8)));
-                 KafkaBus bus = new KafkaBus(bootstrapServers, registryUrl, topics, Map.of())) {
-                Consumer<EventCodec.Event> sink = exportFile == null ? null : e -> exportFile.println(EventCodec.toLine(e));
+            TerminalView viewer = new TerminalView(
+                    out,
+                    ansi,
+                    s.policy.getMinStepDurationMs(),
+                    () -> String.format(
+                            Locale.ROOT,
+                            "Tollgate demo  broker %s  API %s  event time x%.0f",
+                            bootstrapServers,
+                            api,
+                            speed));
+            Simulator.Options opts = new Simulator.Options(
+                    s.seed,
+                    s.rate,
+                    600_000,
+                    speed,
+                    System.currentTimeMillis() / 1000 * 1000,
+                    250,
+                    EventCodec.DEFAULT_POLICY_KEY,
+                    false,
+                    0);
+            try (PrintWriter exportFile = export == null
+                            ? null
+                            : new PrintWriter(new BufferedWriter(
+                                    new OutputStreamWriter(Files.newOutputStream(export), StandardCharsets.UTF_8)));
+                    KafkaBus bus = new KafkaBus(bootstrapServers, registryUrl, topics, Map.of())) {
+                Consumer<EventCodec.Event> sink =
+                        exportFile == null ? null : e -> exportFile.println(EventCodec.toLine(e));
                 Simulator sim = new Simulator(s, opts, bus, sink, viewer);
                 board = sim.run();
                 viewer.finish(board, board.rollouts().get(board.rollouts().size() - 1).lastEventTime);
@@ -229,10 +282,14 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             boolean asExpected = true;
             for (int i = 0; i < board.rollouts().size(); i++) {
-                asExpected &= expects.get(i) == null || expects.get(i).matches(board.rollouts().get(i));
+                asExpected &= expects.get(i) == null
+                        || expects.get(i).matches(board.rollouts().get(i));
             }
-            out.printf(Locale.ROOT, "tollgate demo: %s in %.1f s%n",
-                    asExpected ? "both rollouts ended as expected" : "a rollout did NOT end as expected", wallMs / 1000.0);
+            out.printf(
+                    Locale.ROOT,
+                    "tollgate demo: %s in %.1f s%n",
+                    asExpected ? "both rollouts ended as expected" : "a rollout did NOT end as expected",
+                    wallMs / 1000.0);
             if (decisionsOut != null) {
                 writeDecisions(decisionsOut, board);
             }
@@ -289,8 +346,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void publishPolicy(String bootstrap, String registryUrl, TopicNames topics, ScenarioSpec s) {
-        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.CLIENT_ID_CONFIG, "tollgate-demo-policy-" + UUID.randomUUID());
+        Map<String, Object> p = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "tollgate-demo-policy-" + UUID.randomUUID());
         SpecificAvroSerializer<SpecificRecord> values = new SpecificAvroSerializer<>();
         values.configure(Map.of("schema.registry.url", registryUrl), false);
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(p, new StringSerializer(), values)) {
@@ -303,7 +365,8 @@ public final class DemoCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!"RUNNING".equals(service.stateName())) {
             if (service.failed() || "ERROR".equals(service.stateName())) {
-                throw new IllegalStateException("the Tollgate service failed to start (state " + service.stateName() + ")");
+                throw new IllegalStateException(
+                        "the Tollgate service failed to start (state " + service.stateName() + ")");
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the Tollgate service was not RUNNING within " + timeout.toSeconds()

@@ -18,7 +18,8 @@ class PackageCyclesTest {
         var cycles = graph.cycles();
 
         // then
-        assertThat(graph.edges()).containsKeys("dev.tollgate.tools", "dev.tollgate.tools.demo", "dev.tollgate.tools.cli");
+        assertThat(graph.edges())
+                .containsKeys("dev.tollgate.tools", "dev.tollgate.tools.demo", "dev.tollgate.tools.cli");
         assertThat(cycles).as("package graph %s", graph.edges()).isEmpty();
     }
 }

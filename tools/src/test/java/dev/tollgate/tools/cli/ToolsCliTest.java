@@ -26,8 +26,9 @@ class ToolsCliTest {
 
         // then
         assertThat(code).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString()).containsSubsequence("run", "topics", "config", "demo", "replay", "simulate", "tail",
-                "help", "Exit codes");
+        assertThat(out.toString())
+                .containsSubsequence(
+                        "run", "topics", "config", "demo", "replay", "simulate", "tail", "help", "Exit codes");
     }
 
     @Test
@@ -37,8 +38,8 @@ class ToolsCliTest {
 
         // then
         assertThat(code).isEqualTo(ExitCodes.CONFIG_ERROR);
-        assertThat(err.toString()).isEqualTo("Error: --scenario NAME|FILE is required (or --list)"
-                + System.lineSeparator());
+        assertThat(err.toString())
+                .isEqualTo("Error: --scenario NAME|FILE is required (or --list)" + System.lineSeparator());
     }
 
     @Test

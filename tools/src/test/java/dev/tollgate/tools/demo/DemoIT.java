@@ -1,8 +1,8 @@
 package dev.tollgate.tools.demo;
 
-import dev.tollgate.app.cli.CliErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.app.cli.CliErrors;
 import dev.tollgate.schemas.avro.Action;
 import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.tools.EventCodec;
@@ -57,10 +57,13 @@ class DemoIT {
         // and the healthy rollout was promoted through every step to COMPLETE
         RolloutBoard.Rollout healthy = demo.board.rollouts().get(0);
         assertThat(healthy.outcome).isEqualTo("COMPLETE");
-        assertThat(healthy.decisions).extracting(GateDecision::getAction)
+        assertThat(healthy.decisions)
+                .extracting(GateDecision::getAction)
                 .containsExactly(Action.PROMOTE, Action.PROMOTE, Action.PROMOTE, Action.PROMOTE, Action.COMPLETE);
-        assertThat(healthy.decisions.stream().filter(d -> d.getAction() == Action.PROMOTE)
-                .map(GateDecision::getNextTrafficPercent)).containsExactly(5.0, 25.0, 50.0, 100.0);
+        assertThat(healthy.decisions.stream()
+                        .filter(d -> d.getAction() == Action.PROMOTE)
+                        .map(GateDecision::getNextTrafficPercent))
+                .containsExactly(5.0, 25.0, 50.0, 100.0);
 
         // and the degraded one was rolled back at 25 % on error-rate and latency-p95
         RolloutBoard.Rollout degraded = demo.board.rollouts().get(1);
@@ -73,7 +76,8 @@ class DemoIT {
 
         // and the summary says so, with the failing gates' values
         String summary = text.substring(text.indexOf("Summary"));
-        assertThat(summary).containsPattern("checkout-rel-42 \\(checkout-00042\\)\\s+COMPLETE\\s+4\\s+100%")
+        assertThat(summary)
+                .containsPattern("checkout-rel-42 \\(checkout-00042\\)\\s+COMPLETE\\s+4\\s+100%")
                 .containsPattern("checkout-rel-43 \\(checkout-00043\\)\\s+ROLLBACK\\s+2\\s+25%")
                 .contains("failing gates with values:")
                 .containsPattern("error-rate FAIL: canary \\d+\\.\\d+% \\(\\d+/\\d+\\) vs baseline")
@@ -83,7 +87,9 @@ class DemoIT {
 
         // and the broker is gone
         String[] hostPort = demo.bootstrapServers.split(":");
-        assertThat(canConnect(hostPort[0], Integer.parseInt(hostPort[1]))).as("broker port still open").isFalse();
+        assertThat(canConnect(hostPort[0], Integer.parseInt(hostPort[1])))
+                .as("broker port still open")
+                .isFalse();
 
         // and replaying the events it played gives exactly the decisions the service published
         List<GateDecision> live = new ArrayList<>();
@@ -97,8 +103,9 @@ class DemoIT {
                 }
             });
         }
-        assertThat(replayed).extracting(EventCodec::toLine).containsExactlyElementsOf(
-                live.stream().map(EventCodec::toLine).toList());
+        assertThat(replayed)
+                .extracting(EventCodec::toLine)
+                .containsExactlyElementsOf(live.stream().map(EventCodec::toLine).toList());
     }
 
     private static boolean canConnect(String host, int port) {

@@ -1,8 +1,8 @@
 package dev.tollgate.tools.demo;
 
-import dev.tollgate.app.cli.CliErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.app.cli.CliErrors;
 import dev.tollgate.schemas.avro.Action;
 import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.tools.EventCodec;
@@ -58,11 +58,15 @@ class LiveReplayIT {
         demoCl.setOut(new PrintWriter(demoOut, true));
         demoCl.setErr(new PrintWriter(demoOut, true));
         AtomicInteger demoCode = new AtomicInteger(-1);
-        Thread demoThread = new Thread(() -> demoCode.set(demoCl.execute("--keep-running", "--view", "plain",
-                "--http-port", "0", "--speed", "6")), "demo");
+        Thread demoThread = new Thread(
+                () -> demoCode.set(
+                        demoCl.execute("--keep-running", "--view", "plain", "--http-port", "0", "--speed", "6")),
+                "demo");
         demoThread.start();
         try {
-            assertThat(demo.played.await(200, TimeUnit.SECONDS)).as("demo played").isTrue();
+            assertThat(demo.played.await(200, TimeUnit.SECONDS))
+                    .as("demo played")
+                    .isTrue();
             assertThat(demo.board).as(demoOut.toString()).isNotNull();
             String bootstrap = demo.bootstrapServers;
 
@@ -70,14 +74,28 @@ class LiveReplayIT {
             Path export = dir.resolve("live.jsonl");
             List<GateDecision> published = new ArrayList<>();
             try (KafkaConsumer<String, byte[]> reader = decisionsReader(bootstrap);
-                 OutputDecoder decoder = new OutputDecoder("mock://" + DemoCommand.REGISTRY_SCOPE, TopicNames.defaults())) {
+                    OutputDecoder decoder =
+                            new OutputDecoder("mock://" + DemoCommand.REGISTRY_SCOPE, TopicNames.defaults())) {
                 StringWriter simOut = new StringWriter();
                 CommandLine sim = CliErrors.install(new CommandLine(new SimulateCommand()));
                 sim.setOut(new PrintWriter(simOut, true));
                 sim.setErr(new PrintWriter(simOut, true));
-                int simCode = sim.execute("--scenario", "latency-regression", "--service", SERVICE, "--bootstrap-servers",
-                        bootstrap, "--schema-registry-url", "mock://" + DemoCommand.REGISTRY_SCOPE, "--speed", "4",
-                        "--export", export.toString(), "--view", "plain", "--check");
+                int simCode = sim.execute(
+                        "--scenario",
+                        "latency-regression",
+                        "--service",
+                        SERVICE,
+                        "--bootstrap-servers",
+                        bootstrap,
+                        "--schema-registry-url",
+                        "mock://" + DemoCommand.REGISTRY_SCOPE,
+                        "--speed",
+                        "4",
+                        "--export",
+                        export.toString(),
+                        "--view",
+                        "plain",
+                        "--check");
                 assertThat(simCode).as(simOut.toString()).isZero();
                 assertThat(simOut.toString()).contains("ROLLBACK -> 0%  failing: latency-p95");
                 long quietSince = System.nanoTime();
@@ -91,7 +109,8 @@ class LiveReplayIT {
                     }
                 }
             }
-            assertThat(published).extracting(GateDecision::getAction)
+            assertThat(published)
+                    .extracting(GateDecision::getAction)
                     .containsExactly(Action.PROMOTE, Action.PROMOTE, Action.ROLLBACK);
 
             // then replaying the export gives the same decisions, record for record
@@ -100,26 +119,34 @@ class LiveReplayIT {
             CommandLine replay = CliErrors.install(new CommandLine(new ReplayCommand()));
             replay.setErr(new PrintWriter(replayErr, true));
             assertThat(replay.execute("--events", export.toString(), "--decisions-only", "--out", replayed.toString()))
-                    .as(replayErr.toString()).isZero();
+                    .as(replayErr.toString())
+                    .isZero();
             List<String> replayedLines = Files.readAllLines(replayed);
-            assertThat(replayedLines).containsExactlyElementsOf(published.stream().map(EventCodec::toLine).toList());
+            assertThat(replayedLines)
+                    .containsExactlyElementsOf(
+                            published.stream().map(EventCodec::toLine).toList());
 
             // and tail shows the decisions of both the demo and the simulation
             StringWriter tailOut = new StringWriter();
             CommandLine tail = CliErrors.install(new CommandLine(new TailCommand()));
             tail.setOut(new PrintWriter(tailOut, true));
             tail.setErr(new PrintWriter(new StringWriter(), true));
-            assertThat(tail.execute("decisions", "--bootstrap-servers", bootstrap, "--from-beginning", "--timeout", "5s"))
+            assertThat(tail.execute(
+                            "decisions", "--bootstrap-servers", bootstrap, "--from-beginning", "--timeout", "5s"))
                     .isZero();
-            assertThat(tailOut.toString()).contains("checkout checkout-rel-42  step 4 (100%)  COMPLETE")
-                    .contains("checkout checkout-rel-43  step 2 (25%)  ROLLBACK -> 0%  failing: error-rate, latency-p95")
+            assertThat(tailOut.toString())
+                    .contains("checkout checkout-rel-42  step 4 (100%)  COMPLETE")
+                    .contains(
+                            "checkout checkout-rel-43  step 2 (25%)  ROLLBACK -> 0%  failing: error-rate, latency-p95")
                     .contains("payments checkout-rel-42  step 2 (25%)  ROLLBACK -> 0%  failing: latency-p95")
                     .contains("    latency-p95 FAIL: canary p95");
 
             // and the HTTP API of the kept-running service answers
-            HttpResponse<String> api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + demo.apiPort + "/api/rollouts")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> api = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.apiPort + "/api/rollouts"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(api.statusCode()).isEqualTo(200);
             assertThat(api.body()).contains("checkout").contains(SERVICE);
         } finally {
@@ -130,9 +157,16 @@ class LiveReplayIT {
     }
 
     private static KafkaConsumer<String, byte[]> decisionsReader(String bootstrap) {
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         TopicPartition tp = new TopicPartition(TopicNames.defaults().decisions(), 0);
         c.assign(List.of(tp));
         c.seekToEnd(List.of(tp));

@@ -25,10 +25,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * the two modules do not share test code).
  */
 final class ItSupport {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ItSupport() {
-    }
+    private ItSupport() {}
 
     /** A read-committed consumer of contract outputs. */
     static KafkaConsumer<String, SpecificRecord> avroConsumer(String bootstrap, String registryUrl, String topic) {
@@ -46,8 +46,8 @@ final class ItSupport {
     }
 
     /** Polls the consumer into {@code sink} until {@code done} holds or the timeout passes. */
-    static <K, V> void pollUntil(KafkaConsumer<K, V> consumer, List<ConsumerRecord<K, V>> sink, Duration timeout,
-            Supplier<Boolean> done) {
+    static <K, V> void pollUntil(
+            KafkaConsumer<K, V> consumer, List<ConsumerRecord<K, V>> sink, Duration timeout, Supplier<Boolean> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.get() && System.nanoTime() < deadline) {
             for (ConsumerRecord<K, V> r : consumer.poll(Duration.ofMillis(250))) {
@@ -69,11 +69,12 @@ final class ItSupport {
     }
 
     /** The result of an HTTP call. */
-    record Http(int status, String body) {
-    }
+    record Http(int status, String body) {}
 
     static Http get(int port, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET()
+                .build();
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return new Http(r.statusCode(), r.body());

@@ -1,11 +1,11 @@
 package dev.tollgate.tools.it;
 
-import dev.tollgate.app.cli.CliErrors;
 import static dev.tollgate.tools.it.ItSupport.await;
 import static dev.tollgate.tools.it.ItSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.app.admin.TopicAdmin;
+import dev.tollgate.app.cli.CliErrors;
 import dev.tollgate.app.config.TollgateConfig;
 import dev.tollgate.app.service.TollgateService;
 import dev.tollgate.schemas.avro.Action;
@@ -101,8 +101,20 @@ class RestartIT {
         CommandLine sim = CliErrors.install(new CommandLine(new SimulateCommand()));
         sim.setOut(new PrintWriter(out, true));
         sim.setErr(new PrintWriter(out, true));
-        int code = sim.execute("--scenario", "healthy", "--service", SERVICE, "--seed", "11", "--rate", "300",
-                "--export", export.toString(), "--view", "plain", "--check");
+        int code = sim.execute(
+                "--scenario",
+                "healthy",
+                "--service",
+                SERVICE,
+                "--seed",
+                "11",
+                "--rate",
+                "300",
+                "--export",
+                export.toString(),
+                "--view",
+                "plain",
+                "--check");
         assertThat(code).as(out.toString()).isZero();
         try (BufferedReader in = Files.newBufferedReader(export)) {
             return Replayer.ordered(Replayer.read(in, false).events());
@@ -111,12 +123,18 @@ class RestartIT {
 
     /** Waits until the application's committed offsets reached the end of every input topic. */
     private static void awaitCaughtUp(TollgateConfig cfg, TopicNames topics) throws Exception {
-        List<String> inputs = List.of(topics.requests(), topics.sideEffects(), topics.queueWork(), topics.metrics(),
-                topics.probes(), topics.rollouts());
+        List<String> inputs = List.of(
+                topics.requests(),
+                topics.sideEffects(),
+                topics.queueWork(),
+                topics.metrics(),
+                topics.probes(),
+                topics.rollouts());
         try (Admin admin = Admin.create(cfg.adminClientConfig())) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (var d : admin.describeTopics(inputs).allTopicNames().get().values()) {
-                d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+                d.partitions()
+                        .forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
             }
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
@@ -124,10 +142,14 @@ class RestartIT {
             Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (System.nanoTime() < deadline) {
-                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 Map<TopicPartition, OffsetAndMetadata> c = committed;
-                if (ends.entrySet().stream().allMatch(e -> e.getValue() == 0
-                        || (c.get(e.getKey()) != null && c.get(e.getKey()).offset() >= e.getValue()))) {
+                if (ends.entrySet().stream()
+                        .allMatch(e -> e.getValue() == 0
+                                || (c.get(e.getKey()) != null
+                                        && c.get(e.getKey()).offset() >= e.getValue()))) {
                     return;
                 }
                 Thread.sleep(200);
@@ -172,25 +194,36 @@ class RestartIT {
             new TopicAdmin(admin, Duration.ofSeconds(30)).createMissing(topics, 2, (short) 1);
         }
         // the policies go first, so that the service's global store holds them when it starts
-        List<EventCodec.Event> policies = first.stream().filter(e -> e.timestamp() == Long.MIN_VALUE).toList();
+        List<EventCodec.Event> policies =
+                first.stream().filter(e -> e.timestamp() == Long.MIN_VALUE).toList();
         assertThat(policies).as("the scenario's policy").isNotEmpty();
         try (KafkaBus bus = new KafkaBus(broker.bootstrapServers(), registry.url(), topics, Map.of())) {
             play(bus, policies);
         }
         List<ConsumerRecord<String, SpecificRecord>> published = new ArrayList<>();
         int beforeRestart;
-        try (KafkaConsumer<String, SpecificRecord> decisions = ItSupport.avroConsumer(broker.bootstrapServers(),
-                registry.url(), topics.decisions())) {
+        try (KafkaConsumer<String, SpecificRecord> decisions =
+                ItSupport.avroConsumer(broker.bootstrapServers(), registry.url(), topics.decisions())) {
             // when the first instance evaluates the first part and is stopped
             try (KafkaBus bus = new KafkaBus(broker.bootstrapServers(), registry.url(), topics, Map.of())) {
-                play(bus, first.stream().filter(e -> e.timestamp() != Long.MIN_VALUE).toList());
+                play(
+                        bus,
+                        first.stream()
+                                .filter(e -> e.timestamp() != Long.MIN_VALUE)
+                                .toList());
             }
             try (TollgateService a = new TollgateService(cfgA)) {
                 a.start(false);
-                await("instance A ready", WAIT, () -> get(a.httpPort(), "/health/ready").status() == 200);
+                await(
+                        "instance A ready",
+                        WAIT,
+                        () -> get(a.httpPort(), "/health/ready").status() == 200);
                 awaitCaughtUp(cfgA, topics);
             }
-            ItSupport.pollUntil(decisions, published, Duration.ofSeconds(10),
+            ItSupport.pollUntil(
+                    decisions,
+                    published,
+                    Duration.ofSeconds(10),
                     () -> ItSupport.values(published, GateDecision.class).size() >= 2);
             beforeRestart = ItSupport.values(published, GateDecision.class).size();
 
@@ -203,8 +236,14 @@ class RestartIT {
             }
             try (TollgateService b = new TollgateService(cfgB)) {
                 b.start(false);
-                await("instance B ready", WAIT, () -> get(b.httpPort(), "/health/ready").status() == 200);
-                ItSupport.pollUntil(decisions, published, WAIT,
+                await(
+                        "instance B ready",
+                        WAIT,
+                        () -> get(b.httpPort(), "/health/ready").status() == 200);
+                ItSupport.pollUntil(
+                        decisions,
+                        published,
+                        WAIT,
                         () -> ItSupport.values(published, GateDecision.class).size() >= expected.size());
                 // a little longer: a decision too many would show here
                 ItSupport.pollUntil(decisions, published, Duration.ofSeconds(3), () -> false);
@@ -213,9 +252,14 @@ class RestartIT {
 
         // then the decisions span the restart and equal the replay's, record for record
         List<GateDecision> live = ItSupport.values(published, GateDecision.class);
-        String both = beforeRestart + " before the restart; live " + live.stream().map(d -> d.getStepIndex() + " " + d.getAction() + " at "
-                + d.getDecidedAt()).toList() + ", replay " + expected.stream().map(l -> l.replaceAll(
-                ".*\"stepIndex\":(\\d+).*\"action\":\"(\\w+)\".*\"decidedAt\":(\\d+).*", "$1 $2 at $3")).toList();
+        String both = beforeRestart + " before the restart; live "
+                + live.stream()
+                        .map(d -> d.getStepIndex() + " " + d.getAction() + " at " + d.getDecidedAt())
+                        .toList() + ", replay "
+                + expected.stream()
+                        .map(l -> l.replaceAll(
+                                ".*\"stepIndex\":(\\d+).*\"action\":\"(\\w+)\".*\"decidedAt\":(\\d+).*", "$1 $2 at $3"))
+                        .toList();
         assertThat(beforeRestart).as("decisions before the restart in %s", both).isBetween(2, expected.size() - 1);
         assertThat(live).as(both).extracting(GateDecision::getAction).last().isEqualTo(Action.COMPLETE);
         assertThat(live.stream().map(EventCodec::toLine).toList()).containsExactlyElementsOf(expected);

@@ -52,8 +52,8 @@ public final class StateIo {
      * which {@code known} is false are skipped. A reader that leaves bytes of its section unread fails: it does
      * not match the layout it claims to read.
      */
-    public static void readSections(DataInput in, int count, java.util.function.IntPredicate known, SectionReader reader)
-            throws IOException {
+    public static void readSections(
+            DataInput in, int count, java.util.function.IntPredicate known, SectionReader reader) throws IOException {
         for (int i = 0; i < count; i++) {
             int tag = readInt(in);
             int version = readInt(in);

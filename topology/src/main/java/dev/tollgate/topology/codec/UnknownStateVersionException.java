@@ -11,6 +11,7 @@ import java.util.Arrays;
 public final class UnknownStateVersionException extends IOException {
     /** The part of the state, e.g. {@code service state} or {@code traffic evidence}. */
     private final String part;
+
     private final int version;
 
     UnknownStateVersionException(String part, int version, int... readable) {

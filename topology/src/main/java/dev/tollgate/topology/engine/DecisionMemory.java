@@ -20,6 +20,7 @@ public final class DecisionMemory {
 
     /** Failures per "stepIndex|gate" for the current release. */
     final TreeMap<String, Integer> failures = new TreeMap<>();
+
     int decisionSeq;
     String lastDecisionKey = "";
     /** Last published verdict (ordinal) and event time per gate at the current step. */

@@ -61,10 +61,14 @@ final class DecisionPolicy {
         List<String> notPassing = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         for (GateRun e : runs) {
-            reasons.add((e.dryRun() ? "[dry-run] " : "") + e.outcome().detail()
-                    + (e.blocking() && !e.gate().remedy().isEmpty() ? "; remedy: " + e.gate().remedy() : ""));
+            reasons.add((e.dryRun() ? "[dry-run] " : "")
+                    + e.outcome().detail()
+                    + (e.blocking() && !e.gate().remedy().isEmpty()
+                            ? "; remedy: " + e.gate().remedy()
+                            : ""));
             if (e.blocking()) {
-                (e.gate().holdsOnFail() ? holdGates : rollbackGates).add(e.gate().id());
+                (e.gate().holdsOnFail() ? holdGates : rollbackGates)
+                        .add(e.gate().id());
             } else if (!e.dryRun() && e.outcome().verdict() != Verdict.PASS) {
                 notPassing.add(e.gate().id());
             }
@@ -100,9 +104,8 @@ final class DecisionPolicy {
         } else {
             long noData = policy.getNoDataTimeoutMs();
             long lastCanary = ctx.lastCanaryRequestTick();
-            boolean stalled = lastCanary == Long.MIN_VALUE
-                    ? elapsed >= noData
-                    : ctx.at() - (lastCanary + ctx.tickMs()) >= noData;
+            boolean stalled =
+                    lastCanary == Long.MIN_VALUE ? elapsed >= noData : ctx.at() - (lastCanary + ctx.tickMs()) >= noData;
             if (stalled) {
                 action = Action.HOLD;
                 failing = notPassing;
@@ -111,8 +114,10 @@ final class DecisionPolicy {
             } else if (elapsed >= policy.getMaxStepDurationMs() && !notPassing.isEmpty()) {
                 failing = notPassing;
                 why = "max-duration";
-                reasons.add(0, "step still inconclusive after maxStepDurationMs " + policy.getMaxStepDurationMs()
-                        + " ms: " + policy.getOnInconclusive());
+                reasons.add(
+                        0,
+                        "step still inconclusive after maxStepDurationMs " + policy.getMaxStepDurationMs() + " ms: "
+                                + policy.getOnInconclusive());
                 if (policy.getOnInconclusive() == InconclusiveAction.ROLLBACK) {
                     action = Action.ROLLBACK;
                     nextState = ReleaseState.ROLLED_BACK;
@@ -138,8 +143,8 @@ final class DecisionPolicy {
             case ROLLBACK, FREEZE -> 0.0;
             default -> null;
         };
-        return new StepDecision(action, nextPercent, new ArrayList<>(failing), reasons, failuresAtStep, nextState,
-                newFailures, key);
+        return new StepDecision(
+                action, nextPercent, new ArrayList<>(failing), reasons, failuresAtStep, nextState, newFailures, key);
     }
 
     /**
@@ -154,10 +159,16 @@ final class DecisionPolicy {
         if (key.equals(lastDecisionKey)) {
             return null;
         }
-        return new StepDecision(Action.HOLD, null, List.of(),
+        return new StepDecision(
+                Action.HOLD,
+                null,
+                List.of(),
                 List.of("NODATA: no events from " + service + " for " + silentMs
                         + " ms of wall-clock time (stall); holding until evidence arrives"),
-                0, null, List.of(), key);
+                0,
+                null,
+                List.of(),
+                key);
     }
 
     private static String key(Action action, int stepIndex, String why, List<String> failing) {

@@ -38,7 +38,8 @@ public final class Evaluator {
         IGNORED
     }
 
-    public Evaluator(long graceMs, long tickMs, long refreshMs, Function<String, GatePolicy> policies, List<Gate> gates) {
+    public Evaluator(
+            long graceMs, long tickMs, long refreshMs, Function<String, GatePolicy> policies, List<Gate> gates) {
         this.refreshMs = refreshMs;
         this.policies = policies;
         this.clock = new TickClock(graceMs, tickMs);
@@ -99,15 +100,33 @@ public final class Evaluator {
         List<Double> steps = policy.getSteps();
         int stepIndex = r.getStepIndex();
         Double next = stepIndex + 1 < steps.size() ? steps.get(stepIndex + 1) : null;
-        GateInput input = new GateInput(policy, stepIndex, r.getTrafficPercent(), next, st.rollout.draining(),
-                st.rollout.stepStart, at, st.step.baseline, st.step.canary, st.step.serviceLevel);
+        GateInput input = new GateInput(
+                policy,
+                stepIndex,
+                r.getTrafficPercent(),
+                next,
+                st.rollout.draining(),
+                st.rollout.stepStart,
+                at,
+                st.step.baseline,
+                st.step.canary,
+                st.step.serviceLevel);
         List<GateRun> runs = gates.run(input, policy);
 
         DecisionMemory memory = st.decisions;
-        DecisionPolicy.StepDecision d = decisions.decide(runs, policy, new DecisionPolicy.StepContext(stepIndex, next,
-                st.rollout.state == ReleaseState.DRAINING, st.rollout.stepStart, at,
-                st.step.canary.traffic.lastRequestTick, clock.tickMs(), memory.lastDecisionKey,
-                g -> memory.failures(stepIndex, g)));
+        DecisionPolicy.StepDecision d = decisions.decide(
+                runs,
+                policy,
+                new DecisionPolicy.StepContext(
+                        stepIndex,
+                        next,
+                        st.rollout.state == ReleaseState.DRAINING,
+                        st.rollout.stepStart,
+                        at,
+                        st.step.canary.traffic.lastRequestTick,
+                        clock.tickMs(),
+                        memory.lastDecisionKey,
+                        g -> memory.failures(stepIndex, g)));
         GateDecision decision = d == null ? null : apply(st, service, r, d, at);
         boolean emitted = false;
         for (GateRun run : runs) {
@@ -115,7 +134,8 @@ public final class Evaluator {
             boolean changed = last == null || last[0] != run.outcome().verdict().ordinal();
             if (decision != null || changed || at - last[1] >= refreshMs) {
                 out.result(Outputs.result(service, r, st.rollout.stepStart, at, run));
-                memory.published.put(run.gate().id(), new long[] {run.outcome().verdict().ordinal(), at});
+                memory.published.put(
+                        run.gate().id(), new long[] {run.outcome().verdict().ordinal(), at});
                 emitted = true;
             }
         }
@@ -127,8 +147,8 @@ public final class Evaluator {
     }
 
     /** Records a decision in the state (failures, release state, sequence) and builds its record. */
-    private static GateDecision apply(ServiceState st, String service, RolloutEvent r, DecisionPolicy.StepDecision d,
-            long decidedAt) {
+    private static GateDecision apply(
+            ServiceState st, String service, RolloutEvent r, DecisionPolicy.StepDecision d, long decidedAt) {
         DecisionMemory memory = st.decisions;
         for (String gate : d.newFailures()) {
             memory.recordFailure(r.getStepIndex(), gate);

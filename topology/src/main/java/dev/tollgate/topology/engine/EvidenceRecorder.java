@@ -119,8 +119,8 @@ final class EvidenceRecorder {
         if (before != null) {
             d.sideEffectDuplicates++;
             if (d.sideEffectExample == null) {
-                d.sideEffectExample = "key " + key + " kind " + s.getKind() + " executed by " + before + " and "
-                        + s.getRevision();
+                d.sideEffectExample =
+                        "key " + key + " kind " + s.getKind() + " executed by " + before + " and " + s.getRevision();
             }
         }
     }
@@ -152,7 +152,8 @@ final class EvidenceRecorder {
         p.deltaS.merge(pr.getQuestionId(), new double[] {ds, 1}, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
         LambdaState lambda = LambdaRule.classify(pr.getTrajectory());
         boolean convergent = lambda == LambdaState.CONVERGENT;
-        p.seeds.merge(pr.getSeed(), new long[] {1, convergent ? 0 : 1}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        p.seeds.merge(
+                pr.getSeed(), new long[] {1, convergent ? 0 : 1}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
         if (!convergent && p.lambdaExample == null) {
             p.lambdaExample = "seed " + pr.getSeed() + " question " + pr.getQuestionId() + " " + lambda;
         }

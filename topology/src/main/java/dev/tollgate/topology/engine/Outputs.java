@@ -49,11 +49,12 @@ final class Outputs {
     }
 
     /** The decision record; {@code sequence} is the release's decision number (1 for its first decision). */
-    static GateDecision decision(String service, RolloutEvent r, DecisionPolicy.StepDecision d, int sequence,
-            long decidedAt) {
+    static GateDecision decision(
+            String service, RolloutEvent r, DecisionPolicy.StepDecision d, int sequence, long decidedAt) {
         String idSeed = service + "|" + r.getReleaseId() + "|" + r.getStepIndex() + "|" + d.action() + "|" + sequence;
         return GateDecision.newBuilder()
-                .setDecisionId(UUID.nameUUIDFromBytes(idSeed.getBytes(StandardCharsets.UTF_8)).toString())
+                .setDecisionId(UUID.nameUUIDFromBytes(idSeed.getBytes(StandardCharsets.UTF_8))
+                        .toString())
                 .setService(service)
                 .setReleaseId(r.getReleaseId())
                 .setStepIndex(r.getStepIndex())
@@ -63,7 +64,8 @@ final class Outputs {
                 .setFailingGates(d.failingGates())
                 .setReasons(d.reasons())
                 .setFailuresAtStep(d.failuresAtStep())
-                .setBatchPolicy(r.getTrafficPercent() <= HEAVY_BATCH_MAX_PERCENT ? BatchPolicy.PAUSE_HEAVY : BatchPolicy.NORMAL)
+                .setBatchPolicy(
+                        r.getTrafficPercent() <= HEAVY_BATCH_MAX_PERCENT ? BatchPolicy.PAUSE_HEAVY : BatchPolicy.NORMAL)
                 .setDecidedAt(decidedAt)
                 .build();
     }

@@ -20,6 +20,7 @@ public final class RevisionWindows {
     final TreeMap<Long, TreeMap<String, RevisionEvidence>> windows = new TreeMap<>();
     /** The window most recently written to (not persisted): saves a boxed lookup per event. */
     private transient long cachedKey = Long.MIN_VALUE;
+
     private transient TreeMap<String, RevisionEvidence> cachedRevisions;
 
     /** The evidence of {@code revision} in window {@code key}, created on first use. */

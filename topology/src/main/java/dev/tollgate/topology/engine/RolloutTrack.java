@@ -29,6 +29,7 @@ public final class RolloutTrack {
     final List<RolloutEvent> pending = new ArrayList<>();
     /** The event that started the current step, or null. */
     RolloutEvent current;
+
     ReleaseState state = ReleaseState.NONE;
     long stepStart;
     long releaseStart;

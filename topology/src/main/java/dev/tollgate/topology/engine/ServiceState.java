@@ -18,12 +18,22 @@ public final class ServiceState {
 
     /** An empty state (before the service's first event). */
     public ServiceState() {
-        this(new ClockState(), new RevisionWindows(), new RolloutTrack(), new DecisionMemory(), new StepEvidence(),
+        this(
+                new ClockState(),
+                new RevisionWindows(),
+                new RolloutTrack(),
+                new DecisionMemory(),
+                new StepEvidence(),
                 new RevisionWindows());
     }
 
-    ServiceState(ClockState clock, RevisionWindows openTicks, RolloutTrack rollout, DecisionMemory decisions,
-            StepEvidence step, RevisionWindows minutes) {
+    ServiceState(
+            ClockState clock,
+            RevisionWindows openTicks,
+            RolloutTrack rollout,
+            DecisionMemory decisions,
+            StepEvidence step,
+            RevisionWindows minutes) {
         this.clock = clock;
         this.openTicks = openTicks;
         this.rollout = rollout;

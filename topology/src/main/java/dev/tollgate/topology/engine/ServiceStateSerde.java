@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * cannot read fails with {@link StateFormatException} naming the format and version: restoring must stop
  * loudly rather than dead-letter every later event of the service.
  */
-public final class ServiceStateSerde implements Serde<ServiceState>, Serializer<ServiceState>, Deserializer<ServiceState> {
+public final class ServiceStateSerde
+        implements Serde<ServiceState>, Serializer<ServiceState>, Deserializer<ServiceState> {
     /** The format version this build writes. */
     public static final byte VERSION = 2;
 
@@ -90,9 +91,13 @@ public final class ServiceStateSerde implements Serde<ServiceState>, Serializer<
             ServiceState st = switch (version) {
                 case 1 -> ServiceStateV1.readFrom(in);
                 case 2 -> readV2(in);
-                default -> throw new StateFormatException("Unknown service state format version " + version
-                        + " (this build reads 1 and 2, writes " + VERSION + "): written by a newer Tollgate?"
-                        + " Roll forward, or reset the application's state", null);
+                default ->
+                    throw new StateFormatException(
+                            "Unknown service state format version " + version
+                                    + " (this build reads 1 and 2, writes " + VERSION
+                                    + "): written by a newer Tollgate?"
+                                    + " Roll forward, or reset the application's state",
+                            null);
             };
             if (in.available() != 0) {
                 throw new IOException(in.available() + " trailing bytes after a v" + version + " state");

@@ -19,8 +19,13 @@ final class ServiceStateV1 {
 
     /** Reads the rest of a v1 state (after its version byte). */
     static ServiceState readFrom(DataInputStream in) throws IOException {
-        ServiceState st = new ServiceState(new ClockState(), new RevisionWindows(), new RolloutTrack(),
-                new DecisionMemory(), new StepEvidence(), new RevisionWindows());
+        ServiceState st = new ServiceState(
+                new ClockState(),
+                new RevisionWindows(),
+                new RolloutTrack(),
+                new DecisionMemory(),
+                new StepEvidence(),
+                new RevisionWindows());
         st.clock.maxEventTime = in.readLong();
         st.clock.nextTick = in.readLong();
         RevisionWindows ticks = RevisionWindows.readV1(in);

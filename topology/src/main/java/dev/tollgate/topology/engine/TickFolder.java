@@ -43,8 +43,13 @@ final class TickFolder {
         }
     }
 
-    private static void derive(ServiceState st, RevisionEvidence raw, long tickStart, boolean isCanary,
-            boolean isBaseline, GatePolicy policy) {
+    private static void derive(
+            ServiceState st,
+            RevisionEvidence raw,
+            long tickStart,
+            boolean isCanary,
+            boolean isBaseline,
+            GatePolicy policy) {
         TrafficEvidence t = raw.traffic;
         if (t.requests > 0) {
             t.lastRequestTick = tickStart;

@@ -31,7 +31,10 @@ public final class DedupeEvidence implements EvidenceConcern<DedupeEvidence> {
 
     @Override
     public boolean isEmpty() {
-        return postDuplicates == 0 && postDuplicatesDeduped == 0 && sideEffects == 0 && sideEffectDuplicates == 0
+        return postDuplicates == 0
+                && postDuplicatesDeduped == 0
+                && sideEffects == 0
+                && sideEffectDuplicates == 0
                 && sideEffectExample == null;
     }
 

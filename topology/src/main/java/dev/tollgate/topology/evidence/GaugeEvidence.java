@@ -15,9 +15,11 @@ public final class GaugeEvidence implements EvidenceConcern<GaugeEvidence> {
 
     /** event time of the latest warm_instances sample; Long.MIN_VALUE when none. */
     public long warmAt = Long.MIN_VALUE;
+
     public double warmInstances = Double.NaN;
     /** event time of the latest expected_p50_load sample; Long.MIN_VALUE when none. */
     public long expectedLoadAt = Long.MIN_VALUE;
+
     public double expectedLoad = Double.NaN;
 
     /** Records a warm_instances sample if it is the newest seen. */
@@ -50,7 +52,9 @@ public final class GaugeEvidence implements EvidenceConcern<GaugeEvidence> {
 
     @Override
     public boolean isEmpty() {
-        return warmAt == Long.MIN_VALUE && Double.isNaN(warmInstances) && expectedLoadAt == Long.MIN_VALUE
+        return warmAt == Long.MIN_VALUE
+                && Double.isNaN(warmInstances)
+                && expectedLoadAt == Long.MIN_VALUE
                 && Double.isNaN(expectedLoad);
     }
 

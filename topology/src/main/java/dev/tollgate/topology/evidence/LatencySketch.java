@@ -1,10 +1,10 @@
 package dev.tollgate.topology.evidence;
 
+import dev.tollgate.topology.codec.StateIo;
+import dev.tollgate.topology.stats.RankedSample;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import dev.tollgate.topology.codec.StateIo;
-import dev.tollgate.topology.stats.RankedSample;
 import java.util.Arrays;
 
 /**
@@ -238,7 +238,9 @@ public final class LatencySketch implements RankedSample {
         if (!(o instanceof LatencySketch other)) {
             return false;
         }
-        return count == other.count && zeroCount == other.zeroCount && Double.compare(sum, other.sum) == 0
+        return count == other.count
+                && zeroCount == other.zeroCount
+                && Double.compare(sum, other.sum) == 0
                 && Arrays.equals(trimmed(), other.trimmed());
     }
 

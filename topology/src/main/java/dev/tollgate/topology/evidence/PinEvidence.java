@@ -60,8 +60,13 @@ public final class PinEvidence implements EvidenceConcern<PinEvidence> {
 
     @Override
     public boolean isEmpty() {
-        return combos.isEmpty() && pinnedValues.isEmpty() && carrying == 0 && mismatches == 0 && mismatchExample == null
-                && pinnedRequests == 0 && misrouted == 0;
+        return combos.isEmpty()
+                && pinnedValues.isEmpty()
+                && carrying == 0
+                && mismatches == 0
+                && mismatchExample == null
+                && pinnedRequests == 0
+                && misrouted == 0;
     }
 
     @Override

@@ -17,6 +17,7 @@ public final class ProbeEvidence implements EvidenceConcern<ProbeEvidence> {
     public final TreeMap<String, double[]> deltaS = new TreeMap<>();
     /** seed → {probes, non-convergent probes}. */
     public final TreeMap<Long, long[]> seeds = new TreeMap<>();
+
     public String lambdaExample;
 
     @Override

@@ -1,8 +1,8 @@
 package dev.tollgate.topology.evidence;
 
 import dev.tollgate.topology.codec.StateIo;
-import dev.tollgate.topology.math.LinearTrend;
 import dev.tollgate.topology.codec.Versions;
+import dev.tollgate.topology.math.LinearTrend;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;

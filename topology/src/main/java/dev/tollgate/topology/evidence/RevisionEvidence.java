@@ -26,12 +26,22 @@ public final class RevisionEvidence {
     public final GaugeEvidence gauges;
 
     public RevisionEvidence() {
-        this(new TrafficEvidence(), new PinEvidence(), new DedupeEvidence(), new QueueEvidence(), new ProbeEvidence(),
+        this(
+                new TrafficEvidence(),
+                new PinEvidence(),
+                new DedupeEvidence(),
+                new QueueEvidence(),
+                new ProbeEvidence(),
                 new GaugeEvidence());
     }
 
-    RevisionEvidence(TrafficEvidence traffic, PinEvidence pins, DedupeEvidence dedupe, QueueEvidence queues,
-            ProbeEvidence probes, GaugeEvidence gauges) {
+    RevisionEvidence(
+            TrafficEvidence traffic,
+            PinEvidence pins,
+            DedupeEvidence dedupe,
+            QueueEvidence queues,
+            ProbeEvidence probes,
+            GaugeEvidence gauges) {
         this.traffic = traffic;
         this.pins = pins;
         this.dedupe = dedupe;
@@ -57,7 +67,11 @@ public final class RevisionEvidence {
 
     /** Whether nothing at all was recorded. */
     public boolean isEmpty() {
-        return traffic.isEmpty() && pins.isEmpty() && dedupe.isEmpty() && queues.isEmpty() && probes.isEmpty()
+        return traffic.isEmpty()
+                && pins.isEmpty()
+                && dedupe.isEmpty()
+                && queues.isEmpty()
+                && probes.isEmpty()
                 && gauges.isEmpty();
     }
 
@@ -80,7 +94,10 @@ public final class RevisionEvidence {
     public static RevisionEvidence readFrom(DataInput in) throws IOException {
         RevisionEvidence[] e = {new RevisionEvidence()};
         Object[] parts = {e[0].traffic, e[0].pins, e[0].dedupe, e[0].queues, e[0].probes, e[0].gauges};
-        StateIo.readSections(in, StateIo.readInt(in), tag -> tag >= TrafficEvidence.TAG && tag <= GaugeEvidence.TAG,
+        StateIo.readSections(
+                in,
+                StateIo.readInt(in),
+                tag -> tag >= TrafficEvidence.TAG && tag <= GaugeEvidence.TAG,
                 (tag, version, body) -> {
                     switch (tag) {
                         case TrafficEvidence.TAG -> parts[0] = TrafficEvidence.readFrom(body, version);
@@ -92,7 +109,12 @@ public final class RevisionEvidence {
                         default -> throw new IllegalStateException("unreachable tag " + tag);
                     }
                 });
-        return new RevisionEvidence((TrafficEvidence) parts[0], (PinEvidence) parts[1], (DedupeEvidence) parts[2],
-                (QueueEvidence) parts[3], (ProbeEvidence) parts[4], (GaugeEvidence) parts[5]);
+        return new RevisionEvidence(
+                (TrafficEvidence) parts[0],
+                (PinEvidence) parts[1],
+                (DedupeEvidence) parts[2],
+                (QueueEvidence) parts[3],
+                (ProbeEvidence) parts[4],
+                (GaugeEvidence) parts[5]);
     }
 }

@@ -48,8 +48,15 @@ public final class TrafficEvidence implements EvidenceConcern<TrafficEvidence> {
 
     @Override
     public boolean isEmpty() {
-        return requests == 0 && errors5xx == 0 && coldStarts == 0 && latency.count() == 0 && streamsCut == 0
-                && releaseId == null && requestsAfterWarmup == 0 && coldStartsAfterWarmup == 0 && streamsCutOld == 0
+        return requests == 0
+                && errors5xx == 0
+                && coldStarts == 0
+                && latency.count() == 0
+                && streamsCut == 0
+                && releaseId == null
+                && requestsAfterWarmup == 0
+                && coldStartsAfterWarmup == 0
+                && streamsCutOld == 0
                 && lastRequestTick == Long.MIN_VALUE;
     }
 

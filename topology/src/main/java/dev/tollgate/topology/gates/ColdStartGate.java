@@ -32,11 +32,16 @@ public final class ColdStartGate implements Gate {
         RevisionEvidence c = in.canary();
         long n = c.traffic.requestsAfterWarmup;
         if (n == 0) {
-            return GateOutcome.noData(threshold, b.traffic.requestsAfterWarmup,
-                    "cold-start NODATA: no canary requests after the " + in.policy().getWarmupMs() + " ms warm-up");
+            return GateOutcome.noData(
+                    threshold,
+                    b.traffic.requestsAfterWarmup,
+                    "cold-start NODATA: no canary requests after the "
+                            + in.policy().getWarmupMs() + " ms warm-up");
         }
         double share = (double) c.traffic.coldStartsAfterWarmup / n;
-        Double bShare = b.traffic.requestsAfterWarmup == 0 ? null : (double) b.traffic.coldStartsAfterWarmup / b.traffic.requestsAfterWarmup;
+        Double bShare = b.traffic.requestsAfterWarmup == 0
+                ? null
+                : (double) b.traffic.coldStartsAfterWarmup / b.traffic.requestsAfterWarmup;
         double alpha = Sequential.alpha(in.policy());
         Interval ci = BernoulliConfidenceSequence.bounds(c.traffic.coldStartsAfterWarmup, n, alpha);
         String values = "canary cold starts " + Fmt.pct(share) + " (" + c.traffic.coldStartsAfterWarmup + "/" + n
@@ -58,7 +63,15 @@ public final class ColdStartGate implements Gate {
             why = ": share > threshold " + Fmt.pct(threshold) + " but lower bound " + Fmt.pct(ci.lower())
                     + " is not above it yet";
         }
-        return new GateOutcome(v, bShare, share, null, threshold, b.traffic.requestsAfterWarmup, n, Sequential.statistic(ci, 0),
+        return new GateOutcome(
+                v,
+                bShare,
+                share,
+                null,
+                threshold,
+                b.traffic.requestsAfterWarmup,
+                n,
+                Sequential.statistic(ci, 0),
                 "cold-start " + v + ": " + values + why + Sequential.method(ci));
     }
 }

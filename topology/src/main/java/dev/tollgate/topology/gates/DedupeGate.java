@@ -45,9 +45,18 @@ public final class DedupeGate implements Gate {
         }
         long dups = c.dedupe.postDuplicates;
         long deduped = c.dedupe.postDuplicatesDeduped;
-        Double bShare = b.dedupe.postDuplicates == 0 ? null : (double) b.dedupe.postDuplicatesDeduped / b.dedupe.postDuplicates;
+        Double bShare =
+                b.dedupe.postDuplicates == 0 ? null : (double) b.dedupe.postDuplicatesDeduped / b.dedupe.postDuplicates;
         if (dups == 0) {
-            return new GateOutcome(Verdict.PASS, bShare, null, null, threshold, b.dedupe.postDuplicates, 0, null,
+            return new GateOutcome(
+                    Verdict.PASS,
+                    bShare,
+                    null,
+                    null,
+                    threshold,
+                    b.dedupe.postDuplicates,
+                    0,
+                    null,
                     "dedupe PASS: no duplicate POST deliveries on the canary");
         }
         double share = (double) deduped / dups;
@@ -86,8 +95,16 @@ public final class DedupeGate implements Gate {
             why = ": share < threshold " + Fmt.num(threshold) + " but upper bound " + Fmt.num(ci.upper())
                     + " is not below it yet";
         }
-        return new GateOutcome(v, bShare, share, bShare == null ? null : share - bShare, threshold, b.dedupe.postDuplicates,
-                dups, Sequential.statistic(ci, 0), "dedupe " + v + ": " + values + why + Sequential.method(ci));
+        return new GateOutcome(
+                v,
+                bShare,
+                share,
+                bShare == null ? null : share - bShare,
+                threshold,
+                b.dedupe.postDuplicates,
+                dups,
+                Sequential.statistic(ci, 0),
+                "dedupe " + v + ": " + values + why + Sequential.method(ci));
     }
 
     /**

@@ -36,15 +36,24 @@ public final class ErrorRateGate implements Gate {
         double rc = (double) c.traffic.errors5xx / c.traffic.requests;
         String canary = "canary " + Fmt.pct(rc) + " (" + c.traffic.errors5xx + "/" + c.traffic.requests + ")";
         if (b.traffic.requests == 0) {
-            return new GateOutcome(Verdict.INCONCLUSIVE, null, rc, null, threshold, 0, c.traffic.requests, null,
+            return new GateOutcome(
+                    Verdict.INCONCLUSIVE,
+                    null,
+                    rc,
+                    null,
+                    threshold,
+                    0,
+                    c.traffic.requests,
+                    null,
                     "error-rate INCONCLUSIVE: " + canary + " vs baseline n/a: no baseline requests in the same span");
         }
         double rb = (double) b.traffic.errors5xx / b.traffic.requests;
         double delta = rc - rb;
         double alpha = Sequential.alpha(in.policy());
-        Interval ci = RateDifference.bounds(c.traffic.errors5xx, c.traffic.requests, b.traffic.errors5xx, b.traffic.requests, alpha);
-        String values = canary + " vs baseline " + Fmt.pct(rb) + " (" + b.traffic.errors5xx + "/" + b.traffic.requests + ")"
-                + ", delta " + Fmt.pp(delta) + ", " + Sequential.level(alpha) + " " + Sequential.ppRange(ci);
+        Interval ci = RateDifference.bounds(
+                c.traffic.errors5xx, c.traffic.requests, b.traffic.errors5xx, b.traffic.requests, alpha);
+        String values = canary + " vs baseline " + Fmt.pct(rb) + " (" + b.traffic.errors5xx + "/" + b.traffic.requests
+                + ")" + ", delta " + Fmt.pp(delta) + ", " + Sequential.level(alpha) + " " + Sequential.ppRange(ci);
         Verdict v;
         String why;
         if (ci.isAbove(threshold)) {
@@ -61,7 +70,15 @@ public final class ErrorRateGate implements Gate {
             why = ": delta > threshold " + Fmt.pp(threshold) + " but lower bound " + Fmt.pp(ci.lower())
                     + " is not above it yet";
         }
-        return new GateOutcome(v, rb, rc, delta, threshold, b.traffic.requests, c.traffic.requests, Sequential.statistic(ci, 0),
+        return new GateOutcome(
+                v,
+                rb,
+                rc,
+                delta,
+                threshold,
+                b.traffic.requests,
+                c.traffic.requests,
+                Sequential.statistic(ci, 0),
                 "error-rate " + v + ": " + values + why + Sequential.method(ci));
     }
 }

@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** Number formatting for verdict explanations (locale-independent, so replays compare byte for byte). */
 final class Fmt {
-    private Fmt() {
-    }
+    private Fmt() {}
 
     static String pct(double share) {
         return String.format(Locale.ROOT, "%.3f%%", share * 100);

@@ -4,8 +4,7 @@ import java.util.List;
 
 /** Stable gate ids of the contract (design.md, "Gates"). */
 public final class GateIds {
-    private GateIds() {
-    }
+    private GateIds() {}
 
     public static final String ERROR_RATE = "error-rate";
     public static final String LATENCY_P95 = "latency-p95";
@@ -22,6 +21,18 @@ public final class GateIds {
     public static final String STREAM_DRAIN = "stream-drain";
 
     /** Every gate id, in report order. */
-    public static final List<String> ALL = List.of(ERROR_RATE, LATENCY_P95, COLD_START, WARM_CAPACITY, DEDUPE,
-            SIDE_EFFECTS, SEMANTIC_DRIFT, LAMBDA, QUEUE_AGE, QUEUE_FENCE, SCHEMA_PINS, STICKY_ROUTING, STREAM_DRAIN);
+    public static final List<String> ALL = List.of(
+            ERROR_RATE,
+            LATENCY_P95,
+            COLD_START,
+            WARM_CAPACITY,
+            DEDUPE,
+            SIDE_EFFECTS,
+            SEMANTIC_DRIFT,
+            LAMBDA,
+            QUEUE_AGE,
+            QUEUE_FENCE,
+            SCHEMA_PINS,
+            STICKY_ROUTING,
+            STREAM_DRAIN);
 }

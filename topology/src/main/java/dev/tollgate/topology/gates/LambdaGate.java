@@ -51,7 +51,8 @@ public final class LambdaGate implements Gate {
                     + (c.probes.lambdaExample != null ? " (e.g. " + c.probes.lambdaExample + ")" : "");
         } else if (completeSeeds < needSeeds) {
             v = Verdict.INCONCLUSIVE;
-            detail = "lambda INCONCLUSIVE: " + completeSeeds + " of " + needSeeds + " seeds answered the whole set, all convergent so far";
+            detail = "lambda INCONCLUSIVE: " + completeSeeds + " of " + needSeeds
+                    + " seeds answered the whole set, all convergent so far";
         } else {
             v = Verdict.PASS;
             detail = "lambda PASS: convergent on all " + c.probes.seeds.size() + " seeds (" + probes + " probes)";

@@ -42,9 +42,19 @@ public final class LatencyP95Gate implements Gate {
         Double pb = nb == 0 ? null : b.traffic.latency.quantile(Q);
         String canary = "canary p95 " + Fmt.ms(pc) + " (n=" + nc + ")";
         if (pb == null || !(pb > 0)) {
-            return new GateOutcome(Verdict.INCONCLUSIVE, pb, pc, null, threshold, nb, nc, null,
-                    "latency-p95 INCONCLUSIVE: " + canary + " vs baseline " + (pb == null
-                            ? "n/a: no baseline latencies in the same span" : Fmt.ms(pb) + ": no relative delta to a zero p95"));
+            return new GateOutcome(
+                    Verdict.INCONCLUSIVE,
+                    pb,
+                    pc,
+                    null,
+                    threshold,
+                    nb,
+                    nc,
+                    null,
+                    "latency-p95 INCONCLUSIVE: " + canary + " vs baseline "
+                            + (pb == null
+                                    ? "n/a: no baseline latencies in the same span"
+                                    : Fmt.ms(pb) + ": no relative delta to a zero p95"));
         }
         double rel = pc / pb - 1;
         double alpha = Sequential.alpha(in.policy());
@@ -62,14 +72,22 @@ public final class LatencyP95Gate implements Gate {
             why = ", below minSamples " + in.minSamples();
         } else if (Sequential.atMost(rel, threshold)) {
             v = Verdict.PASS;
-            why = ": delta <= threshold " + Fmt.relPct(threshold) + " and lower bound "
-                    + Fmt.relPct(ratio.lower() - 1) + " <= it";
+            why = ": delta <= threshold " + Fmt.relPct(threshold) + " and lower bound " + Fmt.relPct(ratio.lower() - 1)
+                    + " <= it";
         } else {
             v = Verdict.INCONCLUSIVE;
-            why = ": delta > threshold " + Fmt.relPct(threshold) + " but lower bound "
-                    + Fmt.relPct(ratio.lower() - 1) + " is not above it yet";
+            why = ": delta > threshold " + Fmt.relPct(threshold) + " but lower bound " + Fmt.relPct(ratio.lower() - 1)
+                    + " is not above it yet";
         }
-        return new GateOutcome(v, pb, pc, rel, threshold, nb, nc, Sequential.statistic(ratio, -1),
+        return new GateOutcome(
+                v,
+                pb,
+                pc,
+                rel,
+                threshold,
+                nb,
+                nc,
+                Sequential.statistic(ratio, -1),
                 "latency-p95 " + v + ": " + values + why + Sequential.method(ratio));
     }
 }

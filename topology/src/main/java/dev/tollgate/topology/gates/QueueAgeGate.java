@@ -63,12 +63,21 @@ public final class QueueAgeGate implements Gate {
             growing |= g;
         }
         Verdict v = growing ? Verdict.FAIL : enough ? Verdict.PASS : Verdict.INCONCLUSIVE;
-        Statistic stat = worst == null ? null : Statistic.newBuilder().setName("ols-slope-t-bound")
-                .setValue(worstSlope).setLowerBound(worstLower).setUpperBound(worstUpper).setAlpha(alpha).build();
-        String detail = "queue-age " + v + ": " + (worst == null
-                ? "fewer than " + MIN_POINTS + " samples per partition so far"
-                : "partition " + worst + " slope " + Fmt.num(worstSlope) + " ms/s (lower bound " + Fmt.num(worstLower)
-                + (growing ? " > " : ", not above ") + Fmt.num(threshold) + " ms/s)")
+        Statistic stat = worst == null
+                ? null
+                : Statistic.newBuilder()
+                        .setName("ols-slope-t-bound")
+                        .setValue(worstSlope)
+                        .setLowerBound(worstLower)
+                        .setUpperBound(worstUpper)
+                        .setAlpha(alpha)
+                        .build();
+        String detail = "queue-age " + v + ": "
+                + (worst == null
+                        ? "fewer than " + MIN_POINTS + " samples per partition so far"
+                        : "partition " + worst + " slope " + Fmt.num(worstSlope) + " ms/s (lower bound "
+                                + Fmt.num(worstLower) + (growing ? " > " : ", not above ") + Fmt.num(threshold)
+                                + " ms/s)")
                 + ", " + trends.size() + " partitions";
         return new GateOutcome(v, null, worst == null ? null : worstSlope, null, threshold, 0, points, stat, detail);
     }

@@ -21,6 +21,13 @@ public final class QueueFenceGate extends CountGate {
         var b = in.baseline();
         long bad = c.queues.fenceViolations + b.queues.fenceViolations;
         String example = c.queues.fenceExample != null ? c.queues.fenceExample : b.queues.fenceExample;
-        return count(in, threshold, b.queues.fenceViolations, bad, c.queues.works + b.queues.works, "fence violations", example);
+        return count(
+                in,
+                threshold,
+                b.queues.fenceViolations,
+                bad,
+                c.queues.works + b.queues.works,
+                "fence violations",
+                example);
     }
 }

@@ -28,6 +28,13 @@ public final class SchemaPinsGate extends CountGate {
         RevisionEvidence b = in.baseline();
         long bad = c.pins.mismatches + b.pins.mismatches;
         String example = c.pins.mismatchExample != null ? c.pins.mismatchExample : b.pins.mismatchExample;
-        return count(in, threshold, b.pins.mismatches, bad, c.traffic.requests + b.traffic.requests, "requests with pins that differ from the serving revision's pins", example);
+        return count(
+                in,
+                threshold,
+                b.pins.mismatches,
+                bad,
+                c.traffic.requests + b.traffic.requests,
+                "requests with pins that differ from the serving revision's pins",
+                example);
     }
 }

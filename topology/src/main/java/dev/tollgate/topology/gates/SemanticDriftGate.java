@@ -36,13 +36,29 @@ public final class SemanticDriftGate implements Gate {
         String values = "mean dS canary " + Fmt.num(mc) + " (" + qc + "/" + k + " questions) vs baseline "
                 + (mb == null ? "n/a" : Fmt.num(mb)) + " (" + qb + "/" + k + ")";
         if (qc < k || qb < k) {
-            return new GateOutcome(Verdict.INCONCLUSIVE, mb, mc, delta, threshold, qb, qc, null,
+            return new GateOutcome(
+                    Verdict.INCONCLUSIVE,
+                    mb,
+                    mc,
+                    delta,
+                    threshold,
+                    qb,
+                    qc,
+                    null,
                     "semantic-drift INCONCLUSIVE: " + values + ", waiting for the whole probe set");
         }
         boolean pass = Math.abs(delta) <= threshold + 1e-12;
-        return new GateOutcome(pass ? Verdict.PASS : Verdict.FAIL, mb, mc, delta, threshold, qb, qc,
-                GateOutcome.threshold(delta), "semantic-drift " + (pass ? "PASS" : "FAIL") + ": " + values
-                + ", |delta| " + Fmt.num(Math.abs(delta)) + (pass ? " <= " : " > ") + Fmt.num(threshold));
+        return new GateOutcome(
+                pass ? Verdict.PASS : Verdict.FAIL,
+                mb,
+                mc,
+                delta,
+                threshold,
+                qb,
+                qc,
+                GateOutcome.threshold(delta),
+                "semantic-drift " + (pass ? "PASS" : "FAIL") + ": " + values + ", |delta| " + Fmt.num(Math.abs(delta))
+                        + (pass ? " <= " : " > ") + Fmt.num(threshold));
     }
 
     private static double mean(RevisionEvidence e) {

@@ -27,8 +27,7 @@ final class Sequential {
     /** Absolute tolerance of "estimate within threshold", so values exactly at the threshold pass. */
     private static final double TOLERANCE = 1e-12;
 
-    private Sequential() {
-    }
+    private Sequential() {}
 
     /** The policy's alpha, or {@link #DEFAULT_ALPHA} when it is not in (0, 1). */
     static double alpha(GatePolicy policy) {

@@ -22,7 +22,13 @@ public final class SideEffectsGate extends CountGate {
         var b = in.baseline();
         long bad = c.dedupe.sideEffectDuplicates + b.dedupe.sideEffectDuplicates;
         String example = c.dedupe.sideEffectExample != null ? c.dedupe.sideEffectExample : b.dedupe.sideEffectExample;
-        return count(in, threshold, b.dedupe.sideEffectDuplicates, bad, c.dedupe.sideEffects + b.dedupe.sideEffects,
-                "duplicate side effects", example);
+        return count(
+                in,
+                threshold,
+                b.dedupe.sideEffectDuplicates,
+                bad,
+                c.dedupe.sideEffects + b.dedupe.sideEffects,
+                "duplicate side effects",
+                example);
     }
 }

@@ -27,7 +27,13 @@ public final class StickyRoutingGate extends CountGate {
         RevisionEvidence c = in.canary();
         RevisionEvidence b = in.baseline();
         long bad = c.pins.misrouted + b.pins.misrouted;
-        return count(in, threshold, b.pins.misrouted, bad, c.pins.pinnedRequests + b.pins.pinnedRequests,
-                "pinned requests served by the other revision", null);
+        return count(
+                in,
+                threshold,
+                b.pins.misrouted,
+                bad,
+                c.pins.pinnedRequests + b.pins.pinnedRequests,
+                "pinned requests served by the other revision",
+                null);
     }
 }

@@ -23,8 +23,14 @@ public final class StreamDrainGate extends CountGate {
         if (in.draining() && in.canary().traffic.requests == 0 && b.traffic.requests == 0) {
             return GateOutcome.noData(threshold, 0, "stream-drain NODATA: no requests while draining");
         }
-        GateOutcome o = count(in, threshold, b.traffic.streamsCutOld, b.traffic.streamsCutOld, b.traffic.requests,
-                "streams CUT on the old revision" + (in.draining() ? " while draining" : " while traffic shifts"), null);
+        GateOutcome o = count(
+                in,
+                threshold,
+                b.traffic.streamsCutOld,
+                b.traffic.streamsCutOld,
+                b.traffic.requests,
+                "streams CUT on the old revision" + (in.draining() ? " while draining" : " while traffic shifts"),
+                null);
         return o;
     }
 }

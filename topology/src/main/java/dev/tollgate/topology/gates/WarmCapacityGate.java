@@ -43,16 +43,28 @@ public final class WarmCapacityGate implements Gate {
     @Override
     public GateOutcome evaluate(GateInput in, double threshold) {
         RevisionEvidence c = in.canary();
-        double expected = !Double.isNaN(c.gauges.expectedLoad) ? c.gauges.expectedLoad : in.service().gauges.expectedLoad;
+        double expected =
+                !Double.isNaN(c.gauges.expectedLoad) ? c.gauges.expectedLoad : in.service().gauges.expectedLoad;
         if (Double.isNaN(c.gauges.warmInstances) || Double.isNaN(expected)) {
-            return GateOutcome.noData(threshold, 0, "warm-capacity NODATA: need canary warm_instances and "
-                    + "expected_p50_load samples (warm=" + Fmt.num(c.gauges.warmInstances) + ", expected=" + Fmt.num(expected) + ")");
+            return GateOutcome.noData(
+                    threshold,
+                    0,
+                    "warm-capacity NODATA: need canary warm_instances and " + "expected_p50_load samples (warm="
+                            + Fmt.num(c.gauges.warmInstances) + ", expected=" + Fmt.num(expected) + ")");
         }
         double needed = expected * threshold;
         boolean pass = c.gauges.warmInstances >= needed;
-        return new GateOutcome(pass ? Verdict.PASS : Verdict.FAIL, expected, c.gauges.warmInstances,
-                c.gauges.warmInstances - expected, threshold, 1, 1, GateOutcome.threshold(c.gauges.warmInstances - needed),
-                "warm-capacity " + (pass ? "PASS" : "FAIL") + ": canary warm_instances " + Fmt.num(c.gauges.warmInstances)
+        return new GateOutcome(
+                pass ? Verdict.PASS : Verdict.FAIL,
+                expected,
+                c.gauges.warmInstances,
+                c.gauges.warmInstances - expected,
+                threshold,
+                1,
+                1,
+                GateOutcome.threshold(c.gauges.warmInstances - needed),
+                "warm-capacity " + (pass ? "PASS" : "FAIL") + ": canary warm_instances "
+                        + Fmt.num(c.gauges.warmInstances)
                         + (pass ? " >= " : " < ") + "expected_p50_load " + Fmt.num(expected)
                         + (threshold != 1.0 ? " x " + Fmt.num(threshold) : ""));
     }

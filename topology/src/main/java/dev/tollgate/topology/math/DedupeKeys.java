@@ -26,8 +26,7 @@ public final class DedupeKeys {
         }
     });
 
-    private DedupeKeys() {
-    }
+    private DedupeKeys() {}
 
     /**
      * The dedupe key of a side effect.

@@ -20,8 +20,7 @@ public final class DeltaS {
     /** ΔS used when no cosine is defined. */
     public static final double NO_SIMILARITY = 1.0;
 
-    private DeltaS() {
-    }
+    private DeltaS() {}
 
     /**
      * ΔS of a probe answer.

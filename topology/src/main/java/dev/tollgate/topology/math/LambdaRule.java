@@ -51,8 +51,7 @@ public final class LambdaRule {
     /** Floating-point allowance of every comparison; differences this small count as zero. */
     public static final double TOLERANCE = 1e-9;
 
-    private LambdaRule() {
-    }
+    private LambdaRule() {}
 
     /**
      * Explanation of one classification, for gate reasons.
@@ -65,9 +64,14 @@ public final class LambdaRule {
      * @param signFlips sign flips among the last {@value #FLIP_WINDOW} differences
      * @param usable whether the trajectory has at least 2 values, all finite ({@link #hasTrajectory})
      */
-    public record Evaluation(LambdaState state, int steps, double delta, double mean, double previousMean,
-                             int signFlips, boolean usable) {
-    }
+    public record Evaluation(
+            LambdaState state,
+            int steps,
+            double delta,
+            double mean,
+            double previousMean,
+            int signFlips,
+            boolean usable) {}
 
     /**
      * Whether the trajectory can show a λ state: at least 2 values and all finite.
@@ -110,8 +114,7 @@ public final class LambdaRule {
         if (delta > DIVERGENT_STEP + TOLERANCE || signFlips(trajectory) >= DIVERGENT_FLIPS) {
             return LambdaState.DIVERGENT;
         }
-        if (Math.abs(delta) < DIVERGENT_STEP - TOLERANCE
-                && meanRise(trajectory) > RECURSIVE_MEAN_RISE + TOLERANCE) {
+        if (Math.abs(delta) < DIVERGENT_STEP - TOLERANCE && meanRise(trajectory) > RECURSIVE_MEAN_RISE + TOLERANCE) {
             return LambdaState.RECURSIVE;
         }
         return LambdaState.CONVERGENT;
@@ -141,9 +144,14 @@ public final class LambdaRule {
         }
         int mean = Math.min(n, MEAN_WINDOW);
         int previous = Math.min(n - 1, MEAN_WINDOW);
-        return new Evaluation(state, n, trajectory[n - 1] - trajectory[n - 2],
-                tailMean(trajectory, n, mean), tailMean(trajectory, n - 1, previous),
-                signFlips(trajectory), allFinite(trajectory));
+        return new Evaluation(
+                state,
+                n,
+                trajectory[n - 1] - trajectory[n - 2],
+                tailMean(trajectory, n, mean),
+                tailMean(trajectory, n - 1, previous),
+                signFlips(trajectory),
+                allFinite(trajectory));
     }
 
     /**

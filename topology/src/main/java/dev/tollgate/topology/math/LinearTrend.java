@@ -39,7 +39,6 @@ public final class LinearTrend {
     /** Version byte of the binary form. */
     public static final byte FORMAT_VERSION = 1;
 
-
     private long n;
     private double origin;
     private double meanT;
@@ -49,8 +48,7 @@ public final class LinearTrend {
     private double syy;
 
     /** An empty trend. */
-    public LinearTrend() {
-    }
+    public LinearTrend() {}
 
     /**
      * Adds one point.
@@ -292,7 +290,7 @@ public final class LinearTrend {
 
     @Override
     public String toString() {
-        return "LinearTrend{n=" + n + ", slope=" + slope() + ", se=" + slopeStandardError()
-                + ", meanTime=" + meanTime() + ", meanValue=" + meanValue() + "}";
+        return "LinearTrend{n=" + n + ", slope=" + slope() + ", se=" + slopeStandardError() + ", meanTime=" + meanTime()
+                + ", meanValue=" + meanValue() + "}";
     }
 }

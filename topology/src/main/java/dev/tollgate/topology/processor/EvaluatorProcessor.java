@@ -27,8 +27,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -51,6 +51,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     private final Collector collector = new Collector();
     /** Wall-clock time of the latest event per service on this task (not state: a restart re-arms it). */
     private final Map<String, long[]> lastSeenWallClock = new HashMap<>();
+
     private final Map<String, CachedPolicy> policyCache = new HashMap<>();
     private static final Duration STALL_CHECK_INTERVAL = Duration.ofSeconds(5);
 
@@ -68,9 +69,10 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         WindowStore<String, String> keys = ctx.getStateStore(Names.STORE_DEDUPE_KEYS);
         this.ledger = new WindowStoreLedger(keys, ledgerRetentionMs);
         this.listener = settings.listener();
-        this.evaluator = new Evaluator(settings.graceMs(), settings.tickMs(), settings.resultRefreshMs(), this::policyFor);
-        this.lateSensor = ctx.metrics().addRateTotalSensor("tollgate", ctx.taskId().toString(), "late-events",
-                Sensor.RecordingLevel.INFO);
+        this.evaluator =
+                new Evaluator(settings.graceMs(), settings.tickMs(), settings.resultRefreshMs(), this::policyFor);
+        this.lateSensor = ctx.metrics()
+                .addRateTotalSensor("tollgate", ctx.taskId().toString(), "late-events", Sensor.RecordingLevel.INFO);
         ctx.schedule(STALL_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkStalls);
     }
 
@@ -126,8 +128,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         return p == null ? settings.defaultPolicy() : p.value();
     }
 
-    private record CachedPolicy(GatePolicy policy, long tick) {
-    }
+    private record CachedPolicy(GatePolicy policy, long tick) {}
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
@@ -160,8 +161,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
                 }
             }
             case ACCEPTED -> listener.onEvent(type);
-            default -> {
-            }
+            default -> {}
         }
         collector.clear();
         evaluator.advance(st, service, collector);
@@ -194,37 +194,44 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
             return;
         }
         RolloutStatus old = statuses.get(service);
-        boolean sameStep = old != null && old.getReleaseId().equals(r.getReleaseId())
-                && old.getStepIndex() == r.getStepIndex() && old.getStepStartedAt() == st.stepStart();
+        boolean sameStep = old != null
+                && old.getReleaseId().equals(r.getReleaseId())
+                && old.getStepIndex() == r.getStepIndex()
+                && old.getStepStartedAt() == st.stepStart();
         List<GateResult> results = sameStep ? new ArrayList<>(old.getLatestResults()) : new ArrayList<>();
         for (GateResult res : collector.results) {
             results.removeIf(x -> x.getGate().equals(res.getGate()));
             results.add(res);
         }
         List<GateDecision> decisions = old != null && old.getReleaseId().equals(r.getReleaseId())
-                ? new ArrayList<>(old.getDecisions()) : new ArrayList<>();
+                ? new ArrayList<>(old.getDecisions())
+                : new ArrayList<>();
         decisions.addAll(collector.decisions);
         while (decisions.size() > settings.decisionsHistory()) {
             decisions.remove(0);
         }
-        long updated = collector.results.isEmpty() ? st.maxEventTime() : collector.results.get(collector.results.size() - 1).getEvaluatedAt();
+        long updated = collector.results.isEmpty()
+                ? st.maxEventTime()
+                : collector.results.get(collector.results.size() - 1).getEvaluatedAt();
         for (GateDecision d : collector.decisions) {
             updated = Math.max(updated, d.getDecidedAt());
         }
-        statuses.put(service, RolloutStatus.newBuilder()
-                .setService(service)
-                .setReleaseId(r.getReleaseId())
-                .setBaselineRevision(r.getBaselineRevision())
-                .setCanaryRevision(r.getCanaryRevision())
-                .setPhase(r.getPhase() == null ? RolloutPhase.STEP : r.getPhase())
-                .setState(st.state().name())
-                .setStepIndex(r.getStepIndex())
-                .setTrafficPercent(r.getTrafficPercent())
-                .setStepStartedAt(st.stepStart())
-                .setUpdatedAt(updated)
-                .setLatestResults(results)
-                .setDecisions(decisions)
-                .build());
+        statuses.put(
+                service,
+                RolloutStatus.newBuilder()
+                        .setService(service)
+                        .setReleaseId(r.getReleaseId())
+                        .setBaselineRevision(r.getBaselineRevision())
+                        .setCanaryRevision(r.getCanaryRevision())
+                        .setPhase(r.getPhase() == null ? RolloutPhase.STEP : r.getPhase())
+                        .setState(st.state().name())
+                        .setStepIndex(r.getStepIndex())
+                        .setTrafficPercent(r.getTrafficPercent())
+                        .setStepStartedAt(st.stepStart())
+                        .setUpdatedAt(updated)
+                        .setLatestResults(results)
+                        .setDecisions(decisions)
+                        .build());
     }
 
     private static String serviceOf(SpecificRecord event) {

@@ -63,8 +63,7 @@ public final class BernoulliConfidenceSequence {
     /** Relative tolerance on u = ln p (or ln(1 − p)); gives about 1e-14 relative precision in the bound. */
     private static final double TOLERANCE = 1e-14;
 
-    private BernoulliConfidenceSequence() {
-    }
+    private BernoulliConfidenceSequence() {}
 
     /**
      * The (1 − alpha) confidence-sequence interval for the rate, with the Jeffreys Beta(½, ½) mixture.
@@ -117,10 +116,9 @@ public final class BernoulliConfidenceSequence {
             throw new IllegalArgumentException("p must be in [0, 1]: " + p);
         }
         long failures = trials - successes;
-        double logLikelihood = (successes == 0 ? 0.0 : successes * Math.log(p))
-                + (failures == 0 ? 0.0 : failures * Math.log1p(-p));
-        return SpecialFunctions.lnBeta(a + successes, b + failures) - SpecialFunctions.lnBeta(a, b)
-                - logLikelihood;
+        double logLikelihood =
+                (successes == 0 ? 0.0 : successes * Math.log(p)) + (failures == 0 ? 0.0 : failures * Math.log1p(-p));
+        return SpecialFunctions.lnBeta(a + successes, b + failures) - SpecialFunctions.lnBeta(a, b) - logLikelihood;
     }
 
     /**

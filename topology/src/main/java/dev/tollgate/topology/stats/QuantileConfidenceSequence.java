@@ -53,8 +53,7 @@ public final class QuantileConfidenceSequence {
     /** Method name recorded on the intervals. */
     public static final String METHOD = "quantile-cs";
 
-    private QuantileConfidenceSequence() {
-    }
+    private QuantileConfidenceSequence() {}
 
     /**
      * The (1 − alpha) confidence-sequence interval for the {@code q}-quantile, Jeffreys prior.

@@ -20,8 +20,7 @@ public final class QuantileRatio {
     /** Method name recorded on the intervals. */
     public static final String METHOD = "quantile-ratio-cs";
 
-    private QuantileRatio() {
-    }
+    private QuantileRatio() {}
 
     /**
      * The (1 − alpha) confidence-sequence interval for {@code quantile_q(canary) / quantile_q(baseline)}.
@@ -37,7 +36,8 @@ public final class QuantileRatio {
         Interval b = QuantileConfidenceSequence.bounds(baseline, q, alpha / 2);
         double lower = b.upper() == Double.POSITIVE_INFINITY || c.lower() == 0.0 ? 0.0 : c.lower() / b.upper();
         double upper = b.lower() == 0.0 || c.upper() == Double.POSITIVE_INFINITY
-                ? Double.POSITIVE_INFINITY : c.upper() / b.lower();
+                ? Double.POSITIVE_INFINITY
+                : c.upper() / b.lower();
         double estimate = c.estimate() / b.estimate(); // NaN without data; +inf for a zero baseline quantile
         return new Interval(estimate, lower, upper, alpha, METHOD);
     }

@@ -21,8 +21,7 @@ public final class RateDifference {
     /** Method name recorded on the intervals. */
     public static final String METHOD = "rate-diff-cs";
 
-    private RateDifference() {
-    }
+    private RateDifference() {}
 
     /**
      * The (1 − alpha) confidence-sequence interval for {@code p_canary − p_baseline}, Jeffreys priors.
@@ -33,20 +32,32 @@ public final class RateDifference {
      * @param baselineTrials    baseline trials
      * @param alpha             error level in (0, 1), split evenly between the arms
      */
-    public static Interval bounds(long canarySuccesses, long canaryTrials, long baselineSuccesses,
-            long baselineTrials, double alpha) {
-        return bounds(canarySuccesses, canaryTrials, baselineSuccesses, baselineTrials, alpha,
-                BernoulliConfidenceSequence.JEFFREYS, BernoulliConfidenceSequence.JEFFREYS);
+    public static Interval bounds(
+            long canarySuccesses, long canaryTrials, long baselineSuccesses, long baselineTrials, double alpha) {
+        return bounds(
+                canarySuccesses,
+                canaryTrials,
+                baselineSuccesses,
+                baselineTrials,
+                alpha,
+                BernoulliConfidenceSequence.JEFFREYS,
+                BernoulliConfidenceSequence.JEFFREYS);
     }
 
     /** As {@link #bounds(long, long, long, long, double)} with a Beta(a, b) mixture on both arms. */
-    public static Interval bounds(long canarySuccesses, long canaryTrials, long baselineSuccesses,
-            long baselineTrials, double alpha, double a, double b) {
+    public static Interval bounds(
+            long canarySuccesses,
+            long canaryTrials,
+            long baselineSuccesses,
+            long baselineTrials,
+            double alpha,
+            double a,
+            double b) {
         BernoulliConfidenceSequence.checkAlpha(alpha);
         Interval canary = BernoulliConfidenceSequence.bounds(canarySuccesses, canaryTrials, alpha / 2, a, b);
         Interval baseline = BernoulliConfidenceSequence.bounds(baselineSuccesses, baselineTrials, alpha / 2, a, b);
         double estimate = canary.estimate() - baseline.estimate(); // NaN when an arm has no data
-        return new Interval(estimate, canary.lower() - baseline.upper(), canary.upper() - baseline.lower(),
-                alpha, METHOD);
+        return new Interval(
+                estimate, canary.lower() - baseline.upper(), canary.upper() - baseline.lower(), alpha, METHOD);
     }
 }

@@ -33,8 +33,7 @@ public final class SpecialFunctions {
     private static final double STIRLING_MIN = 10.0;
     private static final double LN2 = 0.69314718055994530942;
 
-    private SpecialFunctions() {
-    }
+    private SpecialFunctions() {}
 
     /**
      * The natural logarithm of the gamma function for {@code x > 0}.
@@ -82,8 +81,12 @@ public final class SpecialFunctions {
         if (lo < STIRLING_MIN) {
             return lnGamma(lo) - (hi - 0.5) * Math.log1p(lo / hi) - lo * Math.log(sum) + lo + corrections;
         }
-        return HALF_LN_2PI + (lo - 0.5) * Math.log(lo / sum) - (hi - 0.5) * Math.log1p(lo / hi)
-                - 0.5 * Math.log(sum) + stirlingCorrection(lo) + corrections;
+        return HALF_LN_2PI
+                + (lo - 0.5) * Math.log(lo / sum)
+                - (hi - 0.5) * Math.log1p(lo / hi)
+                - 0.5 * Math.log(sum)
+                + stirlingCorrection(lo)
+                + corrections;
     }
 
     /**
@@ -102,8 +105,20 @@ public final class SpecialFunctions {
     /** δ(x) = ln Γ(x) − [(x − ½) ln x − x + ½ ln 2π] by its asymptotic series; valid for {@code x >= 10}. */
     static double stirlingCorrection(double x) {
         double z = 1.0 / (x * x);
-        return (1.0 / 12.0 + z * (-1.0 / 360.0 + z * (1.0 / 1260.0 + z * (-1.0 / 1680.0
-                + z * (1.0 / 1188.0 + z * (-691.0 / 360360.0 + z * (1.0 / 156.0)))))))
+        return (1.0 / 12.0
+                        + z
+                                * (-1.0 / 360.0
+                                        + z
+                                                * (1.0 / 1260.0
+                                                        + z
+                                                                * (-1.0 / 1680.0
+                                                                        + z
+                                                                                * (1.0 / 1188.0
+                                                                                        + z
+                                                                                                * (-691.0 / 360360.0
+                                                                                                        + z
+                                                                                                                * (1.0
+                                                                                                                        / 156.0)))))))
                 / x;
     }
 }

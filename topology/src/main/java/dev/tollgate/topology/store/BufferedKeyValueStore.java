@@ -2,16 +2,16 @@ package dev.tollgate.topology.store;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
-import org.apache.kafka.streams.StreamsMetrics;
-import java.util.List;
-import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -221,15 +221,31 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
         String prefix = "tollgate-state-cache." + context.taskId() + "." + name() + ".";
         hitSensor = sum(metrics, prefix + "hit", "hit-total", "reads answered from the object cache", tags, false);
         missSensor = sum(metrics, prefix + "miss", "miss-total", "reads that decoded a stored value", tags, false);
-        flushSensor = sum(metrics, prefix + "flush", "flush-total", "buffer flushes (one per commit with writes)", tags, false);
-        flushedEntriesSensor = sum(metrics, prefix + "flushed-entries", "flushed-entries-total",
-                "values written to the changelogged store", tags, true);
-        flushedBytesSensor = sum(metrics, prefix + "flushed-bytes", "flushed-bytes-total",
-                "bytes of encoded values written to the changelogged store", tags, true);
+        flushSensor = sum(
+                metrics, prefix + "flush", "flush-total", "buffer flushes (one per commit with writes)", tags, false);
+        flushedEntriesSensor = sum(
+                metrics,
+                prefix + "flushed-entries",
+                "flushed-entries-total",
+                "values written to the changelogged store",
+                tags,
+                true);
+        flushedBytesSensor = sum(
+                metrics,
+                prefix + "flushed-bytes",
+                "flushed-bytes-total",
+                "bytes of encoded values written to the changelogged store",
+                tags,
+                true);
     }
 
-    private static Sensor sum(StreamsMetrics metrics, String sensorName, String metric, String doc,
-            Map<String, String> tags, boolean ofValues) {
+    private static Sensor sum(
+            StreamsMetrics metrics,
+            String sensorName,
+            String metric,
+            String doc,
+            Map<String, String> tags,
+            boolean ofValues) {
         Sensor sensor = metrics.addSensor(sensorName, Sensor.RecordingLevel.INFO);
         MetricName name = new MetricName(metric, "tollgate-state-cache", doc, tags);
         sensor.add(name, ofValues ? new CumulativeSum() : new CumulativeCount());

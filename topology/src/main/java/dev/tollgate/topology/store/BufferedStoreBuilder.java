@@ -17,7 +17,8 @@ public final class BufferedStoreBuilder<K, V> implements StoreBuilder<KeyValueSt
     private boolean logging = true;
     private Map<String, String> logConfig = new HashMap<>();
 
-    public BufferedStoreBuilder(KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde, int cleanCapacity) {
+    public BufferedStoreBuilder(
+            KeyValueBytesStoreSupplier supplier, Serde<K> keySerde, Serde<V> valueSerde, int cleanCapacity) {
         this.supplier = supplier;
         this.keySerde = keySerde;
         this.valueSerde = valueSerde;

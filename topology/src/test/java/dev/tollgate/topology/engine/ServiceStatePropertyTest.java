@@ -46,7 +46,9 @@ class ServiceStatePropertyTest {
                     .usingRecursiveComparison()
                     .ignoringFieldsMatchingRegexes(".*cached.*")
                     .withEqualsForType((a, b) -> Double.compare(a, b) == 0, Double.class)
-                    .withEqualsForType(dev.tollgate.topology.evidence.LatencySketch::equals, dev.tollgate.topology.evidence.LatencySketch.class)
+                    .withEqualsForType(
+                            dev.tollgate.topology.evidence.LatencySketch::equals,
+                            dev.tollgate.topology.evidence.LatencySketch.class)
                     .isEqualTo(st);
             assertThat(serde.serialize("t", back)).as("case %d", i).isEqualTo(bytes);
         }
@@ -134,8 +136,11 @@ class ServiceStatePropertyTest {
         private RolloutEvent rollout() {
             RevisionPins pins = random.nextBoolean()
                     ? null
-                    : RevisionPins.newBuilder().setSchemaRev("v" + random.nextInt(9)).setIndexHash(null)
-                            .setModelTag("m" + random.nextInt(9)).build();
+                    : RevisionPins.newBuilder()
+                            .setSchemaRev("v" + random.nextInt(9))
+                            .setIndexHash(null)
+                            .setModelTag("m" + random.nextInt(9))
+                            .build();
             return RolloutEvent.newBuilder()
                     .setService("svc")
                     .setReleaseId("rel-" + random.nextInt(1_000))

@@ -79,8 +79,13 @@ class LatencySketchTest {
             double x = exact(sorted, LEVELS[i]);
             double v = s.quantile(LEVELS[i]);
             errors[i] = Math.abs(v - x) / x;
-            report.append(String.format(Locale.ROOT, "p%s exact %.4f sketch %.4f rel.err %.5f%%; ",
-                    Math.round(LEVELS[i] * 100), x, v, errors[i] * 100));
+            report.append(String.format(
+                    Locale.ROOT,
+                    "p%s exact %.4f sketch %.4f rel.err %.5f%%; ",
+                    Math.round(LEVELS[i] * 100),
+                    x,
+                    v,
+                    errors[i] * 100));
         }
         double max = Arrays.stream(errors).max().orElseThrow();
         String message = "LatencySketch over 1,000,000 lognormal samples: " + report
@@ -105,7 +110,8 @@ class LatencySketchTest {
         for (int p = 1; p <= 100; p++) {
             double q = p == 100 ? 0.999 : p / 100.0;
             double x = exact(sorted, q);
-            assertThat(Math.abs(s.quantile(q) - x) / x).as("relative error at q=%s", q)
+            assertThat(Math.abs(s.quantile(q) - x) / x)
+                    .as("relative error at q=%s", q)
                     .isLessThanOrEqualTo(LatencySketch.RELATIVE_ACCURACY + 1e-12);
         }
         assertThat(s.quantile(0)).isEqualTo(sorted[0]);
@@ -140,8 +146,10 @@ class LatencySketchTest {
             assertThat(merged.countAtOrBelow(100)).isEqualTo(expected.countAtOrBelow(100));
             assertThat(merged.mean()).isCloseTo(expected.mean(), within(1e-9 * expected.mean()));
         }
-        assertThat(ab.quantile(0)).isEqualTo(Math.min(Arrays.stream(fast).min().orElseThrow(),
-                Arrays.stream(slow).min().orElseThrow()));
+        assertThat(ab.quantile(0))
+                .isEqualTo(Math.min(
+                        Arrays.stream(fast).min().orElseThrow(),
+                        Arrays.stream(slow).min().orElseThrow()));
         // and the inputs are untouched
         assertThat(a.count()).isEqualTo(50_000);
         assertThat(b.count()).isEqualTo(50_000);
@@ -255,7 +263,8 @@ class LatencySketchTest {
         // and the lowest buckets collapsed, so the high quantiles stay within the guarantee
         for (double q : new double[] {0.5, 0.95, 0.99, 0.999}) {
             double x = exact(sorted, q);
-            assertThat(Math.abs(s.quantile(q) - x) / x).as("q=%s", q)
+            assertThat(Math.abs(s.quantile(q) - x) / x)
+                    .as("q=%s", q)
                     .isLessThanOrEqualTo(LatencySketch.RELATIVE_ACCURACY + 1e-12);
         }
         assertThat(s.quantile(1)).isEqualTo(sorted[sorted.length - 1]);

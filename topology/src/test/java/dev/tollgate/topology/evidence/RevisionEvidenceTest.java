@@ -128,11 +128,14 @@ class RevisionEvidenceTest {
         if (expected instanceof Map<?, ?> m) {
             assertThat((Map<?, ?>) actual).as(name).hasSameSizeAs(m);
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                assertThat(((Map<?, ?>) actual).containsKey(e.getKey())).as(name + " key " + e.getKey()).isTrue();
+                assertThat(((Map<?, ?>) actual).containsKey(e.getKey()))
+                        .as(name + " key " + e.getKey())
+                        .isTrue();
                 assertSameValue(name + "[" + e.getKey() + "]", e.getValue(), ((Map<?, ?>) actual).get(e.getKey()));
             }
         } else if (expected instanceof LinearTrend t) {
-            assertThat(dev.tollgate.topology.math.LinearTrendBytes.toBytes((LinearTrend) actual)).as(name)
+            assertThat(dev.tollgate.topology.math.LinearTrendBytes.toBytes((LinearTrend) actual))
+                    .as(name)
                     .isEqualTo(dev.tollgate.topology.math.LinearTrendBytes.toBytes(t));
         } else if (expected instanceof double[] d) {
             assertThat((double[]) actual).as(name).containsExactly(d);
@@ -148,7 +151,9 @@ class RevisionEvidenceTest {
         // guards the round-trip test: a field added later must be added to the fixture too
         RevisionEvidence e = full();
         for (Field f : fields()) {
-            assertThat(populated(value(e, f))).as("field %s is populated in full()", f.getName()).isTrue();
+            assertThat(populated(value(e, f)))
+                    .as("field %s is populated in full()", f.getName())
+                    .isTrue();
         }
     }
 

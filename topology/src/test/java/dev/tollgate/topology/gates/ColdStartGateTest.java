@@ -25,8 +25,8 @@ class ColdStartGateTest {
     }
 
     private static GateInput input(RevisionEvidence baseline, RevisionEvidence canary) {
-        return new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary,
-                new RevisionEvidence());
+        return new GateInput(
+                GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary, new RevisionEvidence());
     }
 
     @Test

@@ -27,8 +27,19 @@ class ColdStartStatisticsTest {
     }
 
     private GateOutcome evaluate(long requests, long coldStarts) {
-        return gate.evaluate(new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000,
-                afterWarmup(100_000, 1_000), afterWarmup(requests, coldStarts), new RevisionEvidence()), THRESHOLD);
+        return gate.evaluate(
+                new GateInput(
+                        GatePolicy.newBuilder().build(),
+                        0,
+                        1,
+                        5.0,
+                        false,
+                        0,
+                        60_000,
+                        afterWarmup(100_000, 1_000),
+                        afterWarmup(requests, coldStarts),
+                        new RevisionEvidence()),
+                THRESHOLD);
     }
 
     @Test
@@ -39,7 +50,8 @@ class ColdStartStatisticsTest {
         // then
         assertThat(o.canaryValue()).isEqualTo(0.2);
         assertThat(o.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
-        assertThat(o.detail()).startsWith("cold-start INCONCLUSIVE: canary cold starts 20.000% (1/5) after warm-up")
+        assertThat(o.detail())
+                .startsWith("cold-start INCONCLUSIVE: canary cold starts 20.000% (1/5) after warm-up")
                 .contains("below minSamples 200");
     }
 
@@ -51,8 +63,10 @@ class ColdStartStatisticsTest {
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(o.statistic().getLowerBound()).isGreaterThan(THRESHOLD);
-        assertThat(o.detail()).startsWith("cold-start FAIL: canary cold starts 12.000% (240/2000) after warm-up")
-                .contains("> threshold 5.000%").contains("beta-binomial-cs");
+        assertThat(o.detail())
+                .startsWith("cold-start FAIL: canary cold starts 12.000% (240/2000) after warm-up")
+                .contains("> threshold 5.000%")
+                .contains("beta-binomial-cs");
     }
 
     @Test
@@ -64,10 +78,10 @@ class ColdStartStatisticsTest {
     @Test
     void shouldPassExactlyAtTheThresholdAndBeInconclusiveJustAbove() {
         // given 1,000 canary requests after warm-up
-        assertThat(evaluate(1_000, 50).verdict()).isEqualTo(Verdict.PASS);         // 5.0 %: within
+        assertThat(evaluate(1_000, 50).verdict()).isEqualTo(Verdict.PASS); // 5.0 %: within
         assertThat(evaluate(1_000, 51).verdict()).isEqualTo(Verdict.INCONCLUSIVE); // 5.1 %: above, not confident
-        assertThat(evaluate(200, 10).verdict()).isEqualTo(Verdict.PASS);           // at minSamples
-        assertThat(evaluate(199, 0).verdict()).isEqualTo(Verdict.INCONCLUSIVE);    // below minSamples
+        assertThat(evaluate(200, 10).verdict()).isEqualTo(Verdict.PASS); // at minSamples
+        assertThat(evaluate(199, 0).verdict()).isEqualTo(Verdict.INCONCLUSIVE); // below minSamples
     }
 
     @Test
@@ -75,8 +89,7 @@ class ColdStartStatisticsTest {
         int firstFail = -1;
         for (int s = 0; s <= 200; s++) {
             Interval ci = BernoulliConfidenceSequence.bounds(s, 1_000, 0.01);
-            Verdict expected = ci.lower() > THRESHOLD ? Verdict.FAIL
-                    : s <= 50 ? Verdict.PASS : Verdict.INCONCLUSIVE;
+            Verdict expected = ci.lower() > THRESHOLD ? Verdict.FAIL : s <= 50 ? Verdict.PASS : Verdict.INCONCLUSIVE;
             assertThat(evaluate(1_000, s).verdict()).as("s = %d", s).isEqualTo(expected);
             if (expected == Verdict.FAIL && firstFail < 0) {
                 firstFail = s;
@@ -90,8 +103,19 @@ class ColdStartStatisticsTest {
         RevisionEvidence inWarmup = new RevisionEvidence();
         inWarmup.traffic.requests = 1_000;
         inWarmup.traffic.coldStarts = 1_000;
-        GateOutcome o = gate.evaluate(new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 5_000,
-                afterWarmup(0, 0), inWarmup, new RevisionEvidence()), THRESHOLD);
+        GateOutcome o = gate.evaluate(
+                new GateInput(
+                        GatePolicy.newBuilder().build(),
+                        0,
+                        1,
+                        5.0,
+                        false,
+                        0,
+                        5_000,
+                        afterWarmup(0, 0),
+                        inWarmup,
+                        new RevisionEvidence()),
+                THRESHOLD);
         assertThat(o.verdict()).isEqualTo(Verdict.NODATA);
     }
 

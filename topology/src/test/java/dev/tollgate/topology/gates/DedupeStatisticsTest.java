@@ -23,8 +23,19 @@ class DedupeStatisticsTest {
         canary.dedupe.postDuplicatesDeduped = deduped;
         RevisionEvidence baseline = new RevisionEvidence();
         baseline.traffic.requests = 100_000;
-        return gate.evaluate(new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline,
-                canary, new RevisionEvidence()), THRESHOLD);
+        return gate.evaluate(
+                new GateInput(
+                        GatePolicy.newBuilder().build(),
+                        0,
+                        1,
+                        5.0,
+                        false,
+                        0,
+                        60_000,
+                        baseline,
+                        canary,
+                        new RevisionEvidence()),
+                THRESHOLD);
     }
 
     @Test
@@ -35,7 +46,8 @@ class DedupeStatisticsTest {
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(o.statistic().getUpperBound()).isGreaterThanOrEqualTo(THRESHOLD);
-        assertThat(o.detail()).startsWith("dedupe INCONCLUSIVE: canary deduped 19/20 duplicate POSTs")
+        assertThat(o.detail())
+                .startsWith("dedupe INCONCLUSIVE: canary deduped 19/20 duplicate POSTs")
                 .contains("below minSamples 200");
     }
 
@@ -57,7 +69,9 @@ class DedupeStatisticsTest {
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(o.statistic().getUpperBound()).isLessThan(THRESHOLD);
-        assertThat(o.detail()).startsWith("dedupe FAIL: canary deduped 4900/5000").contains("< threshold 0.9990");
+        assertThat(o.detail())
+                .startsWith("dedupe FAIL: canary deduped 4900/5000")
+                .contains("< threshold 0.9990");
     }
 
     @Test
@@ -68,9 +82,9 @@ class DedupeStatisticsTest {
 
     @Test
     void shouldPassAtTheThresholdAndWithEveryDuplicateDeduped() {
-        assertThat(evaluate(1_000, 999).verdict()).isEqualTo(Verdict.PASS);   // exactly 0.999
-        assertThat(evaluate(5, 5).verdict()).isEqualTo(Verdict.PASS);         // nothing wrong to see
-        assertThat(evaluate(0, 0).verdict()).isEqualTo(Verdict.PASS);         // no duplicates
+        assertThat(evaluate(1_000, 999).verdict()).isEqualTo(Verdict.PASS); // exactly 0.999
+        assertThat(evaluate(5, 5).verdict()).isEqualTo(Verdict.PASS); // nothing wrong to see
+        assertThat(evaluate(0, 0).verdict()).isEqualTo(Verdict.PASS); // no duplicates
         assertThat(evaluate(199, 198).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
     }
 
@@ -112,8 +126,9 @@ class DedupeStatisticsTest {
 
         // then
         assertThat(two.verdict()).isEqualTo(Verdict.FAIL);
-        assertThat(two.detail()).contains("2 duplicate POSTs executed again, over the budget of 1 in the first 1000"
-                + " duplicate deliveries (share there at most 0.9980 < threshold 0.9990 whatever follows)");
+        assertThat(two.detail())
+                .contains("2 duplicate POSTs executed again, over the budget of 1 in the first 1000"
+                        + " duplicate deliveries (share there at most 0.9980 < threshold 0.9990 whatever follows)");
         assertThat(one.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
     }
 
@@ -146,8 +161,19 @@ class DedupeStatisticsTest {
     @Test
     void shouldBeNoDataWithoutCanaryRequests() {
         RevisionEvidence none = new RevisionEvidence();
-        GateOutcome o = gate.evaluate(new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000,
-                new RevisionEvidence(), none, new RevisionEvidence()), THRESHOLD);
+        GateOutcome o = gate.evaluate(
+                new GateInput(
+                        GatePolicy.newBuilder().build(),
+                        0,
+                        1,
+                        5.0,
+                        false,
+                        0,
+                        60_000,
+                        new RevisionEvidence(),
+                        none,
+                        new RevisionEvidence()),
+                THRESHOLD);
         assertThat(o.verdict()).isEqualTo(Verdict.NODATA);
     }
 

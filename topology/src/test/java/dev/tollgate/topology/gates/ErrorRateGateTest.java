@@ -23,7 +23,16 @@ class ErrorRateGateTest {
     }
 
     private static GateInput input(RevisionEvidence baseline, RevisionEvidence canary) {
-        return new GateInput(GatePolicy.newBuilder().build(), 2, 25, 50.0, false, 0, 60_000, baseline, canary,
+        return new GateInput(
+                GatePolicy.newBuilder().build(),
+                2,
+                25,
+                50.0,
+                false,
+                0,
+                60_000,
+                baseline,
+                canary,
                 new RevisionEvidence());
     }
 

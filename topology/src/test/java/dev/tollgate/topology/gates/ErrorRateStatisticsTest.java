@@ -30,8 +30,12 @@ class ErrorRateStatisticsTest {
     }
 
     private GateOutcome evaluate(long baselineRequests, long baselineErrors, long canaryRequests, long canaryErrors) {
-        return gate.evaluate(input(GatePolicy.newBuilder().build(), requests(baselineRequests, baselineErrors),
-                requests(canaryRequests, canaryErrors)), THRESHOLD);
+        return gate.evaluate(
+                input(
+                        GatePolicy.newBuilder().build(),
+                        requests(baselineRequests, baselineErrors),
+                        requests(canaryRequests, canaryErrors)),
+                THRESHOLD);
     }
 
     @Test
@@ -43,8 +47,11 @@ class ErrorRateStatisticsTest {
         assertThat(o.delta()).isGreaterThan(THRESHOLD);
         assertThat(o.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(o.statistic().getLowerBound()).isLessThan(THRESHOLD);
-        assertThat(o.detail()).startsWith("error-rate INCONCLUSIVE").contains("canary 5.000% (1/20)")
-                .contains("vs baseline 0.202% (4/1980)").contains("below minSamples 200");
+        assertThat(o.detail())
+                .startsWith("error-rate INCONCLUSIVE")
+                .contains("canary 5.000% (1/20)")
+                .contains("vs baseline 0.202% (4/1980)")
+                .contains("below minSamples 200");
     }
 
     @Test
@@ -56,8 +63,11 @@ class ErrorRateStatisticsTest {
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(o.statistic().getLowerBound()).isGreaterThan(THRESHOLD);
         assertThat(o.delta()).isCloseTo(0.02, within(1e-12));
-        assertThat(o.detail()).startsWith("error-rate FAIL: canary 2.200% (110/5000) vs baseline 0.200% (200/100000)")
-                .contains("delta +2.000 pp").contains("99% CS [").contains("> threshold +0.050 pp")
+        assertThat(o.detail())
+                .startsWith("error-rate FAIL: canary 2.200% (110/5000) vs baseline 0.200% (200/100000)")
+                .contains("delta +2.000 pp")
+                .contains("99% CS [")
+                .contains("> threshold +0.050 pp")
                 .contains("rate-diff-cs");
     }
 
@@ -109,7 +119,8 @@ class ErrorRateStatisticsTest {
             GateOutcome o = evaluate(200_000, 400, 2_000, s);
             Interval ci = RateDifference.bounds(s, 2_000, 400, 200_000, 0.01);
             // then the verdict follows the bound: FAIL iff lower > threshold, else PASS iff estimate <= threshold
-            Verdict expected = ci.lower() > THRESHOLD ? Verdict.FAIL
+            Verdict expected = ci.lower() > THRESHOLD
+                    ? Verdict.FAIL
                     : (double) s / 2_000 - 0.002 <= THRESHOLD + 1e-12 ? Verdict.PASS : Verdict.INCONCLUSIVE;
             assertThat(o.verdict()).as("s = %d", s).isEqualTo(expected);
             if (expected == Verdict.FAIL && firstFail < 0) {
@@ -174,7 +185,8 @@ class ErrorRateStatisticsTest {
         // then
         assertThat(o.statistic().getLowerBound()).isCloseTo(-1.0, within(1e-12));
         assertThat(o.statistic().getUpperBound()).isCloseTo(upperCanary - (1 - upperCanary), within(1e-12));
-        assertThat(upperCanary).isCloseTo(BernoulliConfidenceSequence.bounds(0, n, 0.005).upper(), within(1e-13));
+        assertThat(upperCanary)
+                .isCloseTo(BernoulliConfidenceSequence.bounds(0, n, 0.005).upper(), within(1e-13));
     }
 
     @Test
@@ -184,13 +196,16 @@ class ErrorRateStatisticsTest {
         RevisionEvidence canary = requests(1_500, 15);
 
         // when judged at alpha 0.10 and at alpha 0.0001
-        GateOutcome loose = gate.evaluate(input(GatePolicy.newBuilder().setAlpha(0.10).build(), baseline, canary), THRESHOLD);
-        GateOutcome strict = gate.evaluate(input(GatePolicy.newBuilder().setAlpha(0.0001).build(), baseline, canary), THRESHOLD);
+        GateOutcome loose =
+                gate.evaluate(input(GatePolicy.newBuilder().setAlpha(0.10).build(), baseline, canary), THRESHOLD);
+        GateOutcome strict =
+                gate.evaluate(input(GatePolicy.newBuilder().setAlpha(0.0001).build(), baseline, canary), THRESHOLD);
 
         // then the bound and the verdict follow alpha
         assertThat(loose.statistic().getAlpha()).isEqualTo(0.10);
         assertThat(strict.statistic().getAlpha()).isEqualTo(0.0001);
-        assertThat(loose.statistic().getLowerBound()).isGreaterThan(strict.statistic().getLowerBound());
+        assertThat(loose.statistic().getLowerBound())
+                .isGreaterThan(strict.statistic().getLowerBound());
         assertThat(loose.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(strict.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(loose.detail()).contains("90% CS");
@@ -199,7 +214,8 @@ class ErrorRateStatisticsTest {
 
     @Test
     void shouldRarelyFailAnAaCanaryEvaluatedEverySecond() {
-        // given 100 A/A streams of a 1 % canary at 2,000 requests/s, both at 0.2 % 5xx, evaluated every second for 10 min
+        // given 100 A/A streams of a 1 % canary at 2,000 requests/s, both at 0.2 % 5xx, evaluated every second for 10
+        // min
         SplittableRandom random = new SplittableRandom(0x7011_6a7eL);
         int streams = 100;
         int failed = 0;
@@ -247,7 +263,9 @@ class ErrorRateStatisticsTest {
                         e.traffic.errors5xx++;
                     }
                 }
-                if (gate.evaluate(input(GatePolicy.newBuilder().build(), b, c), THRESHOLD).verdict() == Verdict.FAIL) {
+                if (gate.evaluate(input(GatePolicy.newBuilder().build(), b, c), THRESHOLD)
+                                .verdict()
+                        == Verdict.FAIL) {
                     detected++;
                     break;
                 }

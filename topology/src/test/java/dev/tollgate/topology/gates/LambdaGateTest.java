@@ -21,7 +21,8 @@ class LambdaGateTest {
     }
 
     private static GateInput input(GatePolicy policy, RevisionEvidence canary) {
-        return new GateInput(policy, 0, 1, 5.0, false, 0, 60_000, new RevisionEvidence(), canary, new RevisionEvidence());
+        return new GateInput(
+                policy, 0, 1, 5.0, false, 0, 60_000, new RevisionEvidence(), canary, new RevisionEvidence());
     }
 
     private static GateInput input(RevisionEvidence canary) {
@@ -63,7 +64,8 @@ class LambdaGateTest {
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(o.canaryValue()).isEqualTo(1.0);
-        assertThat(o.detail()).startsWith("lambda FAIL: 1 of 20 canary probes not convergent on seed(s) 2")
+        assertThat(o.detail())
+                .startsWith("lambda FAIL: 1 of 20 canary probes not convergent on seed(s) 2")
                 .contains("seed 2 question q4 DIVERGENT");
     }
 
@@ -89,7 +91,8 @@ class LambdaGateTest {
     @Test
     void shouldBeInconclusiveWithASingleSeed() {
         // given one complete, convergent seed
-        assertThat(gate.evaluate(input(seeds(new long[] {10}, new long[] {0})), 0).verdict())
+        assertThat(gate.evaluate(input(seeds(new long[] {10}, new long[] {0})), 0)
+                        .verdict())
                 .isEqualTo(Verdict.INCONCLUSIVE);
     }
 
@@ -99,9 +102,11 @@ class LambdaGateTest {
         GatePolicy oneSeed = GatePolicy.newBuilder().setProbeSeeds(1).build();
 
         // when / then one seed is still not enough
-        assertThat(gate.evaluate(input(oneSeed, seeds(new long[] {10}, new long[] {0})), 0).verdict())
+        assertThat(gate.evaluate(input(oneSeed, seeds(new long[] {10}, new long[] {0})), 0)
+                        .verdict())
                 .isEqualTo(Verdict.INCONCLUSIVE);
-        assertThat(gate.evaluate(input(oneSeed, seeds(new long[] {10, 10}, new long[] {0, 0})), 0).verdict())
+        assertThat(gate.evaluate(input(oneSeed, seeds(new long[] {10, 10}, new long[] {0, 0})), 0)
+                        .verdict())
                 .isEqualTo(Verdict.PASS);
     }
 
@@ -111,9 +116,11 @@ class LambdaGateTest {
         GatePolicy threeSeeds = GatePolicy.newBuilder().setProbeSeeds(3).build();
 
         // when / then
-        assertThat(gate.evaluate(input(threeSeeds, seeds(new long[] {10, 10}, new long[] {0, 0})), 0).verdict())
+        assertThat(gate.evaluate(input(threeSeeds, seeds(new long[] {10, 10}, new long[] {0, 0})), 0)
+                        .verdict())
                 .isEqualTo(Verdict.INCONCLUSIVE);
-        assertThat(gate.evaluate(input(threeSeeds, seeds(new long[] {10, 10, 10}, new long[] {0, 0, 0})), 0).verdict())
+        assertThat(gate.evaluate(input(threeSeeds, seeds(new long[] {10, 10, 10}, new long[] {0, 0, 0})), 0)
+                        .verdict())
                 .isEqualTo(Verdict.PASS);
     }
 }

@@ -30,8 +30,8 @@ class LatencyP95GateTest {
     }
 
     private static GateInput input(RevisionEvidence baseline, RevisionEvidence canary) {
-        return new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary,
-                new RevisionEvidence());
+        return new GateInput(
+                GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary, new RevisionEvidence());
     }
 
     @Test
@@ -109,7 +109,10 @@ class LatencyP95GateTest {
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(o.delta()).isCloseTo(0.5, within(0.05));
-        assertThat(o.detail()).startsWith("latency-p95 FAIL").contains("canary p95").contains("baseline");
+        assertThat(o.detail())
+                .startsWith("latency-p95 FAIL")
+                .contains("canary p95")
+                .contains("baseline");
     }
 
     @Test

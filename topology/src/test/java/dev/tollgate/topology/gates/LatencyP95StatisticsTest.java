@@ -65,8 +65,8 @@ class LatencyP95StatisticsTest {
     }
 
     private static GateInput input(RevisionEvidence baseline, RevisionEvidence canary) {
-        return new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary,
-                new RevisionEvidence());
+        return new GateInput(
+                GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary, new RevisionEvidence());
     }
 
     @Test
@@ -83,7 +83,9 @@ class LatencyP95StatisticsTest {
         assertThat(o.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(o.statistic().getLowerBound()).isLessThanOrEqualTo(THRESHOLD);
         assertThat(o.statistic().getUpperBound()).isNull(); // +inf: no order statistic above p95 yet
-        assertThat(o.detail()).startsWith("latency-p95 INCONCLUSIVE: canary p95").contains("below minSamples 200")
+        assertThat(o.detail())
+                .startsWith("latency-p95 INCONCLUSIVE: canary p95")
+                .contains("below minSamples 200")
                 .contains("+inf]");
     }
 
@@ -91,23 +93,27 @@ class LatencyP95StatisticsTest {
     void shouldFailTwentyFivePercentSlowerWithThousandsOfSamples() {
         // given the canary's latencies are 1.25x the baseline's, 5,000 vs 100,000 samples
         SplittableRandom r = new SplittableRandom(2);
-        GateOutcome o = gate.evaluate(input(evidence(lognormal(r, 100_000, 80)), evidence(lognormal(r, 5_000, 100))),
-                THRESHOLD);
+        GateOutcome o = gate.evaluate(
+                input(evidence(lognormal(r, 100_000, 80)), evidence(lognormal(r, 5_000, 100))), THRESHOLD);
 
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(o.delta()).isCloseTo(0.25, within(0.06));
         assertThat(o.statistic().getLowerBound()).isGreaterThan(THRESHOLD);
-        assertThat(o.detail()).startsWith("latency-p95 FAIL: canary p95").contains("vs baseline")
-                .contains("> threshold +10.0%").contains("quantile-ratio-cs").contains("sketch error 0.5%");
+        assertThat(o.detail())
+                .startsWith("latency-p95 FAIL: canary p95")
+                .contains("vs baseline")
+                .contains("> threshold +10.0%")
+                .contains("quantile-ratio-cs")
+                .contains("sketch error 0.5%");
     }
 
     @Test
     void shouldBeInconclusiveAboveTheThresholdWithoutConfidence() {
         // given 15 % slower on 300 samples: above the threshold but not confidently
         SplittableRandom r = new SplittableRandom(3);
-        GateOutcome o = gate.evaluate(input(evidence(lognormal(r, 100_000, 80)), evidence(lognormal(r, 300, 92))),
-                THRESHOLD);
+        GateOutcome o =
+                gate.evaluate(input(evidence(lognormal(r, 100_000, 80)), evidence(lognormal(r, 300, 92))), THRESHOLD);
 
         // then
         assertThat(o.delta()).isGreaterThan(THRESHOLD);
@@ -134,17 +140,18 @@ class LatencyP95StatisticsTest {
     @Test
     void shouldBeNoDataWithoutCanaryAndInconclusiveWithoutABaselineOrBelowMinSamples() {
         SplittableRandom r = new SplittableRandom(5);
-        assertThat(gate.evaluate(input(evidence(lognormal(r, 100, 80)), evidence()), THRESHOLD).verdict())
+        assertThat(gate.evaluate(input(evidence(lognormal(r, 100, 80)), evidence()), THRESHOLD)
+                        .verdict())
                 .isEqualTo(Verdict.NODATA);
         GateOutcome noBaseline = gate.evaluate(input(evidence(), evidence(lognormal(r, 10_000, 80))), THRESHOLD);
         assertThat(noBaseline.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(noBaseline.delta()).isNull();
-        GateOutcome zeroBaseline = gate.evaluate(input(evidence(new double[500]), evidence(lognormal(r, 500, 80))),
-                THRESHOLD);
+        GateOutcome zeroBaseline =
+                gate.evaluate(input(evidence(new double[500]), evidence(lognormal(r, 500, 80))), THRESHOLD);
         assertThat(zeroBaseline.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(zeroBaseline.detail()).contains("zero p95");
-        GateOutcome few = gate.evaluate(input(evidence(lognormal(r, 10_000, 80)), evidence(lognormal(r, 199, 80))),
-                THRESHOLD);
+        GateOutcome few =
+                gate.evaluate(input(evidence(lognormal(r, 10_000, 80)), evidence(lognormal(r, 199, 80))), THRESHOLD);
         assertThat(few.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
         assertThat(few.detail()).contains("below minSamples 200");
     }
@@ -169,7 +176,8 @@ class LatencyP95StatisticsTest {
             Interval ratio = QuantileRatio.bounds(canary.traffic.latency, baseline.traffic.latency, 0.95, 0.01);
             double rel = canary.traffic.latency.quantile(0.95) / baseline.traffic.latency.quantile(0.95) - 1;
             // then FAIL iff the lower ratio bound is above 1.10, else PASS iff the estimate is within 10 %
-            Verdict expected = ratio.lower() > 1 + THRESHOLD ? Verdict.FAIL
+            Verdict expected = ratio.lower() > 1 + THRESHOLD
+                    ? Verdict.FAIL
                     : rel <= THRESHOLD + 1e-12 ? Verdict.PASS : Verdict.INCONCLUSIVE;
             assertThat(o.verdict()).as("scale %s", scale).isEqualTo(expected);
             assertThat(o.delta()).isCloseTo(rel, within(1e-12));

@@ -31,8 +31,17 @@ class QueueAgeGateTest {
     }
 
     private static GateInput input(RevisionEvidence service) {
-        return new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, new RevisionEvidence(),
-                new RevisionEvidence(), service);
+        return new GateInput(
+                GatePolicy.newBuilder().build(),
+                0,
+                1,
+                5.0,
+                false,
+                0,
+                60_000,
+                new RevisionEvidence(),
+                new RevisionEvidence(),
+                service);
     }
 
     private static RevisionEvidence partitions(LinearTrend... trends) {
@@ -92,7 +101,9 @@ class QueueAgeGateTest {
 
     @Test
     void shouldPassAShrinkingBacklog() {
-        assertThat(gate.evaluate(input(partitions(series(60, 5_000, -20, 50))), 0).verdict()).isEqualTo(Verdict.PASS);
+        assertThat(gate.evaluate(input(partitions(series(60, 5_000, -20, 50))), 0)
+                        .verdict())
+                .isEqualTo(Verdict.PASS);
     }
 
     @Test
@@ -111,8 +122,8 @@ class QueueAgeGateTest {
     @Test
     void shouldNameTheGrowingPartition() {
         // given three partitions, the middle one growing
-        GateOutcome o = gate.evaluate(input(partitions(series(60, 500, 0, 20), series(60, 500, 10, 20),
-                series(60, 500, 0, 20))), 0);
+        GateOutcome o = gate.evaluate(
+                input(partitions(series(60, 500, 0, 20), series(60, 500, 10, 20), series(60, 500, 0, 20))), 0);
 
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);

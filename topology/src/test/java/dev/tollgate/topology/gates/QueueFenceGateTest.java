@@ -20,8 +20,8 @@ class QueueFenceGateTest {
     }
 
     private static GateInput input(RevisionEvidence baseline, RevisionEvidence canary) {
-        return new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary,
-                new RevisionEvidence());
+        return new GateInput(
+                GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary, new RevisionEvidence());
     }
 
     @Test
@@ -34,7 +34,8 @@ class QueueFenceGateTest {
 
     @Test
     void shouldBeNoDataWithoutQueueWorkOrRequests() {
-        assertThat(gate.evaluate(input(works(0, 0, null), works(0, 0, null)), 0).verdict()).isEqualTo(Verdict.NODATA);
+        assertThat(gate.evaluate(input(works(0, 0, null), works(0, 0, null)), 0).verdict())
+                .isEqualTo(Verdict.NODATA);
     }
 
     @Test
@@ -55,14 +56,22 @@ class QueueFenceGateTest {
 
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
-        assertThat(o.detail()).startsWith("queue-fence FAIL: 1 fence violations of 1000").contains(example);
+        assertThat(o.detail())
+                .startsWith("queue-fence FAIL: 1 fence violations of 1000")
+                .contains(example);
     }
 
     @Test
     void shouldFailOnABaselineViolation() {
         // given the baseline worker fenced its partition with another release
-        GateOutcome o = gate.evaluate(input(works(900, 1, "queue orders partition 0 fenced by rel-0 but worked by "
-                + "release rel-1 (rev-1)"), works(100, 0, null)), 0);
+        GateOutcome o = gate.evaluate(
+                input(
+                        works(
+                                900,
+                                1,
+                                "queue orders partition 0 fenced by rel-0 but worked by " + "release rel-1 (rev-1)"),
+                        works(100, 0, null)),
+                0);
 
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
@@ -71,7 +80,11 @@ class QueueFenceGateTest {
 
     @Test
     void shouldPassExactlyAtTheThresholdAndFailAboveIt() {
-        assertThat(gate.evaluate(input(works(900, 0, null), works(100, 1, "x")), 1).verdict()).isEqualTo(Verdict.PASS);
-        assertThat(gate.evaluate(input(works(900, 1, "y"), works(100, 1, "x")), 1).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(gate.evaluate(input(works(900, 0, null), works(100, 1, "x")), 1)
+                        .verdict())
+                .isEqualTo(Verdict.PASS);
+        assertThat(gate.evaluate(input(works(900, 1, "y"), works(100, 1, "x")), 1)
+                        .verdict())
+                .isEqualTo(Verdict.FAIL);
     }
 }

@@ -20,8 +20,8 @@ class SchemaPinsGateTest {
     }
 
     private static GateInput input(RevisionEvidence baseline, RevisionEvidence canary) {
-        return new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary,
-                new RevisionEvidence());
+        return new GateInput(
+                GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary, new RevisionEvidence());
     }
 
     @Test
@@ -29,7 +29,10 @@ class SchemaPinsGateTest {
         assertThat(gate.id()).isEqualTo("schema-pins");
         assertThat(gate.defaultThreshold()).isZero();
         assertThat(gate.holdsOnFail()).isTrue();
-        assertThat(gate.remedy()).contains("bump SCHEMA_REV").contains("re-index").contains("translation layer");
+        assertThat(gate.remedy())
+                .contains("bump SCHEMA_REV")
+                .contains("re-index")
+                .contains("translation layer");
     }
 
     @Test
@@ -55,20 +58,22 @@ class SchemaPinsGateTest {
     @Test
     void shouldFailOnASingleCanaryMismatchNamingIt() {
         // given one canary request carrying schemaRev 8 where the canary serves 7
-        GateOutcome o = gate.evaluate(input(requests(9_900, 0, null),
-                requests(100, 1, "schemaRev 8 != served 7 on canary rev-2")), 0);
+        GateOutcome o = gate.evaluate(
+                input(requests(9_900, 0, null), requests(100, 1, "schemaRev 8 != served 7 on canary rev-2")), 0);
 
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(o.delta()).isEqualTo(1.0);
-        assertThat(o.detail()).startsWith("schema-pins FAIL: 1 ").contains("(e.g. schemaRev 8 != served 7 on canary rev-2)");
+        assertThat(o.detail())
+                .startsWith("schema-pins FAIL: 1 ")
+                .contains("(e.g. schemaRev 8 != served 7 on canary rev-2)");
     }
 
     @Test
     void shouldCountBaselineMismatchesToo() {
         // given a mismatch on the baseline only
-        GateOutcome o = gate.evaluate(input(requests(9_900, 2, "indexHash b != served a on baseline rev-1"),
-                requests(100, 0, null)), 0);
+        GateOutcome o = gate.evaluate(
+                input(requests(9_900, 2, "indexHash b != served a on baseline rev-1"), requests(100, 0, null)), 0);
 
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);

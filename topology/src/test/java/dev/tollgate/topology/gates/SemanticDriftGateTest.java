@@ -105,10 +105,16 @@ class SemanticDriftGateTest {
     @Test
     void shouldPassExactlyAtTheThreshold() {
         // given a drift of exactly 0.03 (0.030000000000000013 in doubles) each way
-        assertThat(gate.evaluate(input(answers(10, 0.10), answers(10, 0.13)), 0.03).verdict()).isEqualTo(Verdict.PASS);
-        assertThat(gate.evaluate(input(answers(10, 0.13), answers(10, 0.10)), 0.03).verdict()).isEqualTo(Verdict.PASS);
+        assertThat(gate.evaluate(input(answers(10, 0.10), answers(10, 0.13)), 0.03)
+                        .verdict())
+                .isEqualTo(Verdict.PASS);
+        assertThat(gate.evaluate(input(answers(10, 0.13), answers(10, 0.10)), 0.03)
+                        .verdict())
+                .isEqualTo(Verdict.PASS);
         // and just above it
-        assertThat(gate.evaluate(input(answers(10, 0.10), answers(10, 0.1301)), 0.03).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(gate.evaluate(input(answers(10, 0.10), answers(10, 0.1301)), 0.03)
+                        .verdict())
+                .isEqualTo(Verdict.FAIL);
     }
 
     @Test
@@ -131,9 +137,11 @@ class SemanticDriftGateTest {
         GatePolicy policy = GatePolicy.newBuilder().setProbeSetSize(5).build();
 
         // when / then 5 answers each are the whole set
-        assertThat(gate.evaluate(input(policy, answers(5, 0.1), answers(5, 0.1)), 0.03).verdict())
+        assertThat(gate.evaluate(input(policy, answers(5, 0.1), answers(5, 0.1)), 0.03)
+                        .verdict())
                 .isEqualTo(Verdict.PASS);
-        assertThat(gate.evaluate(input(policy, answers(5, 0.1), answers(4, 0.1)), 0.03).verdict())
+        assertThat(gate.evaluate(input(policy, answers(5, 0.1), answers(4, 0.1)), 0.03)
+                        .verdict())
                 .isEqualTo(Verdict.INCONCLUSIVE);
     }
 }

@@ -21,8 +21,8 @@ class SideEffectsGateTest {
     }
 
     private static GateInput input(RevisionEvidence baseline, RevisionEvidence canary) {
-        return new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary,
-                new RevisionEvidence());
+        return new GateInput(
+                GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary, new RevisionEvidence());
     }
 
     @Test
@@ -35,7 +35,8 @@ class SideEffectsGateTest {
 
     @Test
     void shouldBeNoDataWithoutRequestsOrSideEffects() {
-        assertThat(gate.evaluate(input(effects(0, 0, 0, null), effects(0, 0, 0, null)), 0).verdict())
+        assertThat(gate.evaluate(input(effects(0, 0, 0, null), effects(0, 0, 0, null)), 0)
+                        .verdict())
                 .isEqualTo(Verdict.NODATA);
     }
 
@@ -65,14 +66,17 @@ class SideEffectsGateTest {
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(o.delta()).isEqualTo(1.0);
-        assertThat(o.detail()).startsWith("side-effects FAIL: 1 duplicate side effects of 1000").contains(example);
+        assertThat(o.detail())
+                .startsWith("side-effects FAIL: 1 duplicate side effects of 1000")
+                .contains(example);
     }
 
     @Test
     void shouldFailOnADuplicateOnTheBaseline() {
         // given a duplicate executed by the baseline alone
-        GateOutcome o = gate.evaluate(input(effects(9_900, 900, 1, "key k kind job executed by rev-1 and rev-1"),
-                effects(100, 100, 0, null)), 0);
+        GateOutcome o = gate.evaluate(
+                input(effects(9_900, 900, 1, "key k kind job executed by rev-1 and rev-1"), effects(100, 100, 0, null)),
+                0);
 
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
@@ -82,9 +86,11 @@ class SideEffectsGateTest {
 
     @Test
     void shouldPassExactlyAtTheThresholdAndFailAboveIt() {
-        assertThat(gate.evaluate(input(effects(9_900, 900, 1, "a"), effects(100, 100, 1, "b")), 2).verdict())
+        assertThat(gate.evaluate(input(effects(9_900, 900, 1, "a"), effects(100, 100, 1, "b")), 2)
+                        .verdict())
                 .isEqualTo(Verdict.PASS);
-        assertThat(gate.evaluate(input(effects(9_900, 900, 1, "a"), effects(100, 100, 2, "b")), 2).verdict())
+        assertThat(gate.evaluate(input(effects(9_900, 900, 1, "a"), effects(100, 100, 2, "b")), 2)
+                        .verdict())
                 .isEqualTo(Verdict.FAIL);
     }
 }

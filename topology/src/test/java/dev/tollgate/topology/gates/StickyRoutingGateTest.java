@@ -20,8 +20,8 @@ class StickyRoutingGateTest {
     }
 
     private static GateInput input(RevisionEvidence baseline, RevisionEvidence canary) {
-        return new GateInput(GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary,
-                new RevisionEvidence());
+        return new GateInput(
+                GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary, new RevisionEvidence());
     }
 
     @Test
@@ -34,7 +34,8 @@ class StickyRoutingGateTest {
 
     @Test
     void shouldBeNoDataWithoutAnyRequests() {
-        assertThat(gate.evaluate(input(pinned(0, 0, 0), pinned(0, 0, 0)), 0).verdict()).isEqualTo(Verdict.NODATA);
+        assertThat(gate.evaluate(input(pinned(0, 0, 0), pinned(0, 0, 0)), 0).verdict())
+                .isEqualTo(Verdict.NODATA);
     }
 
     @Test
@@ -50,7 +51,9 @@ class StickyRoutingGateTest {
     @Test
     void shouldPassWithoutPinnedRequests() {
         // given traffic without any pin
-        assertThat(gate.evaluate(input(pinned(9_900, 0, 0), pinned(100, 0, 0)), 0).verdict()).isEqualTo(Verdict.PASS);
+        assertThat(gate.evaluate(input(pinned(9_900, 0, 0), pinned(100, 0, 0)), 0)
+                        .verdict())
+                .isEqualTo(Verdict.PASS);
     }
 
     @Test
@@ -76,7 +79,11 @@ class StickyRoutingGateTest {
 
     @Test
     void shouldPassExactlyAtTheThresholdAndFailAboveIt() {
-        assertThat(gate.evaluate(input(pinned(9_900, 400, 2), pinned(100, 100, 1)), 3).verdict()).isEqualTo(Verdict.PASS);
-        assertThat(gate.evaluate(input(pinned(9_900, 400, 2), pinned(100, 100, 2)), 3).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(gate.evaluate(input(pinned(9_900, 400, 2), pinned(100, 100, 1)), 3)
+                        .verdict())
+                .isEqualTo(Verdict.PASS);
+        assertThat(gate.evaluate(input(pinned(9_900, 400, 2), pinned(100, 100, 2)), 3)
+                        .verdict())
+                .isEqualTo(Verdict.FAIL);
     }
 }

@@ -20,7 +20,16 @@ class StreamDrainGateTest {
     }
 
     private static GateInput input(boolean draining, RevisionEvidence baseline, RevisionEvidence canary) {
-        return new GateInput(GatePolicy.newBuilder().build(), 4, 100, null, draining, 0, 60_000, baseline, canary,
+        return new GateInput(
+                GatePolicy.newBuilder().build(),
+                4,
+                100,
+                null,
+                draining,
+                0,
+                60_000,
+                baseline,
+                canary,
                 new RevisionEvidence());
     }
 
@@ -44,7 +53,9 @@ class StreamDrainGateTest {
 
     @Test
     void shouldBeNoDataWithoutRequestsWhileTrafficShifts() {
-        assertThat(gate.evaluate(input(false, requests(0, 0), requests(0, 0)), 0).verdict()).isEqualTo(Verdict.NODATA);
+        assertThat(gate.evaluate(input(false, requests(0, 0), requests(0, 0)), 0)
+                        .verdict())
+                .isEqualTo(Verdict.NODATA);
     }
 
     @Test
@@ -85,12 +96,17 @@ class StreamDrainGateTest {
         canary.traffic.streamsCut = 50;
 
         // when / then
-        assertThat(gate.evaluate(input(true, requests(1_000, 0), canary), 0).verdict()).isEqualTo(Verdict.PASS);
+        assertThat(gate.evaluate(input(true, requests(1_000, 0), canary), 0).verdict())
+                .isEqualTo(Verdict.PASS);
     }
 
     @Test
     void shouldPassExactlyAtTheThresholdAndFailAboveIt() {
-        assertThat(gate.evaluate(input(true, requests(1_000, 2), requests(9_000, 0)), 2).verdict()).isEqualTo(Verdict.PASS);
-        assertThat(gate.evaluate(input(true, requests(1_000, 3), requests(9_000, 0)), 2).verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(gate.evaluate(input(true, requests(1_000, 2), requests(9_000, 0)), 2)
+                        .verdict())
+                .isEqualTo(Verdict.PASS);
+        assertThat(gate.evaluate(input(true, requests(1_000, 3), requests(9_000, 0)), 2)
+                        .verdict())
+                .isEqualTo(Verdict.FAIL);
     }
 }

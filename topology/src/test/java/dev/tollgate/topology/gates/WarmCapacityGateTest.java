@@ -23,8 +23,17 @@ class WarmCapacityGateTest {
     }
 
     private static GateInput input(double traffic, Double next, RevisionEvidence canary, RevisionEvidence service) {
-        return new GateInput(GatePolicy.newBuilder().build(), 1, traffic, next, false, 0, 60_000,
-                new RevisionEvidence(), canary, service);
+        return new GateInput(
+                GatePolicy.newBuilder().build(),
+                1,
+                traffic,
+                next,
+                false,
+                0,
+                60_000,
+                new RevisionEvidence(),
+                canary,
+                service);
     }
 
     private static GateInput input(RevisionEvidence canary) {
@@ -69,7 +78,10 @@ class WarmCapacityGateTest {
         // then
         assertThat(o.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(o.delta()).isEqualTo(-1.0);
-        assertThat(o.detail()).startsWith("warm-capacity FAIL").contains("warm_instances 3").contains("expected_p50_load 4");
+        assertThat(o.detail())
+                .startsWith("warm-capacity FAIL")
+                .contains("warm_instances 3")
+                .contains("expected_p50_load 4");
     }
 
     @Test

@@ -2,18 +2,17 @@ package dev.tollgate.topology.math;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DedupeKeysTest {
 
     // printf 'src-42rev-7idx-abc' | sha256sum
-    private static final String SRC42_REV7_IDXABC =
-            "852384a694e1dd45bbcc12af056e500b8322b8f0c00bdb93e44f7028e2318513";
+    private static final String SRC42_REV7_IDXABC = "852384a694e1dd45bbcc12af056e500b8322b8f0c00bdb93e44f7028e2318513";
 
     @Test
     void shouldHashKnownString() {
@@ -38,7 +37,8 @@ class DedupeKeysTest {
     @Test
     void shouldUseGivenKeyUnlessBlank() {
         // given / when / then
-        assertThat(DedupeKeys.sideEffectKey("my-key", "src-42", "rev-7", "idx-abc")).isEqualTo("my-key");
+        assertThat(DedupeKeys.sideEffectKey("my-key", "src-42", "rev-7", "idx-abc"))
+                .isEqualTo("my-key");
         assertThat(DedupeKeys.sideEffectKey("  ", "src-42", "rev-7", "idx-abc")).isEqualTo(SRC42_REV7_IDXABC);
         assertThat(DedupeKeys.sideEffectKey("", "src-42", "rev-7", "idx-abc")).isEqualTo(SRC42_REV7_IDXABC);
     }

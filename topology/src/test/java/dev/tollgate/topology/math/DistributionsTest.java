@@ -70,7 +70,6 @@ class DistributionsTest {
         // given / when / then
         assertThatThrownBy(() -> Distributions.studentTQuantile(0.9, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Distributions.studentTQuantile(1.1, 3)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Distributions.normalQuantile(Double.NaN))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Distributions.normalQuantile(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -200,8 +200,12 @@ class LambdaRuleTest {
     @Test
     void shouldClassifyListsLikeArrays() {
         // given the same trajectories as lists and arrays
-        List<List<Double>> lists = List.of(List.of(0.10, 0.15), List.of(0.30, 0.31, 0.30, 0.31),
-                List.of(0.10, 0.115, 0.13, 0.145, 0.16), List.of(0.5, 0.45), List.of());
+        List<List<Double>> lists = List.of(
+                List.of(0.10, 0.15),
+                List.of(0.30, 0.31, 0.30, 0.31),
+                List.of(0.10, 0.115, 0.13, 0.145, 0.16),
+                List.of(0.5, 0.45),
+                List.of());
 
         for (List<Double> list : lists) {
             double[] array = list.stream().mapToDouble(Double::doubleValue).toArray();

@@ -217,7 +217,9 @@ class LinearTrendTest {
             assertThat(LinearTrendBytes.toBytes(copy)).isEqualTo(LinearTrendBytes.toBytes(trend));
         }
         assertThat(LinearTrendBytes.toBytes(new LinearTrend())).hasSize(9);
-        assertThat(LinearTrendBytes.fromBytes(LinearTrendBytes.toBytes(new LinearTrend())).isEmpty()).isTrue();
+        assertThat(LinearTrendBytes.fromBytes(LinearTrendBytes.toBytes(new LinearTrend()))
+                        .isEmpty())
+                .isTrue();
     }
 
     @Test

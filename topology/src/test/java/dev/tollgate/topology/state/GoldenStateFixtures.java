@@ -130,6 +130,7 @@ public final class GoldenStateFixtures {
     public static final String CHANGELOG = APPLICATION_ID + "-" + Names.STORE_STEP_STATE + "-changelog";
     /** Classpath directory of the fixtures. */
     public static final String RESOURCE_DIR = "/state/v1/";
+
     public static final String EXPECTED = "continuation-expected.jsonl";
 
     static final List<Double> STEPS = List.of(10.0, 20.0, 50.0, 100.0);
@@ -137,20 +138,19 @@ public final class GoldenStateFixtures {
     /** Δ = 0.05 > 0.04 at the last step: chaotic. */
     static final List<Double> CHAOTIC = List.of(0.2, 0.25, 0.3);
 
-    private GoldenStateFixtures() {
-    }
+    private GoldenStateFixtures() {}
 
     // ------------------------------------------------------------------ events and driver
 
     /** One input event: topic, key, value, timestamp. */
-    public record Event(String topic, String key, SpecificRecord value, long timestamp) {
-    }
+    public record Event(String topic, String key, SpecificRecord value, long timestamp) {}
 
     /** One output record, with its stable JSON line. */
     public record Output(String topic, String key, long timestamp, SpecificRecord value) {
         /** {"topic":…,"key":…,"timestamp":…,"value":Avro's JSON rendering of the record}. */
         public String json() {
-            return "{\"topic\":\"" + topic + "\",\"key\":\"" + key + "\",\"timestamp\":" + timestamp + ",\"value\":" + value + "}";
+            return "{\"topic\":\"" + topic + "\",\"key\":\"" + key + "\",\"timestamp\":" + timestamp + ",\"value\":"
+                    + value + "}";
         }
     }
 
@@ -176,12 +176,19 @@ public final class GoldenStateFixtures {
             SpecificAvroDeserializer<SpecificRecord> de = new SpecificAvroDeserializer<>();
             de.configure(serdeConfig, false);
             TopicNames t = settings.topics();
-            for (String topic : List.of(t.requests(), t.sideEffects(), t.queueWork(), t.metrics(), t.probes(), t.rollouts(),
+            for (String topic : List.of(
+                    t.requests(),
+                    t.sideEffects(),
+                    t.queueWork(),
+                    t.metrics(),
+                    t.probes(),
+                    t.rollouts(),
                     t.policies())) {
                 inputs.put(topic, driver.createInputTopic(topic, Serdes.String().serializer(), ser));
             }
             for (String topic : List.of(t.gateResults(), t.decisions(), t.timeline())) {
-                outputs.put(topic, driver.createOutputTopic(topic, Serdes.String().deserializer(), de));
+                outputs.put(
+                        topic, driver.createOutputTopic(topic, Serdes.String().deserializer(), de));
             }
         }
 
@@ -295,8 +302,14 @@ public final class GoldenStateFixtures {
         g.put(GateIds.STREAM_DRAIN, dryRun());
         g.put(GateIds.SIDE_EFFECTS, dryRun());
         g.put(GateIds.DEDUPE, dryRun());
-        return GatePolicy.newBuilder().setSteps(STEPS).setGates(g).setMinSamples(100).setMinStepDurationMs(20_000)
-                .setWarmupMs(5_000).setNoDataTimeoutMs(60_000).build();
+        return GatePolicy.newBuilder()
+                .setSteps(STEPS)
+                .setGates(g)
+                .setMinSamples(100)
+                .setMinStepDurationMs(20_000)
+                .setWarmupMs(5_000)
+                .setNoDataTimeoutMs(60_000)
+                .build();
     }
 
     static GatePolicy searchPolicy() {
@@ -305,8 +318,15 @@ public final class GoldenStateFixtures {
         g.put(GateIds.STICKY_ROUTING, off());
         g.put(GateIds.STREAM_DRAIN, off());
         g.put(GateIds.QUEUE_FENCE, dryRun());
-        return GatePolicy.newBuilder().setSteps(STEPS).setGates(g).setMinSamples(100).setMinStepDurationMs(20_000)
-                .setWarmupMs(5_000).setNoDataTimeoutMs(60_000).setDedupeRetentionMs(3_600_000L).build();
+        return GatePolicy.newBuilder()
+                .setSteps(STEPS)
+                .setGates(g)
+                .setMinSamples(100)
+                .setMinStepDurationMs(20_000)
+                .setWarmupMs(5_000)
+                .setNoDataTimeoutMs(60_000)
+                .setDedupeRetentionMs(3_600_000L)
+                .build();
     }
 
     static List<Event> policies(long at) {
@@ -332,14 +352,23 @@ public final class GoldenStateFixtures {
         int stepSecond;
         /** Part A: the current attempt is the failing one. */
         boolean failing = true;
+
         long counter;
         boolean done;
         /** Second at which the router publishes its next rollout event, or -1. */
         int pendingAt = -1;
+
         int pendingStep;
 
-        Svc(String name, String release, String base, String canary, int rps, long seed, RevisionPins canaryPins,
-            RevisionPins baselinePins) {
+        Svc(
+                String name,
+                String release,
+                String base,
+                String canary,
+                int rps,
+                long seed,
+                RevisionPins canaryPins,
+                RevisionPins baselinePins) {
             this.name = name;
             this.release = release;
             this.base = base;
@@ -353,10 +382,22 @@ public final class GoldenStateFixtures {
         Event rollout(RolloutPhase phase, int stepIndex, long ts) {
             step = stepIndex;
             traffic = STEPS.get(stepIndex);
-            return new Event(TopicNames.defaults().rollouts(), name, RolloutEvent.newBuilder().setService(name)
-                    .setReleaseId(release).setTimestamp(ts).setBaselineRevision(base).setCanaryRevision(canary)
-                    .setPhase(phase).setStepIndex(stepIndex).setTrafficPercent(traffic).setCanaryPins(canaryPins)
-                    .setBaselinePins(baselinePins).build(), ts);
+            return new Event(
+                    TopicNames.defaults().rollouts(),
+                    name,
+                    RolloutEvent.newBuilder()
+                            .setService(name)
+                            .setReleaseId(release)
+                            .setTimestamp(ts)
+                            .setBaselineRevision(base)
+                            .setCanaryRevision(canary)
+                            .setPhase(phase)
+                            .setStepIndex(stepIndex)
+                            .setTrafficPercent(traffic)
+                            .setCanaryPins(canaryPins)
+                            .setBaselinePins(baselinePins)
+                            .build(),
+                    ts);
         }
 
         double gaussian() {
@@ -366,8 +407,15 @@ public final class GoldenStateFixtures {
         }
 
         RequestLog.Builder request(String revision, long ts) {
-            return RequestLog.newBuilder().setService(name).setReleaseId(release).setRevision(revision).setTimestamp(ts)
-                    .setStatus(200).setLatencyMs(80).setMethod("GET").setRequestId(name + "-" + (++counter));
+            return RequestLog.newBuilder()
+                    .setService(name)
+                    .setReleaseId(release)
+                    .setRevision(revision)
+                    .setTimestamp(ts)
+                    .setStatus(200)
+                    .setLatencyMs(80)
+                    .setMethod("GET")
+                    .setRequestId(name + "-" + (++counter));
         }
 
         Event event(SpecificRecord value, String topic, long ts) {
@@ -376,15 +424,41 @@ public final class GoldenStateFixtures {
     }
 
     static Svc checkout(long seed) {
-        return new Svc(CHECKOUT, CHECKOUT_RELEASE, CHECKOUT_BASE, CHECKOUT_CANARY, 400, seed,
-                RevisionPins.newBuilder().setSchemaRev("12").setIndexHash("ix-9").setModelTag("m-3").build(),
-                RevisionPins.newBuilder().setSchemaRev("11").setIndexHash("ix-9").setModelTag("m-3").build());
+        return new Svc(
+                CHECKOUT,
+                CHECKOUT_RELEASE,
+                CHECKOUT_BASE,
+                CHECKOUT_CANARY,
+                400,
+                seed,
+                RevisionPins.newBuilder()
+                        .setSchemaRev("12")
+                        .setIndexHash("ix-9")
+                        .setModelTag("m-3")
+                        .build(),
+                RevisionPins.newBuilder()
+                        .setSchemaRev("11")
+                        .setIndexHash("ix-9")
+                        .setModelTag("m-3")
+                        .build());
     }
 
     static Svc search(long seed) {
-        return new Svc(SEARCH, SEARCH_RELEASE, SEARCH_BASE, SEARCH_CANARY, 200, seed,
-                RevisionPins.newBuilder().setIndexHash("hx-2").setModelTag("emb-5").build(),
-                RevisionPins.newBuilder().setIndexHash("hx-1").setModelTag("emb-4").build());
+        return new Svc(
+                SEARCH,
+                SEARCH_RELEASE,
+                SEARCH_BASE,
+                SEARCH_CANARY,
+                200,
+                seed,
+                RevisionPins.newBuilder()
+                        .setIndexHash("hx-2")
+                        .setModelTag("emb-5")
+                        .build(),
+                RevisionPins.newBuilder()
+                        .setIndexHash("hx-1")
+                        .setModelTag("emb-4")
+                        .build());
     }
 
     private static final TopicNames T = TopicNames.defaults();
@@ -412,7 +486,8 @@ public final class GoldenStateFixtures {
             if (u < 0.1) {
                 RevisionPins p = c ? s.canaryPins : s.baselinePins;
                 boolean mismatch = s.rnd.nextDouble() < 0.02;
-                b.setSchemaRev(mismatch && c ? "13" : p.getSchemaRev()).setIndexHash(p.getIndexHash())
+                b.setSchemaRev(mismatch && c ? "13" : p.getSchemaRev())
+                        .setIndexHash(p.getIndexHash())
                         .setModelTag(mismatch && !c ? "m-2" : p.getModelTag());
             } else if (u < 0.15) {
                 boolean misroute = !c && s.rnd.nextDouble() < 0.05;
@@ -427,39 +502,80 @@ public final class GoldenStateFixtures {
         // executed again instead of answered from the idempotency store
         for (String rev : List.of(s.base, s.canary)) {
             String key = "co-" + tag + "-pay-" + sec + "-" + rev;
-            boolean miss = tag.equals("a") && ((rev.equals(s.canary) && sec == s.stepSecond + 7)
-                    || (rev.equals(s.base) && sec == s.stepSecond + 12));
+            boolean miss = tag.equals("a")
+                    && ((rev.equals(s.canary) && sec == s.stepSecond + 7)
+                            || (rev.equals(s.base) && sec == s.stepSecond + 12));
             long ts = t + (rev.equals(s.base) ? 100 : 130);
-            out.add(s.event(s.request(rev, ts).setMethod("POST").setRoute("/pay").setIdempotencyKey(key).build(),
-                    T.requests(), ts));
-            out.add(s.event(s.request(rev, ts + 10).setMethod("POST").setRoute("/pay").setIdempotencyKey(key)
-                    .setDedupeHit(!miss).build(), T.requests(), ts + 10));
+            out.add(s.event(
+                    s.request(rev, ts)
+                            .setMethod("POST")
+                            .setRoute("/pay")
+                            .setIdempotencyKey(key)
+                            .build(),
+                    T.requests(),
+                    ts));
+            out.add(s.event(
+                    s.request(rev, ts + 10)
+                            .setMethod("POST")
+                            .setRoute("/pay")
+                            .setIdempotencyKey(key)
+                            .setDedupeHit(!miss)
+                            .build(),
+                    T.requests(),
+                    ts + 10));
         }
         // webhooks; one order event delivered twice and executed by both revisions at step 1, second 3 (part A)
         for (String rev : List.of(s.base, s.canary)) {
             long ts = t + (rev.equals(s.base) ? 150 : 170);
-            out.add(s.event(SideEffect.newBuilder().setService(s.name).setReleaseId(s.release).setRevision(rev)
-                    .setTimestamp(ts).setKind("webhook").setSourceId("order-" + tag + "-" + sec + "-" + rev).setEventRev("1")
-                    .setIndexHash("ix-9").build(), T.sideEffects(), ts));
+            out.add(s.event(
+                    SideEffect.newBuilder()
+                            .setService(s.name)
+                            .setReleaseId(s.release)
+                            .setRevision(rev)
+                            .setTimestamp(ts)
+                            .setKind("webhook")
+                            .setSourceId("order-" + tag + "-" + sec + "-" + rev)
+                            .setEventRev("1")
+                            .setIndexHash("ix-9")
+                            .build(),
+                    T.sideEffects(),
+                    ts));
         }
         if ((tag.equals("a") && s.step == 1 && inStep == 3) || (tag.equals("b") && sec == 10)) {
             for (String rev : List.of(s.base, s.canary)) {
                 long ts = t + (rev.equals(s.base) ? 180 : 190);
-                out.add(s.event(SideEffect.newBuilder().setService(s.name).setReleaseId(s.release).setRevision(rev)
-                        .setTimestamp(ts).setKind("webhook").setSourceId("order-" + tag + "-dup").setEventRev("1")
-                        .setIndexHash("ix-9").build(), T.sideEffects(), ts));
+                out.add(s.event(
+                        SideEffect.newBuilder()
+                                .setService(s.name)
+                                .setReleaseId(s.release)
+                                .setRevision(rev)
+                                .setTimestamp(ts)
+                                .setKind("webhook")
+                                .setSourceId("order-" + tag + "-dup")
+                                .setEventRev("1")
+                                .setIndexHash("ix-9")
+                                .build(),
+                        T.sideEffects(),
+                        ts));
             }
         }
     }
 
     static MetricSample.Builder metric(Svc s, String revision, String name, double value, long ts) {
-        return MetricSample.newBuilder().setService(s.name).setReleaseId(revision == null ? null : s.release)
-                .setRevision(revision).setTimestamp(ts).setName(name).setValue(value);
+        return MetricSample.newBuilder()
+                .setService(s.name)
+                .setReleaseId(revision == null ? null : s.release)
+                .setRevision(revision)
+                .setTimestamp(ts)
+                .setName(name)
+                .setValue(value);
     }
 
     static void warmMetrics(Svc s, long t, double canaryWarm, double expected, List<Event> out) {
-        out.add(s.event(metric(s, s.canary, "warm_instances", canaryWarm, t + 200).build(), T.metrics(), t + 200));
-        out.add(s.event(metric(s, s.canary, "expected_p50_load", expected, t + 200).build(), T.metrics(), t + 200));
+        out.add(s.event(
+                metric(s, s.canary, "warm_instances", canaryWarm, t + 200).build(), T.metrics(), t + 200));
+        out.add(s.event(
+                metric(s, s.canary, "expected_p50_load", expected, t + 200).build(), T.metrics(), t + 200));
         out.add(s.event(metric(s, s.base, "warm_instances", 8, t + 201).build(), T.metrics(), t + 201));
         out.add(s.event(metric(s, null, "expected_p50_load", expected, t + 202).build(), T.metrics(), t + 202));
         out.add(s.event(metric(s, null, "retries", 3, t + 203).build(), T.metrics(), t + 203));
@@ -493,23 +609,40 @@ public final class GoldenStateFixtures {
         if (q >= 0 && q < 10) {
             for (long seed = 1; seed <= 2; seed++) {
                 double base = 0.15 + 0.01 * q;
-                out.add(s.event(probe(s, s.base, t + 300 + seed, q, seed, base,
-                        tag.equals("a") && seed == 2 && q == 4 ? CHAOTIC : CONVERGENT), T.probes(), t + 300 + seed));
-                out.add(s.event(probe(s, s.canary, t + 600 + seed, q, seed, base + 0.01, CONVERGENT), T.probes(),
+                out.add(s.event(
+                        probe(
+                                s,
+                                s.base,
+                                t + 300 + seed,
+                                q,
+                                seed,
+                                base,
+                                tag.equals("a") && seed == 2 && q == 4 ? CHAOTIC : CONVERGENT),
+                        T.probes(),
+                        t + 300 + seed));
+                out.add(s.event(
+                        probe(s, s.canary, t + 600 + seed, q, seed, base + 0.01, CONVERGENT),
+                        T.probes(),
                         t + 600 + seed));
             }
         }
         long offset = (tag.equals("a") ? 1_000 : 20_000) + sec;
         out.add(s.event(work(s, s.base, t + 400, 3, offset, s.release), T.queueWork(), t + 400));
         boolean badFence = tag.equals("a") && s.step == 1 && inStep == 4;
-        out.add(s.event(work(s, s.canary, t + 450, 4, offset + 5_000, badFence ? "search-r1" : s.release), T.queueWork(),
+        out.add(s.event(
+                work(s, s.canary, t + 450, 4, offset + 5_000, badFence ? "search-r1" : s.release),
+                T.queueWork(),
                 t + 450));
         for (String part : List.of("3", "4")) {
             // a backlog draining at 1 ms/s with noise: queue-age passes clearly (a flat noisy series can
             // false-alarm on an unlucky seed, which would tie the fixture to the statistic's borderline)
             double age = (part.equals("3") ? 220 : 200) - 1.0 * inStep + 5 * s.gaussian();
-            out.add(s.event(metric(s, null, "queue_age_ms", age, t + 500)
-                    .setLabels(Map.of("partition", part)).build(), T.metrics(), t + 500));
+            out.add(s.event(
+                    metric(s, null, "queue_age_ms", age, t + 500)
+                            .setLabels(Map.of("partition", part))
+                            .build(),
+                    T.metrics(),
+                    t + 500));
         }
         long ts = t + 700;
         out.add(s.event(vectorWrite(s, s.canary, ts, "doc-" + tag + "-" + sec, "hx-2"), T.sideEffects(), ts));
@@ -520,27 +653,51 @@ public final class GoldenStateFixtures {
         }
     }
 
-    static ProbeResult probe(Svc s, String revision, long ts, int question, long seed, double deltaS, List<Double> traj) {
-        return ProbeResult.newBuilder().setService(s.name).setReleaseId(s.release).setRevision(revision).setTimestamp(ts)
-                .setProbeSet("rag-v1").setQuestionId("q" + question).setSeed(seed).setDeltaS(deltaS).setTrajectory(traj)
+    static ProbeResult probe(
+            Svc s, String revision, long ts, int question, long seed, double deltaS, List<Double> traj) {
+        return ProbeResult.newBuilder()
+                .setService(s.name)
+                .setReleaseId(s.release)
+                .setRevision(revision)
+                .setTimestamp(ts)
+                .setProbeSet("rag-v1")
+                .setQuestionId("q" + question)
+                .setSeed(seed)
+                .setDeltaS(deltaS)
+                .setTrajectory(traj)
                 .build();
     }
 
     static QueueWork work(Svc s, String revision, long ts, int partition, long offset, String fence) {
-        return QueueWork.newBuilder().setService(s.name).setReleaseId(s.release).setRevision(revision).setTimestamp(ts)
-                .setQueue("reindex").setPartition(partition).setOffset(offset).setFence(fence).build();
+        return QueueWork.newBuilder()
+                .setService(s.name)
+                .setReleaseId(s.release)
+                .setRevision(revision)
+                .setTimestamp(ts)
+                .setQueue("reindex")
+                .setPartition(partition)
+                .setOffset(offset)
+                .setFence(fence)
+                .build();
     }
 
     static SideEffect vectorWrite(Svc s, String revision, long ts, String sourceId, String indexHash) {
-        return SideEffect.newBuilder().setService(s.name).setReleaseId(s.release).setRevision(revision).setTimestamp(ts)
-                .setKind("vector-write").setSourceId(sourceId).setEventRev("4").setIndexHash(indexHash).build();
+        return SideEffect.newBuilder()
+                .setService(s.name)
+                .setReleaseId(s.release)
+                .setRevision(revision)
+                .setTimestamp(ts)
+                .setKind("vector-write")
+                .setSourceId(sourceId)
+                .setEventRev("4")
+                .setIndexHash(indexHash)
+                .build();
     }
 
     // ------------------------------------------------------------------ part A (reactive) and part B (scripted)
 
     /** Part A's inputs as piped, and where it ended. */
-    public record PartA(List<Event> events, List<GateDecision> decisions, long end) {
-    }
+    public record PartA(List<Event> events, List<GateDecision> decisions, long end) {}
 
     private static final Comparator<Event> BY_TIME = Comparator.comparingLong(Event::timestamp);
 
@@ -742,12 +899,12 @@ public final class GoldenStateFixtures {
     public static void main(String[] args) throws IOException {
         if (System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES") == null) {
             // as in the tollgate CLI: Avro resolves enum defaults by class name only for trusted packages
-            System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES",
+            System.setProperty(
+                    "org.apache.avro.SERIALIZABLE_PACKAGES",
                     "dev.tollgate.schemas.avro,java.lang,java.util,org.apache.avro.util");
         }
-        Path dir = Path.of(args.length > 0
-                ? args[0]
-                : "topology/src/test/resources/state/v" + ServiceStateSerde.VERSION);
+        Path dir =
+                Path.of(args.length > 0 ? args[0] : "topology/src/test/resources/state/v" + ServiceStateSerde.VERSION);
         Files.createDirectories(dir);
         Map<String, byte[]> fixtures = new TreeMap<>();
         List<String> uninterrupted;
@@ -756,18 +913,22 @@ public final class GoldenStateFixtures {
             if (a.end() >= B_START) {
                 throw new IllegalStateException("part A ended at " + a.end() + ", after B_START " + B_START);
             }
-            System.out.println("part A: " + a.events().size() + " events, T0.." + a.end() + " (+" + (a.end() - T0) + " ms)");
+            System.out.println(
+                    "part A: " + a.events().size() + " events, T0.." + a.end() + " (+" + (a.end() - T0) + " ms)");
             for (GateDecision d : a.decisions()) {
-                System.out.println("  A +" + (d.getDecidedAt() - T0) + " ms " + d.getService() + " step " + d.getStepIndex()
-                        + " " + d.getAction() + " " + d.getFailingGates());
+                System.out.println("  A +" + (d.getDecidedAt() - T0) + " ms " + d.getService() + " step "
+                        + d.getStepIndex() + " " + d.getAction() + " " + d.getFailingGates());
             }
             for (String s : SERVICES) {
                 ServiceState st = h.stepStates().get(s);
                 fixtures.put(s, encode(st));
-                System.out.println(s + ": state " + st.state() + ", step " + st.rollout().getStepIndex() + ", "
-                        + st.openTicks().size() + " open ticks, " + ServiceStateAccess.pendingRollouts(st).size()
+                System.out.println(s + ": state " + st.state() + ", step "
+                        + st.rollout().getStepIndex() + ", "
+                        + st.openTicks().size() + " open ticks, "
+                        + ServiceStateAccess.pendingRollouts(st).size()
                         + " pending rollouts, " + ServiceStateAccess.minutes(st).size() + " open minutes, failures "
-                        + ServiceStateAccess.failures(st) + ", last decision key '" + ServiceStateAccess.lastDecisionKey(st)
+                        + ServiceStateAccess.failures(st) + ", last decision key '"
+                        + ServiceStateAccess.lastDecisionKey(st)
                         + "', " + fixtures.get(s).length + " bytes");
             }
             uninterrupted = h.pipeAll(partB()).stream().map(Output::json).toList();
@@ -777,15 +938,18 @@ public final class GoldenStateFixtures {
         System.out.println("default in every fixture state: " + defaultFields(decoded.values()));
         List<String> continued = continuation(decoded);
         boolean same = continued.equals(uninterrupted);
-        continued.stream().filter(l -> l.contains("\"topic\":\"" + TopicNames.defaults().decisions() + "\""))
+        continued.stream()
+                .filter(l -> l.contains("\"topic\":\"" + TopicNames.defaults().decisions() + "\""))
                 .forEach(l -> System.out.println("  B " + l.substring(0, Math.min(l.length(), 400))));
-        System.out.println("continuation: " + continued.size() + " output records; equals the uninterrupted run: " + same);
+        System.out.println(
+                "continuation: " + continued.size() + " output records; equals the uninterrupted run: " + same);
         if (!same) {
             for (int i = 0; i < Math.max(continued.size(), uninterrupted.size()); i++) {
                 String c = i < continued.size() ? continued.get(i) : "<none>";
                 String u = i < uninterrupted.size() ? uninterrupted.get(i) : "<none>";
                 if (!c.equals(u)) {
-                    System.out.println("first difference at line " + (i + 1) + ":\n  continued     " + c + "\n  uninterrupted " + u);
+                    System.out.println("first difference at line " + (i + 1) + ":\n  continued     " + c
+                            + "\n  uninterrupted " + u);
                     break;
                 }
             }

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Every released state format stays readable: the golden states of each format version ({@code state/v<N>/},
@@ -37,12 +37,15 @@ class GoldenStateTest {
 
         // then they hold the same state, field by field
         for (String service : GoldenStateFixtures.SERVICES) {
-            assertThat(GoldenStateFixtures.resource(version, service + ".bin")[0]).isEqualTo((byte) version);
+            assertThat(GoldenStateFixtures.resource(version, service + ".bin")[0])
+                    .isEqualTo((byte) version);
             assertThat(old.get(service))
                     .as("%s from v%d", service, version)
                     .usingRecursiveComparison()
                     .withEqualsForType((a, b) -> Double.compare(a, b) == 0, Double.class)
-                    .withEqualsForType(dev.tollgate.topology.evidence.LatencySketch::equals, dev.tollgate.topology.evidence.LatencySketch.class)
+                    .withEqualsForType(
+                            dev.tollgate.topology.evidence.LatencySketch::equals,
+                            dev.tollgate.topology.evidence.LatencySketch.class)
                     .ignoringFieldsMatchingRegexes(".*cached.*")
                     .isEqualTo(current.get(service));
         }
@@ -58,8 +61,8 @@ class GoldenStateTest {
         List<String> actual = GoldenStateFixtures.continuation(states);
 
         // then every output record equals the recorded one
-        List<String> expected = new String(GoldenStateFixtures.resource(1, GoldenStateFixtures.EXPECTED),
-                        StandardCharsets.UTF_8)
+        List<String> expected = new String(
+                        GoldenStateFixtures.resource(1, GoldenStateFixtures.EXPECTED), StandardCharsets.UTF_8)
                 .lines()
                 .toList();
         assertThat(actual).containsExactlyElementsOf(expected);
@@ -72,7 +75,8 @@ class GoldenStateTest {
             // given
             byte[] committed = GoldenStateFixtures.resource(ServiceStateSerde.VERSION, service + ".bin");
             // when
-            byte[] again = serde.serialize(GoldenStateFixtures.CHANGELOG, serde.deserialize(GoldenStateFixtures.CHANGELOG, committed));
+            byte[] again = serde.serialize(
+                    GoldenStateFixtures.CHANGELOG, serde.deserialize(GoldenStateFixtures.CHANGELOG, committed));
             // then a writer whose layout changed without a new version fails here
             assertThat(again).as(service).isEqualTo(committed);
         }
@@ -81,7 +85,8 @@ class GoldenStateTest {
     @Test
     void shouldRejectAFormatVersionItHasNoReaderForNamingIt() {
         // given a state claiming a format from the future
-        byte[] bytes = GoldenStateFixtures.resource(ServiceStateSerde.VERSION, GoldenStateFixtures.CHECKOUT + ".bin").clone();
+        byte[] bytes = GoldenStateFixtures.resource(ServiceStateSerde.VERSION, GoldenStateFixtures.CHECKOUT + ".bin")
+                .clone();
         bytes[0] = 9;
 
         // when / then

@@ -22,7 +22,8 @@ class ServiceStateSerdeRoundTripTest {
     void shouldRoundTripEveryFixtureStateToIdenticalBytes() {
         for (String service : GoldenStateFixtures.SERVICES) {
             // given a fixture state, decoded and encoded again by today's serde
-            byte[] once = serde.serialize(GoldenStateFixtures.CHANGELOG,
+            byte[] once = serde.serialize(
+                    GoldenStateFixtures.CHANGELOG,
                     GoldenStateFixtures.decode(GoldenStateFixtures.resource(service + ".bin")));
             // when it goes through another deserialize / serialize
             byte[] twice = roundTrip(once);

@@ -18,8 +18,10 @@ class BernoulliConfidenceSequenceTest {
     /** An independent root finder: plain bisection in p on ln M_n(p) − ln(1/α), with ln Γ sums. */
     private static double bisect(long s, long n, double a, double b, double alpha, double from, double to) {
         double lnPrior = SpecialFunctions.lnGamma(a) + SpecialFunctions.lnGamma(b) - SpecialFunctions.lnGamma(a + b);
-        double lnMixture = SpecialFunctions.lnGamma(a + s) + SpecialFunctions.lnGamma(b + n - s)
-                - SpecialFunctions.lnGamma(a + b + n) - lnPrior;
+        double lnMixture = SpecialFunctions.lnGamma(a + s)
+                + SpecialFunctions.lnGamma(b + n - s)
+                - SpecialFunctions.lnGamma(a + b + n)
+                - lnPrior;
         double threshold = Math.log(1 / alpha);
         double inside = to; // the MLE side
         double outside = from;
@@ -121,8 +123,18 @@ class BernoulliConfidenceSequenceTest {
     @Test
     void shouldAgreeWithIndependentBisection() {
         // given a spread of counts and priors
-        long[][] cases = {{1, 10}, {3, 10}, {7, 10}, {1, 5000}, {10, 5000}, {2500, 5000}, {4999, 5000},
-                {37, 123_456}, {200, 100_000}, {99_000, 100_000}};
+        long[][] cases = {
+            {1, 10},
+            {3, 10},
+            {7, 10},
+            {1, 5000},
+            {10, 5000},
+            {2500, 5000},
+            {4999, 5000},
+            {37, 123_456},
+            {200, 100_000},
+            {99_000, 100_000}
+        };
         double[][] priors = {{0.5, 0.5}, {1, 1}, {0.5, 50}, {2, 3}};
         for (long[] c : cases) {
             for (double[] prior : priors) {
@@ -297,8 +309,10 @@ class BernoulliConfidenceSequenceTest {
         // then
         double everyStepRate = (double) everyStepMisses / streams;
         double gridRate = (double) gridMisses / streams;
-        System.out.printf("beta-binomial-cs p=%s alpha=%s: ever-miss every step (martingale) %.4f,"
-                + " bounds() at n<=100 and every %dth step %.4f%n", p, alpha, everyStepRate, gridStep, gridRate);
+        System.out.printf(
+                "beta-binomial-cs p=%s alpha=%s: ever-miss every step (martingale) %.4f,"
+                        + " bounds() at n<=100 and every %dth step %.4f%n",
+                p, alpha, everyStepRate, gridStep, gridRate);
         double limit = alpha + 3 * Math.sqrt(alpha * (1 - alpha) / streams);
         assertThat(disagreements).isZero();
         assertThat(gridMisses).isLessThanOrEqualTo(everyStepMisses);

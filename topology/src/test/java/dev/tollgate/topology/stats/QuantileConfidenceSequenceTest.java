@@ -13,7 +13,8 @@ class QuantileConfidenceSequenceTest {
 
     /** Values 1, 2, …, n: the order statistic of rank r is r itself. */
     private static ExactRankedSample ranks(int n) {
-        return ExactRankedSample.of(LongStream.rangeClosed(1, n).asDoubleStream().toArray());
+        return ExactRankedSample.of(
+                LongStream.rangeClosed(1, n).asDoubleStream().toArray());
     }
 
     @Test
@@ -102,10 +103,12 @@ class QuantileConfidenceSequenceTest {
             long kMax = bounds[1] - 1;
 
             // then k_min and k_max are inside, their outer neighbours outside
-            assertThat(BernoulliConfidenceSequence.logMartingale(kMin, n, 0.95, 0.5, 0.5)).isLessThan(threshold);
+            assertThat(BernoulliConfidenceSequence.logMartingale(kMin, n, 0.95, 0.5, 0.5))
+                    .isLessThan(threshold);
             assertThat(BernoulliConfidenceSequence.logMartingale(kMin - 1, n, 0.95, 0.5, 0.5))
                     .isGreaterThanOrEqualTo(threshold);
-            assertThat(BernoulliConfidenceSequence.logMartingale(kMax, n, 0.95, 0.5, 0.5)).isLessThan(threshold);
+            assertThat(BernoulliConfidenceSequence.logMartingale(kMax, n, 0.95, 0.5, 0.5))
+                    .isLessThan(threshold);
             assertThat(BernoulliConfidenceSequence.logMartingale(kMax + 1, n, 0.95, 0.5, 0.5))
                     .isGreaterThanOrEqualTo(threshold);
             assertThat((double) kMin / n).isLessThan(0.95);
@@ -126,7 +129,8 @@ class QuantileConfidenceSequenceTest {
 
                 // then
                 assertThat(interval.lower()).as("n=%d q=%s", n, q).isEqualTo(expected[0] == 0 ? 0.0 : expected[0]);
-                assertThat(interval.upper()).as("n=%d q=%s", n, q)
+                assertThat(interval.upper())
+                        .as("n=%d q=%s", n, q)
                         .isEqualTo(expected[1] > n ? Double.POSITIVE_INFINITY : expected[1]);
                 assertThat(interval.contains(interval.estimate())).isTrue();
             }
@@ -228,13 +232,14 @@ class QuantileConfidenceSequenceTest {
                     next++;
                     ExactRankedSample exact = sample.snapshot();
                     Interval interval = QuantileConfidenceSequence.bounds(exact, q, alpha);
-                    Interval sketched = QuantileConfidenceSequence.bounds(
-                            DistortedRankedSample.logBuckets(exact, 0.01), q, alpha);
+                    Interval sketched =
+                            QuantileConfidenceSequence.bounds(DistortedRankedSample.logBuckets(exact, 0.01), q, alpha);
                     boolean outside = !interval.contains(truth);
                     missedGrid |= outside;
                     missedSketch |= !sketched.contains(truth);
                     if (outside != (martingale.log() >= threshold)
-                            || sketched.lower() > interval.lower() || sketched.upper() < interval.upper()) {
+                            || sketched.lower() > interval.lower()
+                            || sketched.upper() < interval.upper()) {
                         disagreements++;
                     }
                 }
@@ -246,9 +251,10 @@ class QuantileConfidenceSequenceTest {
 
         // then
         double everyStepRate = (double) everyStepMisses / streams;
-        System.out.printf("quantile-cs q=%s alpha=%s: ever-miss every step %.4f, on the grid (%d sizes) exact %.4f,"
-                + " 1%% log-bucket sketch %.4f%n", q, alpha, everyStepRate, grid.length,
-                (double) gridMisses / streams, (double) sketchMisses / streams);
+        System.out.printf(
+                "quantile-cs q=%s alpha=%s: ever-miss every step %.4f, on the grid (%d sizes) exact %.4f,"
+                        + " 1%% log-bucket sketch %.4f%n",
+                q, alpha, everyStepRate, grid.length, (double) gridMisses / streams, (double) sketchMisses / streams);
         double limit = alpha + 3 * Math.sqrt(alpha * (1 - alpha) / streams);
         assertThat(disagreements).isZero();
         assertThat(sketchMisses).isLessThanOrEqualTo(gridMisses);

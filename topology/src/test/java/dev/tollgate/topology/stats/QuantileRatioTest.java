@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class QuantileRatioTest {
 
     private static ExactRankedSample ranks(int n, double scale) {
-        return ExactRankedSample.of(LongStream.rangeClosed(1, n).mapToDouble(r -> r * scale).toArray());
+        return ExactRankedSample.of(
+                LongStream.rangeClosed(1, n).mapToDouble(r -> r * scale).toArray());
     }
 
     @Test
@@ -167,8 +168,10 @@ class QuantileRatioTest {
         // then
         double armRate = (double) armMisses / streams;
         double gridRate = (double) gridMisses / streams;
-        System.out.printf("quantile-ratio-cs q=%s alpha=%s: some arm ever leaves its alpha/2 CS (every step) %.4f,"
-                + " ratio ever missed on the grid (%d sizes) %.4f%n", q, alpha, armRate, grid.length, gridRate);
+        System.out.printf(
+                "quantile-ratio-cs q=%s alpha=%s: some arm ever leaves its alpha/2 CS (every step) %.4f,"
+                        + " ratio ever missed on the grid (%d sizes) %.4f%n",
+                q, alpha, armRate, grid.length, gridRate);
         double limit = alpha + 3 * Math.sqrt(alpha * (1 - alpha) / streams);
         assertThat(gridMisses).isLessThanOrEqualTo(armMisses);
         assertThat(armRate).isLessThanOrEqualTo(limit);

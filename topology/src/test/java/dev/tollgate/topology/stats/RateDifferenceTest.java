@@ -61,8 +61,8 @@ class RateDifferenceTest {
             long baseline = 99 * canary;
 
             // when
-            Interval difference = RateDifference.bounds(Math.round(0.003 * canary), canary,
-                    Math.round(0.002 * baseline), baseline, 0.01);
+            Interval difference = RateDifference.bounds(
+                    Math.round(0.003 * canary), canary, Math.round(0.002 * baseline), baseline, 0.01);
 
             // then
             assertThat(difference.contains(difference.estimate())).isTrue();
@@ -70,7 +70,8 @@ class RateDifferenceTest {
             previousWidth = difference.width();
         }
         // and a 0.1 pp regression is eventually resolved: the whole interval lies above the 0.05 pp threshold
-        assertThat(RateDifference.bounds(300_000, 100_000_000L, 19_800_000, 9_900_000_000L, 0.01).lower())
+        assertThat(RateDifference.bounds(300_000, 100_000_000L, 19_800_000, 9_900_000_000L, 0.01)
+                        .lower())
                 .isGreaterThan(0.0005);
     }
 
@@ -93,8 +94,7 @@ class RateDifferenceTest {
      * {@link RateDifference#bounds} itself is checked against the true difference. Both ever-miss shares
      * must stay below α + 3 standard errors.
      */
-    private static void assertTimeUniformCoverage(double pc, double pb, int baselinePerCanary, int length,
-            long seed) {
+    private static void assertTimeUniformCoverage(double pc, double pb, int baselinePerCanary, int length, long seed) {
         int streams = 2000;
         int gridStep = 20;
         double alpha = 0.05;
@@ -118,8 +118,8 @@ class RateDifferenceTest {
                 }
                 armMissed |= canary.log() >= armThreshold || baseline.log() >= armThreshold;
                 if (n <= 100 || n % gridStep == 0) {
-                    Interval difference = RateDifference.bounds(canary.successes(), canary.trials(),
-                            baseline.successes(), baseline.trials(), alpha);
+                    Interval difference = RateDifference.bounds(
+                            canary.successes(), canary.trials(), baseline.successes(), baseline.trials(), alpha);
                     gridMissed |= !difference.contains(delta);
                 }
             }
@@ -130,8 +130,9 @@ class RateDifferenceTest {
         // then
         double armRate = (double) armMisses / streams;
         double gridRate = (double) gridMisses / streams;
-        System.out.printf("rate-diff-cs pc=%s pb=%s alpha=%s: some arm ever leaves its alpha/2 CS (every step)"
-                + " %.4f, difference ever missed (n<=100 and every %dth step) %.4f%n",
+        System.out.printf(
+                "rate-diff-cs pc=%s pb=%s alpha=%s: some arm ever leaves its alpha/2 CS (every step)"
+                        + " %.4f, difference ever missed (n<=100 and every %dth step) %.4f%n",
                 pc, pb, alpha, armRate, gridStep, gridRate);
         double limit = alpha + 3 * Math.sqrt(alpha * (1 - alpha) / streams);
         assertThat(gridMisses).isLessThanOrEqualTo(armMisses);

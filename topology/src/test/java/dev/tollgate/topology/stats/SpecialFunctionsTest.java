@@ -59,8 +59,10 @@ class SpecialFunctionsTest {
         }
         for (double x : new double[] {0.3, 3.7, 9.75, 12.5, 1e3, 1e6, 1e9}) {
             // Γ(x)Γ(x+½) = 2^(1−2x) √π Γ(2x)
-            double duplication = SpecialFunctions.lnGamma(x) + SpecialFunctions.lnGamma(x + 0.5)
-                    + (2 * x - 1) * Math.log(2) - 0.5 * Math.log(Math.PI);
+            double duplication = SpecialFunctions.lnGamma(x)
+                    + SpecialFunctions.lnGamma(x + 0.5)
+                    + (2 * x - 1) * Math.log(2)
+                    - 0.5 * Math.log(Math.PI);
             assertRelativelyClose(SpecialFunctions.lnGamma(2 * x), duplication, 1e-14);
         }
     }
@@ -77,8 +79,7 @@ class SpecialFunctionsTest {
         for (int n = 1; n <= 2000; n++) {
             logCentral += Math.log((2.0 * n - 1) / (2.0 * n));
             // when / then
-            assertThat(SpecialFunctions.lnBeta(0.5, n + 0.5))
-                    .isCloseTo(Math.log(Math.PI) + logCentral, within(1e-12));
+            assertThat(SpecialFunctions.lnBeta(0.5, n + 0.5)).isCloseTo(Math.log(Math.PI) + logCentral, within(1e-12));
         }
         // both arguments large: ln B(m, n) = −ln(m+n−1) − ln C(m+n−2, m−1)
         int m = 500;
@@ -96,8 +97,8 @@ class SpecialFunctionsTest {
         for (double x = 0.1; x < 40; x *= 1.7) {
             for (double y = 0.1; y < 40; y *= 1.7) {
                 // when
-                double direct = SpecialFunctions.lnGamma(x) + SpecialFunctions.lnGamma(y)
-                        - SpecialFunctions.lnGamma(x + y);
+                double direct =
+                        SpecialFunctions.lnGamma(x) + SpecialFunctions.lnGamma(y) - SpecialFunctions.lnGamma(x + y);
 
                 // then
                 assertThat(SpecialFunctions.lnBeta(x, y)).isCloseTo(direct, within(1e-12));

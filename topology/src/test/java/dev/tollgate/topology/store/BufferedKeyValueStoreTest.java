@@ -71,16 +71,13 @@ class BufferedKeyValueStoreTest {
         }
 
         @Override
-        public void init(StateStoreContext context, StateStore root) {
-        }
+        public void init(StateStoreContext context, StateStore root) {}
 
         @Override
-        public void commit(Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {
-        }
+        public void commit(Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
 
         @Override
         public boolean persistent() {

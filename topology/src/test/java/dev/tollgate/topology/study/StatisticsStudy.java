@@ -17,8 +17,8 @@ import dev.tollgate.topology.engine.ServiceState;
 import dev.tollgate.topology.evidence.LatencySketch;
 import dev.tollgate.topology.evidence.RevisionEvidence;
 import dev.tollgate.topology.gates.ErrorRateGate;
-import dev.tollgate.topology.gates.GateInput;
 import dev.tollgate.topology.gates.GateIds;
+import dev.tollgate.topology.gates.GateInput;
 import dev.tollgate.topology.stats.SpecialFunctions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -135,7 +135,13 @@ public final class StatisticsStudy {
     }
 
     /** How Tollgate's rollout ended. */
-    enum End { COMPLETE, ROLLBACK, FREEZE, HELD, CAPPED }
+    enum End {
+        COMPLETE,
+        ROLLBACK,
+        FREEZE,
+        HELD,
+        CAPPED
+    }
 
     /** The result of one simulated rollout. */
     static final class Rollout {
@@ -146,6 +152,7 @@ public final class StatisticsStudy {
         long endAt;
         /** For a HELD rollout: the step and the gates still inconclusive. */
         String held = "";
+
         long evaluatorEvents;
     }
 
@@ -155,26 +162,54 @@ public final class StatisticsStudy {
         Map<String, GateSettings> gates = new HashMap<>();
         // gates that need other event types (metrics, probes, queues, side effects) are off: the study is about
         // the request-statistics gates; dedupe stays on (no idempotent POSTs here, so it passes trivially)
-        for (String g : List.of(GateIds.WARM_CAPACITY, GateIds.SIDE_EFFECTS, GateIds.SEMANTIC_DRIFT, GateIds.LAMBDA,
-                GateIds.QUEUE_AGE, GateIds.QUEUE_FENCE, GateIds.SCHEMA_PINS, GateIds.STICKY_ROUTING,
+        for (String g : List.of(
+                GateIds.WARM_CAPACITY,
+                GateIds.SIDE_EFFECTS,
+                GateIds.SEMANTIC_DRIFT,
+                GateIds.LAMBDA,
+                GateIds.QUEUE_AGE,
+                GateIds.QUEUE_FENCE,
+                GateIds.SCHEMA_PINS,
+                GateIds.STICKY_ROUTING,
                 GateIds.STREAM_DRAIN)) {
             gates.put(g, GateSettings.newBuilder().setEnabled(false).build());
         }
-        return GatePolicy.newBuilder().setGates(gates).setMinSamples(MIN_SAMPLES).setMinStepDurationMs(MIN_STEP_MS)
-                .setMaxStepDurationMs(MAX_STEP_MS).setWarmupMs(WARMUP_MS).setAlpha(alpha)
-                .setNoDataTimeoutMs(60_000).build();
+        return GatePolicy.newBuilder()
+                .setGates(gates)
+                .setMinSamples(MIN_SAMPLES)
+                .setMinStepDurationMs(MIN_STEP_MS)
+                .setMaxStepDurationMs(MAX_STEP_MS)
+                .setWarmupMs(WARMUP_MS)
+                .setAlpha(alpha)
+                .setNoDataTimeoutMs(60_000)
+                .build();
     }
 
     private static RolloutEvent rolloutEvent(RolloutPhase phase, int stepIndex, double percent, long ts) {
-        return RolloutEvent.newBuilder().setService(SERVICE).setReleaseId("rel-1").setTimestamp(ts)
-                .setBaselineRevision(BASE).setCanaryRevision(CANARY).setPhase(phase).setStepIndex(stepIndex)
-                .setTrafficPercent(percent).build();
+        return RolloutEvent.newBuilder()
+                .setService(SERVICE)
+                .setReleaseId("rel-1")
+                .setTimestamp(ts)
+                .setBaselineRevision(BASE)
+                .setCanaryRevision(CANARY)
+                .setPhase(phase)
+                .setStepIndex(stepIndex)
+                .setTrafficPercent(percent)
+                .build();
     }
 
     private static RequestLog requestTemplate(String revision) {
-        return RequestLog.newBuilder().setService(SERVICE).setReleaseId("rel-1").setRevision(revision)
-                .setTimestamp(T0).setStatus(200).setLatencyMs(1).setColdStart(false).setMethod("GET")
-                .setStreamOutcome(StreamOutcome.NONE).build();
+        return RequestLog.newBuilder()
+                .setService(SERVICE)
+                .setReleaseId("rel-1")
+                .setRevision(revision)
+                .setTimestamp(T0)
+                .setStatus(200)
+                .setLatencyMs(1)
+                .setColdStart(false)
+                .setMethod("GET")
+                .setStreamOutcome(StreamOutcome.NONE)
+                .build();
     }
 
     /** Simulates one rollout of {@code kind} with its own random stream. */
@@ -207,7 +242,8 @@ public final class StatisticsStudy {
                 long ts = now + (k * 1_000L) / RPS;
                 boolean canary = rng.nextDouble() * 100 < traffic;
                 boolean error = rng.nextDouble() < (canary ? kind.canary5xx : BASE_5XX);
-                double latency = (canary ? canaryMedian : LATENCY_MEDIAN_MS) * Math.exp(LATENCY_SIGMA * rng.nextGaussian());
+                double latency =
+                        (canary ? canaryMedian : LATENCY_MEDIAN_MS) * Math.exp(LATENCY_SIGMA * rng.nextGaussian());
                 boolean cold = rng.nextDouble() < (canary ? kind.canaryCold : BASE_COLD);
                 if (tollgateOn) {
                     RequestLog r = canary ? canaryLog : baseLog;
@@ -243,23 +279,27 @@ public final class StatisticsStudy {
                         step = d.getStepIndex() + 1;
                         traffic = d.getNextTrafficPercent();
                         stepStart = now;
-                        evaluator.ingest(state, SERVICE, rolloutEvent(RolloutPhase.STEP, step, traffic, now), now, ledger);
+                        evaluator.ingest(
+                                state, SERVICE, rolloutEvent(RolloutPhase.STEP, step, traffic, now), now, ledger);
                         raw.newStep(traffic >= 100);
                     }
                     case COMPLETE -> end = End.COMPLETE;
                     case ROLLBACK, FREEZE -> {
                         end = d.getAction() == Action.ROLLBACK ? End.ROLLBACK : End.FREEZE;
-                        result.tollgate.set(d.getDecidedAt() - T0, d.getStepIndex(), String.join(",", d.getFailingGates()));
+                        result.tollgate.set(
+                                d.getDecidedAt() - T0, d.getStepIndex(), String.join(",", d.getFailingGates()));
                     }
                     case HOLD -> {
                         if (!d.getReasons().isEmpty() && d.getReasons().get(0).startsWith("step still inconclusive")) {
                             end = End.HELD;
-                            result.held = String.format(Locale.ROOT, "%.0f %%: %s", d.getTrafficPercent(),
+                            result.held = String.format(
+                                    Locale.ROOT,
+                                    "%.0f %%: %s",
+                                    d.getTrafficPercent(),
                                     String.join(",", d.getFailingGates()));
                         }
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
                 if (end != null) {
                     result.end = end;
@@ -282,8 +322,7 @@ public final class StatisticsStudy {
         private final List<GateDecision> pending = new ArrayList<>();
 
         @Override
-        public void result(GateResult result) {
-        }
+        public void result(GateResult result) {}
 
         @Override
         public void decision(GateDecision decision) {
@@ -291,8 +330,7 @@ public final class StatisticsStudy {
         }
 
         @Override
-        public void minute(RevisionMinuteStats stats) {
-        }
+        public void minute(RevisionMinuteStats stats) {}
 
         List<GateDecision> drain() {
             List<GateDecision> d = new ArrayList<>(pending);
@@ -335,7 +373,8 @@ public final class StatisticsStudy {
      * bucket incrementally (amortised O(1) per value), so a running p95 can be checked on every event.
      */
     static final class Histogram {
-        private static final double GAMMA = (1 + LatencySketch.RELATIVE_ACCURACY) / (1 - LatencySketch.RELATIVE_ACCURACY);
+        private static final double GAMMA =
+                (1 + LatencySketch.RELATIVE_ACCURACY) / (1 - LatencySketch.RELATIVE_ACCURACY);
         private static final double LN_GAMMA = Math.log(GAMMA);
         private static final int OFFSET = 700;
         static final int BUCKETS = 2_000;
@@ -559,7 +598,11 @@ public final class StatisticsStudy {
                         Rollout r = simulate(kind, seed, policy);
                         int n = done.incrementAndGet();
                         if (progress && (n % Math.max(1, total / 20) == 0 || n == total)) {
-                            System.err.printf(Locale.ROOT, "[study] %d/%d rollouts, %.0f s%n", n, total,
+                            System.err.printf(
+                                    Locale.ROOT,
+                                    "[study] %d/%d rollouts, %.0f s%n",
+                                    n,
+                                    total,
                                     (System.nanoTime() - start) / 1e9);
                         }
                         return r;
@@ -602,9 +645,13 @@ public final class StatisticsStudy {
                 }
             }
             long[] t = times.stream().mapToLong(Long::longValue).sorted().toArray();
-            return new Summary(rs.length, t.length, clopperPearson(t.length, rs.length, 0.05),
+            return new Summary(
+                    rs.length,
+                    t.length,
+                    clopperPearson(t.length, rs.length, 0.05),
                     t.length == 0 ? Double.NaN : nearestRank(t, 0.5) / 1000.0,
-                    t.length == 0 ? Double.NaN : nearestRank(t, 0.95) / 1000.0, steps);
+                    t.length == 0 ? Double.NaN : nearestRank(t, 0.95) / 1000.0,
+                    steps);
         }
 
         double rate() {
@@ -653,8 +700,11 @@ public final class StatisticsStudy {
         double lnN = SpecialFunctions.lnGamma(n + 1.0);
         double sum = 0;
         for (int k = 0; k <= x; k++) {
-            sum += Math.exp(lnN - SpecialFunctions.lnGamma(k + 1.0) - SpecialFunctions.lnGamma(n - k + 1.0)
-                    + k * lnP + (n - k) * ln1mP);
+            sum += Math.exp(lnN
+                    - SpecialFunctions.lnGamma(k + 1.0)
+                    - SpecialFunctions.lnGamma(n - k + 1.0)
+                    + k * lnP
+                    + (n - k) * ln1mP);
         }
         return Math.min(1, sum);
     }
@@ -677,15 +727,16 @@ public final class StatisticsStudy {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < byStep.length; i++) {
             if (byStep[i] > 0) {
-                sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f %%: %d", STEPS[i], byStep[i]));
+                sb.append(sb.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "%.0f %%: %d", STEPS[i], byStep[i]));
             }
         }
         return sb.length() == 0 ? "–" : sb.toString();
     }
 
     private static String rateCell(Summary s) {
-        return String.format(Locale.ROOT, "%d / %d = %s [%s, %s]", s.detected, s.n, pct2(s.rate()), pct2(s.ci[0]),
-                pct2(s.ci[1]));
+        return String.format(
+                Locale.ROOT, "%d / %d = %s [%s, %s]", s.detected, s.n, pct2(s.rate()), pct2(s.ci[0]), pct2(s.ci[1]));
     }
 
     /** The measured tables (the part of docs/statistics.md the run regenerates). */
@@ -697,19 +748,42 @@ public final class StatisticsStudy {
         Summary raw = Summary.of(aa, r -> r.raw);
         Summary fl = Summary.of(aa, r -> r.flagger);
         md.append("### A/A: false rollbacks\n\n");
-        md.append(String.format(Locale.ROOT, "%d rollouts, canary and baseline from the same distributions. "
-                + "Share of rollouts with any rollback, with its exact 95 %% (Clopper-Pearson) interval.%n%n", n));
+        md.append(String.format(
+                Locale.ROOT,
+                "%d rollouts, canary and baseline from the same distributions. "
+                        + "Share of rollouts with any rollback, with its exact 95 %% (Clopper-Pearson) interval.%n%n",
+                n));
         md.append("| method | false rollbacks | at step | median / p95 time of the false rollback |\n");
         md.append("|---|---|---|---|\n");
-        md.append("| **Tollgate** (sequential, alpha ").append(report.config.alpha).append(" per gate and step) | ")
-                .append(rateCell(tg)).append(" | ").append(steps(tg.steps)).append(" | ")
-                .append(secs(tg.medianS)).append(" / ").append(secs(tg.p95S)).append(" |\n");
-        md.append("| raw threshold on the running rate, every event | ").append(rateCell(raw)).append(" | ")
-                .append(steps(raw.steps)).append(" | ").append(secs(raw.medianS)).append(" / ").append(secs(raw.p95S))
+        md.append("| **Tollgate** (sequential, alpha ")
+                .append(report.config.alpha)
+                .append(" per gate and step) | ")
+                .append(rateCell(tg))
+                .append(" | ")
+                .append(steps(tg.steps))
+                .append(" | ")
+                .append(secs(tg.medianS))
+                .append(" / ")
+                .append(secs(tg.p95S))
                 .append(" |\n");
-        md.append("| Flagger-style (60 s checks, last minute, 2 consecutive failures) | ").append(rateCell(fl))
-                .append(" | ").append(steps(fl.steps)).append(" | ").append(secs(fl.medianS)).append(" / ")
-                .append(secs(fl.p95S)).append(" |\n\n");
+        md.append("| raw threshold on the running rate, every event | ")
+                .append(rateCell(raw))
+                .append(" | ")
+                .append(steps(raw.steps))
+                .append(" | ")
+                .append(secs(raw.medianS))
+                .append(" / ")
+                .append(secs(raw.p95S))
+                .append(" |\n");
+        md.append("| Flagger-style (60 s checks, last minute, 2 consecutive failures) | ")
+                .append(rateCell(fl))
+                .append(" | ")
+                .append(steps(fl.steps))
+                .append(" | ")
+                .append(secs(fl.medianS))
+                .append(" / ")
+                .append(secs(fl.p95S))
+                .append(" |\n\n");
         Map<End, Integer> ends = new TreeMap<>();
         List<Long> durations = new ArrayList<>();
         Map<String, Integer> falseGates = new TreeMap<>();
@@ -735,20 +809,32 @@ public final class StatisticsStudy {
             }
         }
         long[] d = durations.stream().mapToLong(Long::longValue).sorted().toArray();
-        md.append("Tollgate's A/A rollouts ended: ").append(ends).append("; a completed rollout took a median of ")
-                .append(d.length == 0 ? "–" : secs(nearestRank(d, 0.5) / 1000.0)).append(" (p95 ")
+        md.append("Tollgate's A/A rollouts ended: ")
+                .append(ends)
+                .append("; a completed rollout took a median of ")
+                .append(d.length == 0 ? "–" : secs(nearestRank(d, 0.5) / 1000.0))
+                .append(" (p95 ")
                 .append(d.length == 0 ? "–" : secs(nearestRank(d, 0.95) / 1000.0))
                 .append(") of event time for the five steps");
-        md.append(heldBy.isEmpty() ? ". " : "; HELD (inconclusive after maxStepDurationMs, handed to a person) at step: "
-                + heldBy + ". ");
-        md.append("Gates behind false rollbacks: Tollgate ").append(falseGates.isEmpty() ? "none" : falseGates)
-                .append("; raw threshold ").append(rawGates).append("; Flagger-style ").append(flaggerGates).append(".\n\n");
+        md.append(
+                heldBy.isEmpty()
+                        ? ". "
+                        : "; HELD (inconclusive after maxStepDurationMs, handed to a person) at step: " + heldBy
+                                + ". ");
+        md.append("Gates behind false rollbacks: Tollgate ")
+                .append(falseGates.isEmpty() ? "none" : falseGates)
+                .append("; raw threshold ")
+                .append(rawGates)
+                .append("; Flagger-style ")
+                .append(flaggerGates)
+                .append(".\n\n");
 
         md.append("### Regressions: detection\n\n");
         md.append("Each regression is present on the canary from the start of the rollout; time to detection is event "
                 + "time from that start to the rollback decision (Tollgate: the end of the evaluation tick that "
                 + "decided). Rates with exact 95 % intervals.\n\n");
-        md.append("| regression | method | detected | at step | median time | p95 time | Tollgate named the regressed gate |\n");
+        md.append(
+                "| regression | method | detected | at step | median time | p95 time | Tollgate named the regressed gate |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         for (Kind kind : Kind.values()) {
             if (kind == Kind.AA) {
@@ -757,34 +843,53 @@ public final class StatisticsStudy {
             Rollout[] rs = report.rollouts.get(kind);
             int named = 0;
             for (Rollout r : rs) {
-                if (r.tollgate.detected() && Arrays.asList(r.tollgate.what.split(",")).contains(kind.gate)) {
+                if (r.tollgate.detected()
+                        && Arrays.asList(r.tollgate.what.split(",")).contains(kind.gate)) {
                     named++;
                 }
             }
             String[] names = {"**Tollgate**", "raw threshold, every event", "Flagger-style"};
-            List<java.util.function.Function<Rollout, Detection>> methods = List.of(r -> r.tollgate, r -> r.raw,
-                    r -> r.flagger);
+            List<java.util.function.Function<Rollout, Detection>> methods =
+                    List.of(r -> r.tollgate, r -> r.raw, r -> r.flagger);
             for (int m = 0; m < 3; m++) {
                 Summary s = Summary.of(rs, methods.get(m));
-                md.append("| ").append(m == 0 ? kind.label : "").append(" | ").append(names[m]).append(" | ")
-                        .append(rateCell(s)).append(" | ").append(steps(s.steps)).append(" | ").append(secs(s.medianS))
-                        .append(" | ").append(secs(s.p95S)).append(" | ")
-                        .append(m == 0 ? named + " / " + s.detected : "").append(" |\n");
+                md.append("| ")
+                        .append(m == 0 ? kind.label : "")
+                        .append(" | ")
+                        .append(names[m])
+                        .append(" | ")
+                        .append(rateCell(s))
+                        .append(" | ")
+                        .append(steps(s.steps))
+                        .append(" | ")
+                        .append(secs(s.medianS))
+                        .append(" | ")
+                        .append(secs(s.p95S))
+                        .append(" | ")
+                        .append(m == 0 ? named + " / " + s.detected : "")
+                        .append(" |\n");
             }
         }
         md.append("\n");
-        md.append(String.format(Locale.ROOT, "Run: %d rollouts per scenario (%d in all), seed %d, %d thread(s); "
+        md.append(String.format(
+                Locale.ROOT,
+                "Run: %d rollouts per scenario (%d in all), seed %d, %d thread(s); "
                         + "%,d request events through the Evaluator; wall-clock runtime %.1f min (%.0f k events/s).%n",
-                report.config.rollouts, report.config.rollouts * Kind.values().length, report.config.seed,
-                report.config.threads, report.events, report.elapsedMs / 60_000.0,
+                report.config.rollouts,
+                report.config.rollouts * Kind.values().length,
+                report.config.seed,
+                report.config.threads,
+                report.events,
+                report.elapsedMs / 60_000.0,
                 report.events / Math.max(1.0, report.elapsedMs)));
         return md.toString();
     }
 
     /** The whole of docs/statistics.md. */
     static String document(Report report, String command) {
-        return DOC_HEAD.replace("%EXAMPLE%", exampleDetail()) + "\n## Measured\n\nRegenerate with (from the repository root):\n\n```\n" + command
-                + "\n```\n\n" + tables(report) + "\n" + DOC_TAIL;
+        return DOC_HEAD.replace("%EXAMPLE%", exampleDetail())
+                + "\n## Measured\n\nRegenerate with (from the repository root):\n\n```\n" + command + "\n```\n\n"
+                + tables(report) + "\n" + DOC_TAIL;
     }
 
     /** A real detail line of the error-rate gate, for the document. */
@@ -795,7 +900,16 @@ public final class StatisticsStudy {
         RevisionEvidence canary = new RevisionEvidence();
         canary.traffic.requests = 5_000;
         canary.traffic.errors5xx = 110;
-        GateInput in = new GateInput(GatePolicy.newBuilder().build(), 1, 5, 25.0, false, 0, 60_000, baseline, canary,
+        GateInput in = new GateInput(
+                GatePolicy.newBuilder().build(),
+                1,
+                5,
+                25.0,
+                false,
+                0,
+                60_000,
+                baseline,
+                canary,
                 new RevisionEvidence());
         ErrorRateGate gate = new ErrorRateGate();
         return gate.evaluate(in, gate.defaultThreshold()).detail();
@@ -810,7 +924,8 @@ public final class StatisticsStudy {
     public static void main(String[] args) {
         if (System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES") == null) {
             // as in the tollgate CLI: Avro resolves enum defaults by class name only for trusted packages
-            System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES",
+            System.setProperty(
+                    "org.apache.avro.SERIALIZABLE_PACKAGES",
                     "dev.tollgate.schemas.avro,java.lang,java.util,org.apache.avro.util");
         }
         Config c = Config.defaults();
@@ -824,8 +939,9 @@ public final class StatisticsStudy {
                 case "--alpha" -> c = new Config(c.rollouts, c.threads, c.seed, Double.parseDouble(args[++i]));
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--no-write" -> write = false;
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (use --rollouts N --threads T --seed S --alpha A --out FILE --no-write)");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + " (use --rollouts N --threads T --seed S --alpha A --out FILE --no-write)");
             }
         }
         Report report = run(c, true);
@@ -1038,6 +1154,5 @@ public final class StatisticsStudy {
               the binomial. *Biometrika* 26(4), 404–413.
             """;
 
-    private StatisticsStudy() {
-    }
+    private StatisticsStudy() {}
 }

@@ -26,7 +26,10 @@ class StatisticsStudySmokeTest {
         Rollout[] aa = report.rollouts.get(Kind.AA);
         assertThat(Summary.of(aa, r -> r.tollgate).detected()).isLessThanOrEqualTo(1);
         // and the A/A rollouts promote through the steps to COMPLETE
-        assertThat(Arrays.stream(aa).filter(r -> r.end == StatisticsStudy.End.COMPLETE).count()).isGreaterThanOrEqualTo(N - 1);
+        assertThat(Arrays.stream(aa)
+                        .filter(r -> r.end == StatisticsStudy.End.COMPLETE)
+                        .count())
+                .isGreaterThanOrEqualTo(N - 1);
         // while a raw threshold checked on every event rolls back most of them
         assertThat(Summary.of(aa, r -> r.raw).detected()).isGreaterThan(N / 2);
         // and every regression is detected by Tollgate, naming the regressed gate
@@ -35,13 +38,22 @@ class StatisticsStudySmokeTest {
                 continue;
             }
             Rollout[] rs = report.rollouts.get(kind);
-            assertThat(Summary.of(rs, r -> r.tollgate).detected()).as(kind.label).isGreaterThanOrEqualTo(N - 1);
-            assertThat(Arrays.stream(rs).filter(r -> r.tollgate.detected())
-                    .allMatch(r -> Arrays.asList(r.tollgate.what.split(",")).contains(kind.gate))).as(kind.label).isTrue();
+            assertThat(Summary.of(rs, r -> r.tollgate).detected())
+                    .as(kind.label)
+                    .isGreaterThanOrEqualTo(N - 1);
+            assertThat(Arrays.stream(rs)
+                            .filter(r -> r.tollgate.detected())
+                            .allMatch(r ->
+                                    Arrays.asList(r.tollgate.what.split(",")).contains(kind.gate)))
+                    .as(kind.label)
+                    .isTrue();
         }
         // and the report renders
         String doc = StatisticsStudy.document(report, StatisticsStudy.command(report.config));
-        assertThat(doc).contains("| **Tollgate** (sequential").contains("Flagger-style").contains("error-rate FAIL: canary 2.200%");
+        assertThat(doc)
+                .contains("| **Tollgate** (sequential")
+                .contains("Flagger-style")
+                .contains("error-rate FAIL: canary 2.200%");
     }
 
     @Test
