@@ -5,13 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.metrics.Sensor;
-import org.apache.kafka.common.metrics.stats.CumulativeCount;
-import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -52,16 +47,7 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
     private final LongSupplier bytesWritten;
     private final Map<K, V> dirty = new HashMap<>();
     private final LinkedHashMap<K, V> clean;
-    private long hits;
-    private long misses;
-    private long flushes;
-    private long flushedEntries;
-    private long flushedBytes;
-    private Sensor hitSensor;
-    private Sensor missSensor;
-    private Sensor flushSensor;
-    private Sensor flushedEntriesSensor;
-    private Sensor flushedBytesSensor;
+    private final CacheMetrics metrics = new CacheMetrics();
 
     /**
      * @param inner         the changelogged store, without a cache of its own
@@ -85,11 +71,10 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
     }
 
     /** Cache counters since the store was created. */
-    public record Stats(long hits, long misses, long flushes, long flushedEntries, long flushedBytes) {}
 
     /** The cache counters. */
-    public Stats stats() {
-        return new Stats(hits, misses, flushes, flushedEntries, flushedBytes);
+    public CacheMetrics.Stats stats() {
+        return metrics.stats();
     }
 
     @Override
@@ -134,12 +119,10 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
             v = clean.get(key);
         }
         if (v != null) {
-            hits++;
-            record(hitSensor);
+            metrics.hit();
             return v;
         }
-        misses++;
-        record(missSensor);
+        metrics.miss();
         v = inner.get(key);
         if (v != null) {
             clean.put(key, v);
@@ -181,20 +164,7 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
         }
         dirty.clear();
         long bytes = bytesWritten.getAsLong() - before;
-        flushes++;
-        flushedEntries += n;
-        flushedBytes += bytes;
-        record(flushSensor);
-        if (flushedEntriesSensor != null) {
-            flushedEntriesSensor.record(n);
-            flushedBytesSensor.record(bytes);
-        }
-    }
-
-    private static void record(Sensor s) {
-        if (s != null) {
-            s.record();
-        }
+        metrics.flushed(n, bytes);
     }
 
     @Override
@@ -207,49 +177,7 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
         dirty.clear();
         clean.clear();
         inner.init(context, root);
-        registerMetrics(context);
-    }
-
-    private void registerMetrics(StateStoreContext context) {
-        StreamsMetrics metrics = context.metrics();
-        if (metrics == null) {
-            return;
-        }
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("task-id", context.taskId().toString());
-        tags.put("store", name());
-        String prefix = "tollgate-state-cache." + context.taskId() + "." + name() + ".";
-        hitSensor = sum(metrics, prefix + "hit", "hit-total", "reads answered from the object cache", tags, false);
-        missSensor = sum(metrics, prefix + "miss", "miss-total", "reads that decoded a stored value", tags, false);
-        flushSensor = sum(
-                metrics, prefix + "flush", "flush-total", "buffer flushes (one per commit with writes)", tags, false);
-        flushedEntriesSensor = sum(
-                metrics,
-                prefix + "flushed-entries",
-                "flushed-entries-total",
-                "values written to the changelogged store",
-                tags,
-                true);
-        flushedBytesSensor = sum(
-                metrics,
-                prefix + "flushed-bytes",
-                "flushed-bytes-total",
-                "bytes of encoded values written to the changelogged store",
-                tags,
-                true);
-    }
-
-    private static Sensor sum(
-            StreamsMetrics metrics,
-            String sensorName,
-            String metric,
-            String doc,
-            Map<String, String> tags,
-            boolean ofValues) {
-        Sensor sensor = metrics.addSensor(sensorName, Sensor.RecordingLevel.INFO);
-        MetricName name = new MetricName(metric, "tollgate-state-cache", doc, tags);
-        sensor.add(name, ofValues ? new CumulativeSum() : new CumulativeCount());
-        return sensor;
+        metrics.register(context, name());
     }
 
     /** Called by Kafka Streams before each commit's transaction commits: writes the buffer through. */

@@ -167,7 +167,7 @@ class BufferedKeyValueStoreTest {
 
         // then the flushed object itself is returned (no decode), the stored one is read from the inner store once
         assertThat(first).isSameAs(value);
-        assertThat(store.stats()).isEqualTo(new BufferedKeyValueStore.Stats(3, 1, 1, 1, 10));
+        assertThat(store.stats()).isEqualTo(new CacheMetrics.Stats(3, 1, 1, 1, 10));
     }
 
     @Test
