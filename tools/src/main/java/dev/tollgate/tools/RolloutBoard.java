@@ -5,6 +5,7 @@ import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.topology.gates.GateIds;
+import dev.tollgate.topology.gates.Gates;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,8 +71,8 @@ public final class RolloutBoard {
         }
 
         private static int order(String gate) {
-            int i = GateIds.ALL.indexOf(gate);
-            return i < 0 ? GateIds.ALL.size() + Math.abs(gate.hashCode() % 1000) : i;
+            int i = Gates.ids().indexOf(gate);
+            return i < 0 ? Gates.ids().size() + Math.abs(gate.hashCode() % 1000) : i;
         }
     }
 

@@ -5,6 +5,7 @@ import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.topology.gates.GateIds;
+import dev.tollgate.topology.gates.Gates;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,7 +139,7 @@ public final class TerminalView implements Simulator.Listener {
                             Locale.ROOT, "   +%.1f s", ((r.done() ? r.eventEnd : eventTime) - r.eventStart) / 1000.0));
             l.add("  progress " + bar(r, eventTime));
             List<String> cells = new ArrayList<>();
-            for (String g : GateIds.ALL) {
+            for (String g : Gates.ids()) {
                 GateResult res = r.gates.get(g);
                 cells.add(verdictCell(g, res));
             }

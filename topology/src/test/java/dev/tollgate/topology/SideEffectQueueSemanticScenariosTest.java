@@ -16,6 +16,7 @@ import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.schemas.avro.SideEffect;
 import dev.tollgate.schemas.avro.Verdict;
 import dev.tollgate.topology.gates.GateIds;
+import dev.tollgate.topology.gates.Gates;
 import dev.tollgate.topology.math.DedupeKeys;
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,7 +48,7 @@ class SideEffectQueueSemanticScenariosTest {
     private static GatePolicy.Builder only(String... gates) {
         Set<String> on = Set.of(gates);
         Map<String, GateSettings> settings = new HashMap<>();
-        for (String g : GateIds.ALL) {
+        for (String g : Gates.ids()) {
             if (!g.equals(GateIds.ERROR_RATE) && !on.contains(g)) {
                 settings.put(g, GateSettings.newBuilder().setEnabled(false).build());
             }

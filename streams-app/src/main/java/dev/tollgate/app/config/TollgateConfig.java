@@ -1,11 +1,14 @@
 package dev.tollgate.app.config;
 
+import dev.tollgate.schemas.avro.FullTrafficBaseline;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.GateSettings;
 import dev.tollgate.schemas.avro.InconclusiveAction;
 import dev.tollgate.topology.TopicNames;
 import dev.tollgate.topology.TopologyListener;
 import dev.tollgate.topology.TopologySettings;
+import dev.tollgate.topology.gates.Gate;
+import dev.tollgate.topology.gates.Gates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,11 +30,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -91,30 +94,16 @@ public final class TollgateConfig extends AbstractConfig {
     public static final String POLICY_DEDUPE_RETENTION_MS = POLICY_PREFIX + "dedupe.retention.ms";
     public static final String POLICY_PROBE_SEEDS = POLICY_PREFIX + "probe.seeds";
     public static final String POLICY_PROBE_SET_SIZE = POLICY_PREFIX + "probe.set.size";
+    public static final String POLICY_REQUIRED_GATES = POLICY_PREFIX + "required.gates";
+    public static final String POLICY_FULL_TRAFFIC_BASELINE = POLICY_PREFIX + "full.traffic.baseline";
 
     /** Prefix of keys passed to the Kafka clients with the prefix removed. */
     public static final String KAFKA_PREFIX = "kafka.";
     /** Prefix of environment variables that override keys. */
     public static final String ENV_PREFIX = "TOLLGATE_";
 
-    /**
-     * Stable gate ids of the contract (design.md, "Gates"); each has {@code policy.default.gate.<id>.*} keys.
-     * Kept here rather than read from the topology so config validation has no dependency on gate code.
-     */
-    public static final List<String> GATE_IDS = List.of(
-            "error-rate",
-            "latency-p95",
-            "cold-start",
-            "warm-capacity",
-            "dedupe",
-            "side-effects",
-            "semantic-drift",
-            "lambda",
-            "queue-age",
-            "queue-fence",
-            "schema-pins",
-            "sticky-routing",
-            "stream-drain");
+    /** Gate ids, from the registry ({@link Gates}); each has {@code policy.default.gate.<id>.*} keys. */
+    public static final List<String> GATE_IDS = Gates.ids();
 
     // ---- defaults of the policy (equal to the GatePolicy Avro defaults; a test guards that) -----------
     static final String DEFAULT_STEPS = "1,5,25,50,100";
@@ -507,6 +496,8 @@ public final class TollgateConfig extends AbstractConfig {
                 .setNoDataTimeoutMs(getLong(POLICY_NO_DATA_TIMEOUT_MS))
                 .setProbeSeeds(getInt(POLICY_PROBE_SEEDS))
                 .setProbeSetSize(getInt(POLICY_PROBE_SET_SIZE))
+                .setRequiredGates(new ArrayList<>(getList(POLICY_REQUIRED_GATES)))
+                .setFullTrafficBaseline(FullTrafficBaseline.valueOf(getString(POLICY_FULL_TRAFFIC_BASELINE)))
                 .build();
     }
 
@@ -942,7 +933,34 @@ public final class TollgateConfig extends AbstractConfig {
                 ++p,
                 ConfigDef.Width.SHORT,
                 "Probe set size");
-        for (String gate : GATE_IDS) {
+        def.define(
+                POLICY_REQUIRED_GATES,
+                Type.LIST,
+                "",
+                new KnownGates(),
+                Importance.LOW,
+                "Gate ids that apply from the first event whether or not their evidence was seen (fail closed from"
+                        + " the start); other gates apply once their evidence shows up. Known ids: "
+                        + String.join(", ", GATE_IDS),
+                policy,
+                ++p,
+                ConfigDef.Width.LONG,
+                "Required gates");
+        def.define(
+                POLICY_FULL_TRAFFIC_BASELINE,
+                Type.STRING,
+                "LAST_SHARED_SPAN",
+                ConfigDef.ValidString.in("LAST_SHARED_SPAN", "NONE"),
+                Importance.LOW,
+                "What the canary is compared with at the 100 % step, where the baseline serves nothing:"
+                        + " LAST_SHARED_SPAN (the baseline of the previous step) or NONE (comparative gates do not"
+                        + " apply; absolute gates only)",
+                policy,
+                ++p,
+                ConfigDef.Width.MEDIUM,
+                "Baseline at 100 %");
+        for (Gate g : Gates.all()) {
+            String gate = g.id();
             String group = "gate " + gate;
             def.define(
                     gateKey(gate, "enabled"),
@@ -950,7 +968,7 @@ public final class TollgateConfig extends AbstractConfig {
                     true,
                     null,
                     Importance.LOW,
-                    "Whether the " + gate + " gate is evaluated at all",
+                    "Whether the " + gate + " gate is evaluated at all (" + g.description() + ")",
                     group,
                     1,
                     ConfigDef.Width.SHORT,
@@ -961,7 +979,8 @@ public final class TollgateConfig extends AbstractConfig {
                     null,
                     new NullOr(Range.atLeast(0)),
                     Importance.LOW,
-                    "Threshold of the " + gate + " gate (>= 0); unset keeps the gate's default",
+                    "Threshold of the " + gate + " gate (>= 0); unset keeps the gate's default "
+                            + g.defaultThreshold(),
                     group,
                     2,
                     ConfigDef.Width.SHORT,
@@ -986,6 +1005,27 @@ public final class TollgateConfig extends AbstractConfig {
     }
 
     // ---- validators ------------------------------------------------------------------------------------
+
+    /** Accepts a list of known gate ids. */
+    static final class KnownGates implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            for (Object id : (List<?>) value) {
+                if (Gates.byId(String.valueOf(id).trim()).isEmpty()) {
+                    throw new ConfigException(
+                            name, value, "unknown gate id '" + id + "'; known: " + String.join(", ", GATE_IDS));
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "gate ids from: " + String.join(", ", GATE_IDS);
+        }
+    }
 
     /** Accepts null (unset), otherwise delegates. */
     static final class NullOr implements ConfigDef.Validator {

@@ -1,5 +1,7 @@
 package dev.tollgate.app.http;
 
+import dev.tollgate.topology.gates.Gates;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -66,8 +68,6 @@ public record StepView(
         PENDING
     }
 
-    /** Gates whose failure holds the rollout (with the playbook's remedy) instead of rolling it back. */
-    public static final Set<String> HOLD_GATES = Set.of("schema-pins", "sticky-routing");
 
     public StepView {
         failingGates = List.copyOf(failingGates);
@@ -89,7 +89,7 @@ public record StepView(
         for (GateResult r : s.getLatestResults()) {
             gates.put(r.getGate(), r.getVerdict().name());
             if (r.getVerdict() == Verdict.FAIL && !r.getDryRun()) {
-                (HOLD_GATES.contains(r.getGate()) ? holding : failing).add(r.getGate());
+                (Gates.holdsOnFail(r.getGate()) ? holding : failing).add(r.getGate());
                 if (r.getDetail() != null) {
                     details.add(r.getGate() + ": " + r.getDetail());
                 }

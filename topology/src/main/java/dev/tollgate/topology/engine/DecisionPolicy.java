@@ -69,7 +69,9 @@ final class DecisionPolicy {
             if (e.blocking()) {
                 (e.gate().holdsOnFail() ? holdGates : rollbackGates)
                         .add(e.gate().id());
-            } else if (!e.dryRun() && e.outcome().verdict() != Verdict.PASS) {
+            } else if (!e.dryRun()
+                    && e.outcome().verdict() != Verdict.PASS
+                    && e.outcome().verdict() != Verdict.NOT_APPLICABLE) {
                 notPassing.add(e.gate().id());
             }
         }

@@ -3,6 +3,8 @@ package dev.tollgate.topology.engine;
 import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.RolloutEvent;
+import dev.tollgate.schemas.avro.Verdict;
+import dev.tollgate.topology.evidence.EvidenceKind;
 import dev.tollgate.topology.gates.Gate;
 import dev.tollgate.topology.gates.GateInput;
 import dev.tollgate.topology.gates.Gates;
@@ -22,6 +24,9 @@ import org.apache.avro.specific.SpecificRecord;
  * later than that are reported as late and not counted.
  */
 public final class Evaluator {
+    /** Default of how long a kind of evidence keeps its gates applicable after its latest event: 7 days. */
+    public static final long DEFAULT_EVIDENCE_RETENTION_MS = 7L * 24 * 3_600_000L;
+
     private final long refreshMs;
     private final Function<String, GatePolicy> policies;
     private final TickClock clock;
@@ -40,11 +45,25 @@ public final class Evaluator {
 
     public Evaluator(
             long graceMs, long tickMs, long refreshMs, Function<String, GatePolicy> policies, List<Gate> gates) {
+        this(graceMs, tickMs, refreshMs, policies, gates, DEFAULT_EVIDENCE_RETENTION_MS);
+    }
+
+    /**
+     * @param evidenceRetentionMs how long a kind of evidence, once seen for a service, keeps its gates applicable
+     *     after its latest event (the key ledger's retention in the topology)
+     */
+    public Evaluator(
+            long graceMs,
+            long tickMs,
+            long refreshMs,
+            Function<String, GatePolicy> policies,
+            List<Gate> gates,
+            long evidenceRetentionMs) {
         this.refreshMs = refreshMs;
         this.policies = policies;
         this.clock = new TickClock(graceMs, tickMs);
         this.recorder = new EvidenceRecorder(policies);
-        this.gates = new GateRunner(gates);
+        this.gates = new GateRunner(gates, evidenceRetentionMs);
     }
 
     /** An evaluator with every gate of {@link Gates#all()}. */
@@ -65,9 +84,13 @@ public final class Evaluator {
         if (clock.sealed(st.clock, tick)) {
             return Ingest.LATE;
         }
-        boolean used = recorder.record(st, service, event, ts, tick, ledger);
+        EvidenceKind kind = recorder.record(st, service, event, ts, tick, ledger);
         clock.advanceMaxEventTime(st.clock, ts);
-        return used ? Ingest.ACCEPTED : Ingest.IGNORED;
+        if (kind == null) {
+            return Ingest.IGNORED;
+        }
+        st.seen.record(kind, ts);
+        return Ingest.ACCEPTED;
     }
 
     /**
@@ -111,7 +134,7 @@ public final class Evaluator {
                 st.step.baseline,
                 st.step.canary,
                 st.step.serviceLevel);
-        List<GateRun> runs = gates.run(input, policy);
+        List<GateRun> runs = gates.run(input, policy, st.seen);
 
         DecisionMemory memory = st.decisions;
         DecisionPolicy.StepDecision d = decisions.decide(
@@ -132,8 +155,11 @@ public final class Evaluator {
         for (GateRun run : runs) {
             long[] last = memory.published.get(run.gate().id());
             boolean changed = last == null || last[0] != run.outcome().verdict().ordinal();
-            if (decision != null || changed || at - last[1] >= refreshMs) {
-                out.result(Outputs.result(service, r, st.rollout.stepStart, at, run));
+            // NOT_APPLICABLE is reported once per step (and again only when it changes)
+            boolean repeat = run.outcome().verdict() != Verdict.NOT_APPLICABLE
+                    && (decision != null || at - last[1] >= refreshMs);
+            if (changed || repeat) {
+                out.result(Outputs.result(service, r, st.rollout.stepStart, at, run, st.step));
                 memory.published.put(
                         run.gate().id(), new long[] {run.outcome().verdict().ordinal(), at});
                 emitted = true;

@@ -8,6 +8,7 @@ import dev.tollgate.schemas.avro.RequestLog;
 import dev.tollgate.schemas.avro.SideEffect;
 import dev.tollgate.schemas.avro.StreamOutcome;
 import dev.tollgate.topology.evidence.DedupeEvidence;
+import dev.tollgate.topology.evidence.EvidenceKind;
 import dev.tollgate.topology.evidence.PinEvidence;
 import dev.tollgate.topology.evidence.ProbeEvidence;
 import dev.tollgate.topology.evidence.QueueEvidence;
@@ -37,25 +38,25 @@ final class EvidenceRecorder {
     /**
      * Records {@code event} of {@code service} at event time {@code ts} into tick {@code tick}'s partial.
      *
-     * @return whether the event was evidence (false for metrics Tollgate does not read and unknown types)
+     * @return the kind of evidence the event was, or null (metrics Tollgate does not read, unknown types)
      */
-    boolean record(ServiceState st, String service, SpecificRecord event, long ts, long tick, KeyLedger ledger) {
+    EvidenceKind record(ServiceState st, String service, SpecificRecord event, long ts, long tick, KeyLedger ledger) {
         if (event instanceof RequestLog r) {
             request(st, service, st.openTicks.at(tick, r.getRevision()), r, ts, ledger);
-            return true;
+            return EvidenceKind.REQUESTS;
         } else if (event instanceof MetricSample m) {
             return metric(st, tick, m, ts);
         } else if (event instanceof SideEffect s) {
             sideEffect(st, service, tick, s, ts, ledger);
-            return true;
+            return EvidenceKind.SIDE_EFFECTS;
         } else if (event instanceof QueueWork q) {
             queueWork(st, service, tick, q, ts, ledger);
-            return true;
+            return EvidenceKind.QUEUE_WORK;
         } else if (event instanceof ProbeResult p) {
             probe(st, tick, p);
-            return true;
+            return EvidenceKind.PROBES;
         }
-        return false;
+        return null;
     }
 
     private void request(ServiceState st, String service, RevisionEvidence p, RequestLog r, long ts, KeyLedger ledger) {
@@ -94,20 +95,26 @@ final class EvidenceRecorder {
         }
     }
 
-    private static boolean metric(ServiceState st, long tick, MetricSample m, long ts) {
+    private static EvidenceKind metric(ServiceState st, long tick, MetricSample m, long ts) {
         String rev = m.getRevision() == null ? "" : m.getRevision();
         switch (m.getName()) {
-            case "warm_instances" -> st.openTicks.at(tick, rev).gauges.warm(ts, m.getValue());
-            case "expected_p50_load" -> st.openTicks.at(tick, rev).gauges.expectedLoad(ts, m.getValue());
+            case "warm_instances" -> {
+                st.openTicks.at(tick, rev).gauges.warm(ts, m.getValue());
+                return EvidenceKind.CAPACITY;
+            }
+            case "expected_p50_load" -> {
+                st.openTicks.at(tick, rev).gauges.expectedLoad(ts, m.getValue());
+                return EvidenceKind.CAPACITY;
+            }
             case "queue_age_ms" -> {
                 String part = m.getLabels().getOrDefault("partition", "0");
                 st.openTicks.at(tick, "").queues.age(part).add(ts / 1000.0, m.getValue());
+                return EvidenceKind.QUEUE_AGE;
             }
             default -> {
-                return false;
+                return null;
             }
         }
-        return true;
     }
 
     private void sideEffect(ServiceState st, String service, long tick, SideEffect s, long ts, KeyLedger ledger) {

@@ -24,8 +24,9 @@ final class Outputs {
 
     private Outputs() {}
 
-    static GateResult result(String service, RolloutEvent r, long stepStart, long at, GateRun run) {
+    static GateResult result(String service, RolloutEvent r, long stepStart, long at, GateRun run, StepEvidence step) {
         GateOutcome o = run.outcome();
+        boolean reference = step.baselineIsReference() && run.gate().comparesWithBaseline();
         return GateResult.newBuilder()
                 .setService(service)
                 .setReleaseId(r.getReleaseId())
@@ -44,7 +45,9 @@ final class Outputs {
                 .setWindowStart(stepStart)
                 .setWindowEnd(at)
                 .setEvaluatedAt(at)
-                .setDetail(o.detail())
+                .setBaselineWindowStart(reference ? step.referenceFrom : null)
+                .setBaselineWindowEnd(reference ? step.referenceTo : null)
+                .setDetail(reference ? o.detail() + "; baseline: the previous step's span, as no baseline serves at 100 %" : o.detail())
                 .build();
     }
 

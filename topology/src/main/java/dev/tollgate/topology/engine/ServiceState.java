@@ -15,6 +15,7 @@ public final class ServiceState {
     final DecisionMemory decisions;
     final StepEvidence step;
     final RevisionWindows minutes;
+    final EvidenceSeen seen;
 
     /** An empty state (before the service's first event). */
     public ServiceState() {
@@ -24,7 +25,8 @@ public final class ServiceState {
                 new RolloutTrack(),
                 new DecisionMemory(),
                 new StepEvidence(),
-                new RevisionWindows());
+                new RevisionWindows(),
+                new EvidenceSeen());
     }
 
     ServiceState(
@@ -33,13 +35,15 @@ public final class ServiceState {
             RolloutTrack rollout,
             DecisionMemory decisions,
             StepEvidence step,
-            RevisionWindows minutes) {
+            RevisionWindows minutes,
+            EvidenceSeen seen) {
         this.clock = clock;
         this.openTicks = openTicks;
         this.rollout = rollout;
         this.decisions = decisions;
         this.step = step;
         this.minutes = minutes;
+        this.seen = seen;
     }
 
     /** The current rollout event (the one that started the step), or null. */

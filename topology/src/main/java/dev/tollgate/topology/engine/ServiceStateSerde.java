@@ -21,8 +21,9 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <ul>
  *   <li>v1 (Tollgate 0.1.0): one positional record; read by {@link ServiceStateV1}, never written.
- *   <li>v2: sections clock, open ticks, rollout, decisions, step evidence, timeline minutes; revision evidence
- *       in sections per concern. A part whose layout changes gets a new section version and keeps its reader.
+ *   <li>v2: sections clock, open ticks, rollout, decisions, step evidence, timeline minutes, evidence seen and the
+ *       reference baseline window (added later, as sections left out while empty); revision evidence in sections per concern. A part whose layout
+ *       changes gets a new section version and keeps its reader; a new part is a new section tag.
  * </ul>
  *
  * <p>Golden states of every released format are test fixtures ({@code GoldenStateTest}). A state this build
@@ -36,7 +37,8 @@ public final class ServiceStateSerde
 
     private static final int TAG_OPEN_TICKS = 2;
     private static final int TAG_MINUTES = 6;
-    private static final int SECTIONS = 6;
+    /** Highest section tag this build reads; sections of higher tags (a newer writer's) are skipped. */
+    private static final int MAX_TAG = StepEvidence.REFERENCE_TAG;
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {}
@@ -63,13 +65,23 @@ public final class ServiceStateSerde
             ByteBufferOutput bytes = new ByteBufferOutput(4096);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(VERSION);
-            StateIo.writeInt(out, SECTIONS);
+            // a part added later is a new section, left out while empty, so older states re-encode identically
+            boolean seen = !st.seen.isEmpty();
+            boolean reference = st.step.baselineIsReference();
+            StateIo.writeInt(out, 6 + (seen ? 1 : 0) + (reference ? 1 : 0));
             StateIo.writeSection(out, ClockState.TAG, ClockState.VERSION, st.clock::writeTo);
             StateIo.writeSection(out, TAG_OPEN_TICKS, RevisionWindows.VERSION, st.openTicks::writeTo);
             StateIo.writeSection(out, RolloutTrack.TAG, RolloutTrack.VERSION, st.rollout::writeTo);
             StateIo.writeSection(out, DecisionMemory.TAG, DecisionMemory.VERSION, st.decisions::writeTo);
             StateIo.writeSection(out, StepEvidence.TAG, StepEvidence.VERSION, st.step::writeTo);
             StateIo.writeSection(out, TAG_MINUTES, RevisionWindows.VERSION, st.minutes::writeTo);
+            if (seen) {
+                StateIo.writeSection(out, EvidenceSeen.TAG, EvidenceSeen.VERSION, st.seen::writeTo);
+            }
+            if (reference) {
+                StateIo.writeSection(
+                        out, StepEvidence.REFERENCE_TAG, StepEvidence.REFERENCE_VERSION, st.step::writeReferenceTo);
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -120,8 +132,10 @@ public final class ServiceStateSerde
         DecisionMemory[] decisions = {new DecisionMemory()};
         StepEvidence[] step = {new StepEvidence()};
         RevisionWindows[] minutes = {new RevisionWindows()};
+        EvidenceSeen[] seen = {new EvidenceSeen()};
+        long[][] reference = {null};
         int sections = StateIo.readInt(in);
-        StateIo.readSections(in, sections, tag -> tag >= 1 && tag <= SECTIONS, (tag, version, body) -> {
+        StateIo.readSections(in, sections, tag -> tag >= 1 && tag <= MAX_TAG, (tag, version, body) -> {
             switch (tag) {
                 case ClockState.TAG -> clock[0] = ClockState.readFrom(body, version);
                 case TAG_OPEN_TICKS -> ticks[0] = RevisionWindows.readFrom(body, version);
@@ -129,10 +143,20 @@ public final class ServiceStateSerde
                 case DecisionMemory.TAG -> decisions[0] = DecisionMemory.readFrom(body, version);
                 case StepEvidence.TAG -> step[0] = StepEvidence.readFrom(body, version);
                 case TAG_MINUTES -> minutes[0] = RevisionWindows.readFrom(body, version);
+                case EvidenceSeen.TAG -> seen[0] = EvidenceSeen.readFrom(body, version);
+                case StepEvidence.REFERENCE_TAG -> {
+                    StepEvidence holder = new StepEvidence();
+                    holder.readReferenceFrom(body, version);
+                    reference[0] = new long[] {holder.referenceFrom, holder.referenceTo};
+                }
                 default -> throw new IllegalStateException("unreachable tag " + tag);
             }
         });
-        return new ServiceState(clock[0], ticks[0], rollout[0], decisions[0], step[0], minutes[0]);
+        if (reference[0] != null) {
+            step[0].referenceFrom = reference[0][0];
+            step[0].referenceTo = reference[0][1];
+        }
+        return new ServiceState(clock[0], ticks[0], rollout[0], decisions[0], step[0], minutes[0], seen[0]);
     }
 
     /**

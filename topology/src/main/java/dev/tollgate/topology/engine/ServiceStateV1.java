@@ -25,7 +25,8 @@ final class ServiceStateV1 {
                 new RolloutTrack(),
                 new DecisionMemory(),
                 new StepEvidence(),
-                new RevisionWindows());
+                new RevisionWindows(),
+                new EvidenceSeen());
         st.clock.maxEventTime = in.readLong();
         st.clock.nextTick = in.readLong();
         RevisionWindows ticks = RevisionWindows.readV1(in);

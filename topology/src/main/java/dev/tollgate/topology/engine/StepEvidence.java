@@ -14,6 +14,17 @@ public final class StepEvidence {
     RevisionEvidence baseline = new RevisionEvidence();
     RevisionEvidence canary = new RevisionEvidence();
     RevisionEvidence serviceLevel = new RevisionEvidence();
+    /**
+     * Event-time span of the baseline evidence when it is a reference kept from an earlier step (the 100 %
+     * step, where the baseline serves nothing); Long.MIN_VALUE when baseline and canary share the step's span.
+     * Encoded as its own section ({@link #REFERENCE_TAG}), left out while unset.
+     */
+    long referenceFrom = Long.MIN_VALUE;
+
+    long referenceTo = Long.MIN_VALUE;
+
+    static final int REFERENCE_TAG = 8;
+    static final int REFERENCE_VERSION = 1;
 
     /** Baseline evidence over the step. */
     public RevisionEvidence baseline() {
@@ -35,13 +46,23 @@ public final class StepEvidence {
      * latest values carry over within the same release.
      *
      * @param keepBaselineAsReference at 100 % the baseline serves nothing: its last step is the reference
+     * @param previousStepStart       when the step that ends now started
+     * @param stepStart               when the new step starts (the previous one ends)
      */
-    void reset(boolean sameRelease, boolean keepBaselineAsReference) {
+    void reset(boolean sameRelease, boolean keepBaselineAsReference, long previousStepStart, long stepStart) {
         RevisionEvidence oldCanary = canary;
         RevisionEvidence oldService = serviceLevel;
-        baseline = sameRelease && keepBaselineAsReference && baseline.traffic.requests > 0
-                ? baseline
-                : new RevisionEvidence();
+        boolean keep = sameRelease && keepBaselineAsReference && baseline.traffic.requests > 0;
+        if (keep) {
+            if (referenceFrom == Long.MIN_VALUE) {
+                referenceFrom = previousStepStart;
+                referenceTo = stepStart;
+            }
+        } else {
+            baseline = new RevisionEvidence();
+            referenceFrom = Long.MIN_VALUE;
+            referenceTo = Long.MIN_VALUE;
+        }
         canary = new RevisionEvidence();
         serviceLevel = new RevisionEvidence();
         if (sameRelease) {
@@ -49,6 +70,22 @@ public final class StepEvidence {
             canary.gauges.expectedLoad(oldCanary.gauges.expectedLoadAt, oldCanary.gauges.expectedLoad);
             serviceLevel.gauges.expectedLoad(oldService.gauges.expectedLoadAt, oldService.gauges.expectedLoad);
         }
+    }
+
+    /** Whether the baseline is a reference kept from an earlier step's span. */
+    public boolean baselineIsReference() {
+        return referenceFrom != Long.MIN_VALUE;
+    }
+
+    void writeReferenceTo(DataOutput out) throws IOException {
+        out.writeLong(referenceFrom);
+        out.writeLong(referenceTo);
+    }
+
+    void readReferenceFrom(DataInput in, int version) throws IOException {
+        Versions.require("reference baseline window", version, REFERENCE_VERSION);
+        referenceFrom = in.readLong();
+        referenceTo = in.readLong();
     }
 
     void writeTo(DataOutput out) throws IOException {

@@ -41,29 +41,58 @@ final class StepLifecycle {
             t.releaseStart = effectiveAt;
             t.state = ReleaseState.NONE;
         }
+        if (sameRelease) {
+            r = withStickyPins(t.current, r);
+        }
         if (t.state == ReleaseState.FROZEN && sameRelease) {
             t.current = r; // remember what the router says, but no automatic retries
             return;
         }
         t.current = r;
+        long previousStepStart = t.stepStart;
         switch (r.getPhase()) {
             case STARTED, STEP -> {
                 t.state = ReleaseState.ACTIVE;
                 t.stepStart = effectiveAt;
-                newStep(st, sameRelease, r.getTrafficPercent() >= FULL_TRAFFIC);
+                newStep(st, sameRelease, r.getTrafficPercent() >= FULL_TRAFFIC, previousStepStart, effectiveAt);
             }
             case DRAINING -> {
                 t.state = ReleaseState.DRAINING;
                 t.stepStart = effectiveAt;
-                newStep(st, sameRelease, false);
+                newStep(st, sameRelease, false, previousStepStart, effectiveAt);
             }
             case COMPLETED, ABORTED -> t.state = ReleaseState.ENDED;
             default -> {}
         }
     }
 
-    private static void newStep(ServiceState st, boolean sameRelease, boolean keepBaselineAsReference) {
-        st.step.reset(sameRelease, keepBaselineAsReference);
+    /**
+     * Pins stay in force for a release until a later event of the release sets them again (design.md,
+     * RolloutEvent): a router that sends them once, on STARTED, keeps them for every step.
+     */
+    static RolloutEvent withStickyPins(RolloutEvent previous, RolloutEvent r) {
+        boolean canary = r.getCanaryPins() == null && previous.getCanaryPins() != null;
+        boolean baseline = r.getBaselinePins() == null && previous.getBaselinePins() != null;
+        if (!canary && !baseline) {
+            return r;
+        }
+        RolloutEvent.Builder b = RolloutEvent.newBuilder(r);
+        if (canary) {
+            b.setCanaryPins(previous.getCanaryPins());
+        }
+        if (baseline) {
+            b.setBaselinePins(previous.getBaselinePins());
+        }
+        return b.build();
+    }
+
+    private static void newStep(
+            ServiceState st,
+            boolean sameRelease,
+            boolean keepBaselineAsReference,
+            long previousStepStart,
+            long stepStart) {
+        st.step.reset(sameRelease, keepBaselineAsReference, previousStepStart, stepStart);
         st.decisions.newStep();
     }
 }

@@ -22,6 +22,11 @@ public final class ColdStartGate implements Gate {
     }
 
     @Override
+    public String description() {
+        return "canary cold-start share after warmupMs into the step; FAIL when its lower bound exceeds the threshold (default 0.05)";
+    }
+
+    @Override
     public double defaultThreshold() {
         return 0.05;
     }

@@ -32,6 +32,11 @@ public final class DedupeGate implements Gate {
     }
 
     @Override
+    public String description() {
+        return "repeated idempotencyKey on POST within retention: share answered with dedupeHit >= threshold (default 0.999)";
+    }
+
+    @Override
     public double defaultThreshold() {
         return 0.999;
     }

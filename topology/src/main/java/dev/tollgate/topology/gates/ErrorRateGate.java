@@ -22,6 +22,16 @@ public final class ErrorRateGate implements Gate {
     }
 
     @Override
+    public String description() {
+        return "5xx share canary − baseline over the same span; FAIL when its anytime-valid lower bound exceeds the threshold (default 0.0005 = 0.05 pp)";
+    }
+
+    @Override
+    public boolean comparesWithBaseline() {
+        return true;
+    }
+
+    @Override
     public double defaultThreshold() {
         return 0.0005;
     }

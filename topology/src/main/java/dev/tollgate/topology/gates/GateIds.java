@@ -1,8 +1,6 @@
 package dev.tollgate.topology.gates;
 
-import java.util.List;
-
-/** Stable gate ids of the contract (design.md, "Gates"). */
+/** Stable gate ids of the contract (design.md, "Gates"); the list of gates is {@link Gates}. */
 public final class GateIds {
     private GateIds() {}
 
@@ -20,19 +18,4 @@ public final class GateIds {
     public static final String STICKY_ROUTING = "sticky-routing";
     public static final String STREAM_DRAIN = "stream-drain";
 
-    /** Every gate id, in report order. */
-    public static final List<String> ALL = List.of(
-            ERROR_RATE,
-            LATENCY_P95,
-            COLD_START,
-            WARM_CAPACITY,
-            DEDUPE,
-            SIDE_EFFECTS,
-            SEMANTIC_DRIFT,
-            LAMBDA,
-            QUEUE_AGE,
-            QUEUE_FENCE,
-            SCHEMA_PINS,
-            STICKY_ROUTING,
-            STREAM_DRAIN);
 }

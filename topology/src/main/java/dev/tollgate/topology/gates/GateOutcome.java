@@ -38,6 +38,11 @@ public record GateOutcome(
         return new GateOutcome(Verdict.NODATA, null, null, null, threshold, baselineSamples, 0, null, detail);
     }
 
+    /** A NOT_APPLICABLE outcome: the gate does not apply (the reason says why); it never blocks. */
+    public static GateOutcome notApplicable(double threshold, String detail) {
+        return new GateOutcome(Verdict.NOT_APPLICABLE, null, null, null, threshold, 0, 0, null, detail);
+    }
+
     /** A statistic without bounds (a plain threshold comparison). */
     public static Statistic threshold(double value) {
         return Statistic.newBuilder().setName("threshold").setValue(value).build();

@@ -1,5 +1,7 @@
 package dev.tollgate.topology.gates;
 
+import dev.tollgate.topology.evidence.EvidenceKind;
+
 import dev.tollgate.schemas.avro.Verdict;
 import dev.tollgate.topology.evidence.RevisionEvidence;
 import java.util.Map;
@@ -14,6 +16,16 @@ public final class LambdaGate implements Gate {
     @Override
     public String id() {
         return GateIds.LAMBDA;
+    }
+
+    @Override
+    public String description() {
+        return "λ state of every canary probe trajectory convergent, on at least probeSeeds seeds";
+    }
+
+    @Override
+    public EvidenceKind evidence() {
+        return EvidenceKind.PROBES;
     }
 
     @Override

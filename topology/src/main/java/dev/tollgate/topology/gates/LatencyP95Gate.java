@@ -25,6 +25,16 @@ public final class LatencyP95Gate implements Gate {
     }
 
     @Override
+    public String description() {
+        return "relative p95 latency delta (p95c − p95b) / p95b from mergeable sketches; FAIL when its lower bound exceeds the threshold (default 0.10)";
+    }
+
+    @Override
+    public boolean comparesWithBaseline() {
+        return true;
+    }
+
+    @Override
     public double defaultThreshold() {
         return 0.10;
     }

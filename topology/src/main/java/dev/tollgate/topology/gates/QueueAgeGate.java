@@ -1,5 +1,7 @@
 package dev.tollgate.topology.gates;
 
+import dev.tollgate.topology.evidence.EvidenceKind;
+
 import dev.tollgate.schemas.avro.Statistic;
 import dev.tollgate.schemas.avro.Verdict;
 import dev.tollgate.topology.math.LinearTrend;
@@ -18,6 +20,16 @@ public final class QueueAgeGate implements Gate {
     @Override
     public String id() {
         return GateIds.QUEUE_AGE;
+    }
+
+    @Override
+    public String description() {
+        return "per partition, least-squares slope of queue_age_ms over the step not confidently above 0 ms/s";
+    }
+
+    @Override
+    public EvidenceKind evidence() {
+        return EvidenceKind.QUEUE_AGE;
     }
 
     @Override

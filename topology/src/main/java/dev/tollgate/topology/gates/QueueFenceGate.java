@@ -1,5 +1,7 @@
 package dev.tollgate.topology.gates;
 
+import dev.tollgate.topology.evidence.EvidenceKind;
+
 /**
  * {@code queue-fence}: the same (queue, partition, offset) worked by two revisions, or a worker whose fence
  * is not its release: any fails, naming the partition and the revisions.
@@ -8,6 +10,16 @@ public final class QueueFenceGate extends CountGate {
     @Override
     public String id() {
         return GateIds.QUEUE_FENCE;
+    }
+
+    @Override
+    public String description() {
+        return "(queue, partition, offset) worked by two revisions, or a fence other than the worker's release: at most threshold (default 0)";
+    }
+
+    @Override
+    public EvidenceKind evidence() {
+        return EvidenceKind.QUEUE_WORK;
     }
 
     @Override

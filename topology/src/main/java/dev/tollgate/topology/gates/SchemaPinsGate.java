@@ -13,6 +13,11 @@ public final class SchemaPinsGate extends CountGate {
     }
 
     @Override
+    public String description() {
+        return "requests whose schemaRev/indexHash/modelTag differ from the serving revision's pins: at most threshold (default 0); holds";
+    }
+
+    @Override
     public boolean holdsOnFail() {
         return true;
     }

@@ -1,5 +1,7 @@
 package dev.tollgate.topology.gates;
 
+import dev.tollgate.topology.evidence.EvidenceKind;
+
 import dev.tollgate.schemas.avro.Verdict;
 import dev.tollgate.topology.evidence.RevisionEvidence;
 import java.util.Map;
@@ -13,6 +15,21 @@ public final class SemanticDriftGate implements Gate {
     @Override
     public String id() {
         return GateIds.SEMANTIC_DRIFT;
+    }
+
+    @Override
+    public String description() {
+        return "|mean ΔS canary − mean ΔS baseline| over the probe set <= threshold (default 0.03)";
+    }
+
+    @Override
+    public EvidenceKind evidence() {
+        return EvidenceKind.PROBES;
+    }
+
+    @Override
+    public boolean comparesWithBaseline() {
+        return true;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.tollgate.topology.gates;
 
+import dev.tollgate.topology.evidence.EvidenceKind;
+
 /**
  * {@code side-effects}: a side effect whose dedupe key (given, or hex sha256 of sourceId + eventRev +
  * indexHash) was already executed within retention is a duplicate; any duplicate on either revision fails
@@ -9,6 +11,16 @@ public final class SideEffectsGate extends CountGate {
     @Override
     public String id() {
         return GateIds.SIDE_EFFECTS;
+    }
+
+    @Override
+    public String description() {
+        return "side effects whose dedupe key already executed within retention: at most threshold (default 0)";
+    }
+
+    @Override
+    public EvidenceKind evidence() {
+        return EvidenceKind.SIDE_EFFECTS;
     }
 
     @Override

@@ -13,6 +13,11 @@ public final class StickyRoutingGate extends CountGate {
     }
 
     @Override
+    public String description() {
+        return "pinned requests served by the other revision: at most threshold (default 0); holds";
+    }
+
+    @Override
     public boolean holdsOnFail() {
         return true;
     }

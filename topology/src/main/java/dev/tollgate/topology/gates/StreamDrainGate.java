@@ -13,6 +13,11 @@ public final class StreamDrainGate extends CountGate {
     }
 
     @Override
+    public String description() {
+        return "streams CUT on the old revision while traffic shifts or drains: at most threshold (default 0)";
+    }
+
+    @Override
     public String remedy() {
         return "enable connection draining and pin streams to a revision with a sticky cookie or header";
     }

@@ -1,5 +1,7 @@
 package dev.tollgate.topology.gates;
 
+import dev.tollgate.topology.evidence.EvidenceKind;
+
 import dev.tollgate.schemas.avro.Verdict;
 import dev.tollgate.topology.evidence.RevisionEvidence;
 
@@ -15,6 +17,16 @@ public final class WarmCapacityGate implements Gate {
     @Override
     public String id() {
         return GateIds.WARM_CAPACITY;
+    }
+
+    @Override
+    public String description() {
+        return "before a step of 25 % or more: canary warm_instances >= expected_p50_load (x threshold, default 1.0); holds otherwise";
+    }
+
+    @Override
+    public EvidenceKind evidence() {
+        return EvidenceKind.CAPACITY;
     }
 
     @Override
@@ -34,6 +46,13 @@ public final class WarmCapacityGate implements Gate {
     }
 
     /** Applies when the current or the next step carries ≥ 25 % of traffic. */
+    @Override
+    public String inapplicableReason(GateInput in) {
+        return "warm-capacity applies before a step of " + Fmt.num(HEAVY_STEP_PERCENT) + " % or more (this step "
+                + Fmt.num(in.trafficPercent()) + " %, next "
+                + (in.nextTrafficPercent() == null ? "none" : Fmt.num(in.nextTrafficPercent()) + " %") + ")";
+    }
+
     @Override
     public boolean appliesTo(GateInput in) {
         return in.trafficPercent() >= HEAVY_STEP_PERCENT

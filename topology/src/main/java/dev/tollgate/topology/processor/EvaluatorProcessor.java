@@ -13,6 +13,7 @@ import dev.tollgate.topology.TopologySettings;
 import dev.tollgate.topology.engine.Emitter;
 import dev.tollgate.topology.engine.Evaluator;
 import dev.tollgate.topology.engine.ServiceState;
+import dev.tollgate.topology.gates.Gates;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,7 +71,13 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         this.ledger = new WindowStoreLedger(keys, ledgerRetentionMs);
         this.listener = settings.listener();
         this.evaluator =
-                new Evaluator(settings.graceMs(), settings.tickMs(), settings.resultRefreshMs(), this::policyFor);
+                new Evaluator(
+                settings.graceMs(),
+                settings.tickMs(),
+                settings.resultRefreshMs(),
+                this::policyFor,
+                Gates.all(),
+                settings.ledgerRetentionMs());
         this.lateSensor = ctx.metrics()
                 .addRateTotalSensor("tollgate", ctx.taskId().toString(), "late-events", Sensor.RecordingLevel.INFO);
         ctx.schedule(STALL_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkStalls);
