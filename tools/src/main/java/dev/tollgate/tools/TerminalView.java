@@ -4,7 +4,6 @@ import dev.tollgate.schemas.avro.Action;
 import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.RolloutEvent;
-import dev.tollgate.topology.gates.GateIds;
 import dev.tollgate.topology.gates.Gates;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -30,11 +30,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -979,8 +979,7 @@ public final class TollgateConfig extends AbstractConfig {
                     null,
                     new NullOr(Range.atLeast(0)),
                     Importance.LOW,
-                    "Threshold of the " + gate + " gate (>= 0); unset keeps the gate's default "
-                            + g.defaultThreshold(),
+                    "Threshold of the " + gate + " gate (>= 0); unset keeps the gate's default " + g.defaultThreshold(),
                     group,
                     2,
                     ConfigDef.Width.SHORT,

@@ -1,7 +1,5 @@
 package dev.tollgate.app.http;
 
-import dev.tollgate.topology.gates.Gates;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +9,7 @@ import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.schemas.avro.RolloutStatus;
 import dev.tollgate.schemas.avro.Verdict;
+import dev.tollgate.topology.gates.Gates;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -67,7 +66,6 @@ public record StepView(
         FAIL,
         PENDING
     }
-
 
     public StepView {
         failingGates = List.copyOf(failingGates);

@@ -156,7 +156,8 @@ public final class Evaluator {
             long[] last = memory.published.get(run.gate().id());
             boolean changed = last == null || last[0] != run.outcome().verdict().ordinal();
             // NOT_APPLICABLE is reported once per step (and again only when it changes)
-            boolean repeat = run.outcome().verdict() != Verdict.NOT_APPLICABLE
+            boolean repeat = !changed
+                    && run.outcome().verdict() != Verdict.NOT_APPLICABLE
                     && (decision != null || at - last[1] >= refreshMs);
             if (changed || repeat) {
                 out.result(Outputs.result(service, r, st.rollout.stepStart, at, run, st.step));

@@ -54,6 +54,38 @@ public final class EvidenceSeen {
         return first[i] <= at && last[i] >= at - retentionMs;
     }
 
+    /**
+     * Infers the kinds a state written before this section existed had seen, from the evidence it holds (the
+     * step's, the open ticks' and the open minutes'), as seen from the step start to the latest event time.
+     */
+    static EvidenceSeen inferredFrom(ServiceState st) {
+        EvidenceSeen s = new EvidenceSeen();
+        long from = Math.min(st.rollout.stepStart, st.clock.maxEventTime);
+        long to = st.clock.maxEventTime;
+        java.util.List<dev.tollgate.topology.evidence.RevisionEvidence> all = new java.util.ArrayList<>();
+        all.add(st.step.baseline);
+        all.add(st.step.canary);
+        all.add(st.step.serviceLevel);
+        st.openTicks.windows.values().forEach(m -> all.addAll(m.values()));
+        st.minutes.windows.values().forEach(m -> all.addAll(m.values()));
+        for (dev.tollgate.topology.evidence.RevisionEvidence e : all) {
+            mark(s, e.traffic.requests > 0, EvidenceKind.REQUESTS, from, to);
+            mark(s, e.dedupe.sideEffects > 0, EvidenceKind.SIDE_EFFECTS, from, to);
+            mark(s, e.queues.works > 0, EvidenceKind.QUEUE_WORK, from, to);
+            mark(s, !e.queues.age.isEmpty(), EvidenceKind.QUEUE_AGE, from, to);
+            mark(s, !e.gauges.isEmpty(), EvidenceKind.CAPACITY, from, to);
+            mark(s, !e.probes.isEmpty(), EvidenceKind.PROBES, from, to);
+        }
+        return s;
+    }
+
+    private static void mark(EvidenceSeen s, boolean present, EvidenceKind kind, long from, long to) {
+        if (present) {
+            s.record(kind, from);
+            s.record(kind, to);
+        }
+    }
+
     void writeTo(DataOutput out) throws IOException {
         int n = 0;
         for (int i = 0; i < KINDS.length; i++) {

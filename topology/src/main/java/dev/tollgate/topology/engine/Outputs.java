@@ -47,7 +47,10 @@ final class Outputs {
                 .setEvaluatedAt(at)
                 .setBaselineWindowStart(reference ? step.referenceFrom : null)
                 .setBaselineWindowEnd(reference ? step.referenceTo : null)
-                .setDetail(reference ? o.detail() + "; baseline: the previous step's span, as no baseline serves at 100 %" : o.detail())
+                .setDetail(
+                        reference
+                                ? o.detail() + "; baseline: the previous step's span, as no baseline serves at 100 %"
+                                : o.detail())
                 .build();
     }
 

@@ -21,9 +21,10 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <ul>
  *   <li>v1 (Tollgate 0.1.0): one positional record; read by {@link ServiceStateV1}, never written.
- *   <li>v2: sections clock, open ticks, rollout, decisions, step evidence, timeline minutes, evidence seen and the
- *       reference baseline window (added later, as sections left out while empty); revision evidence in sections per concern. A part whose layout
- *       changes gets a new section version and keeps its reader; a new part is a new section tag.
+ *   <li>v2: sections clock, open ticks, rollout, decisions, step evidence, timeline minutes; revision evidence in
+ *       sections per concern. A part whose layout changes gets a new section version and keeps its reader.
+ *   <li>v3: v2 plus the sections evidence seen and reference baseline window (left out while empty). A v1 or v2
+ *       state has no evidence-seen section: the kinds it had seen are inferred from the evidence it holds.
  * </ul>
  *
  * <p>Golden states of every released format are test fixtures ({@code GoldenStateTest}). A state this build
@@ -33,7 +34,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class ServiceStateSerde
         implements Serde<ServiceState>, Serializer<ServiceState>, Deserializer<ServiceState> {
     /** The format version this build writes. */
-    public static final byte VERSION = 2;
+    public static final byte VERSION = 3;
 
     private static final int TAG_OPEN_TICKS = 2;
     private static final int TAG_MINUTES = 6;
@@ -102,11 +103,11 @@ public final class ServiceStateSerde
             byte version = in.readByte();
             ServiceState st = switch (version) {
                 case 1 -> ServiceStateV1.readFrom(in);
-                case 2 -> readV2(in);
+                case 2, 3 -> readV2(in);
                 default ->
                     throw new StateFormatException(
                             "Unknown service state format version " + version
-                                    + " (this build reads 1 and 2, writes " + VERSION
+                                    + " (this build reads 1 to 3, writes " + VERSION
                                     + "): written by a newer Tollgate?"
                                     + " Roll forward, or reset the application's state",
                             null);
@@ -134,6 +135,7 @@ public final class ServiceStateSerde
         RevisionWindows[] minutes = {new RevisionWindows()};
         EvidenceSeen[] seen = {new EvidenceSeen()};
         long[][] reference = {null};
+        boolean[] seenMissing = {true};
         int sections = StateIo.readInt(in);
         StateIo.readSections(in, sections, tag -> tag >= 1 && tag <= MAX_TAG, (tag, version, body) -> {
             switch (tag) {
@@ -143,7 +145,10 @@ public final class ServiceStateSerde
                 case DecisionMemory.TAG -> decisions[0] = DecisionMemory.readFrom(body, version);
                 case StepEvidence.TAG -> step[0] = StepEvidence.readFrom(body, version);
                 case TAG_MINUTES -> minutes[0] = RevisionWindows.readFrom(body, version);
-                case EvidenceSeen.TAG -> seen[0] = EvidenceSeen.readFrom(body, version);
+                case EvidenceSeen.TAG -> {
+                    seen[0] = EvidenceSeen.readFrom(body, version);
+                    seenMissing[0] = false;
+                }
                 case StepEvidence.REFERENCE_TAG -> {
                     StepEvidence holder = new StepEvidence();
                     holder.readReferenceFrom(body, version);
@@ -156,7 +161,20 @@ public final class ServiceStateSerde
             step[0].referenceFrom = reference[0][0];
             step[0].referenceTo = reference[0][1];
         }
-        return new ServiceState(clock[0], ticks[0], rollout[0], decisions[0], step[0], minutes[0], seen[0]);
+        ServiceState st = new ServiceState(clock[0], ticks[0], rollout[0], decisions[0], step[0], minutes[0], seen[0]);
+        if (seenMissing[0]) {
+            // written before the section existed: which kinds were seen follows from the evidence held
+            ServiceState inferred = st;
+            return new ServiceState(
+                    clock[0],
+                    ticks[0],
+                    rollout[0],
+                    decisions[0],
+                    step[0],
+                    minutes[0],
+                    EvidenceSeen.inferredFrom(inferred));
+        }
+        return st;
     }
 
     /**

@@ -60,6 +60,9 @@ final class ServiceStateV1 {
         st.step.serviceLevel = RevisionEvidenceV1.readFrom(in);
         RevisionWindows minutes = RevisionWindows.readV1(in);
         st.minutes.windows.putAll(minutes.windows);
+        EvidenceSeen inferred = EvidenceSeen.inferredFrom(st);
+        System.arraycopy(inferred.first, 0, st.seen.first, 0, inferred.first.length);
+        System.arraycopy(inferred.last, 0, st.seen.last, 0, inferred.last.length);
         return st;
     }
 }

@@ -16,6 +16,9 @@ import dev.tollgate.topology.stats.Interval;
  * warm-up. The baseline's share is reported for context only.
  */
 public final class ColdStartGate implements Gate {
+    /** A PASS above the threshold must have excluded shares above this multiple of it (10 % at the default 5 %). */
+    static final double RESOLUTION_MULTIPLE = 2.0;
+
     @Override
     public String id() {
         return GateIds.COLD_START;
@@ -62,11 +65,18 @@ public final class ColdStartGate implements Gate {
             why = ", below minSamples " + in.minSamples();
         } else if (Sequential.atMost(share, threshold)) {
             v = Verdict.PASS;
-            why = ": share <= threshold " + Fmt.pct(threshold) + " and lower bound " + Fmt.pct(ci.lower()) + " <= it";
+            why = ": share <= threshold " + Fmt.pct(threshold) + " and lower bound " + Fmt.pct(ci.lower())
+                    + " <= it; resolution: shares above " + Fmt.pct(ci.upper()) + " excluded";
+        } else if (ci.upper() <= RESOLUTION_MULTIPLE * threshold) {
+            v = Verdict.PASS;
+            why = ": no confident excess (lower bound " + Fmt.pct(ci.lower()) + " <= threshold " + Fmt.pct(threshold)
+                    + ") and resolution reached: shares above " + Fmt.pct(ci.upper()) + " excluded (target "
+                    + Fmt.pct(RESOLUTION_MULTIPLE * threshold) + ")";
         } else {
             v = Verdict.INCONCLUSIVE;
             why = ": share > threshold " + Fmt.pct(threshold) + " but lower bound " + Fmt.pct(ci.lower())
-                    + " is not above it yet";
+                    + " is not above it yet; resolution " + Fmt.pct(ci.upper()) + ", target "
+                    + Fmt.pct(RESOLUTION_MULTIPLE * threshold);
         }
         return new GateOutcome(
                 v,

@@ -12,10 +12,25 @@ import dev.tollgate.topology.stats.RateDifference;
  * <p>Judged with an anytime-valid confidence sequence for {@code δ = p_canary − p_baseline}
  * ({@link RateDifference}: a beta-binomial mixture sequence per arm at {@code alpha/2}, combined by a union
  * bound), valid however often the gate is evaluated. FAIL when its lower bound exceeds the threshold (at any
- * sample size); PASS when both arms have {@code minSamples} requests and the estimate is within the threshold;
- * otherwise INCONCLUSIVE. NODATA without canary requests; INCONCLUSIVE without baseline requests in the span.
+ * sample size). With both arms at {@code minSamples} requests and no FAIL, PASS when the estimate is within the
+ * threshold, or when the evidence has reached its resolution target (the CS upper bound at most
+ * {@link #resolutionTarget}: a healthy canary whose noise exceeds a tight tolerance still passes, a clear
+ * regression cannot); otherwise INCONCLUSIVE. Every PASS states the regressions it excluded (the upper bound). NODATA without canary requests; INCONCLUSIVE without baseline requests in the span.
  */
 public final class ErrorRateGate implements Gate {
+    /** The regression a PASS must have excluded, in multiples of the baseline 5xx rate (above the threshold). */
+    static final double RESOLUTION_BASE_MULTIPLE = 3.0;
+
+    /**
+     * The smallest regression a PASS whose estimate is above the threshold must have excluded (the CS upper
+     * bound at most this): the threshold plus three times the baseline rate (at least the threshold), so a
+     * canary at 5× the baseline's 5xx rate cannot pass this way while noise above a tight tolerance does not
+     * hold a healthy canary forever.
+     */
+    static double resolutionTarget(double threshold, double baselineRate) {
+        return threshold + RESOLUTION_BASE_MULTIPLE * Math.max(baselineRate, threshold);
+    }
+
     @Override
     public String id() {
         return GateIds.ERROR_RATE;
@@ -74,11 +89,18 @@ public final class ErrorRateGate implements Gate {
             why = ", below minSamples " + in.minSamples();
         } else if (Sequential.atMost(delta, threshold)) {
             v = Verdict.PASS;
-            why = ": delta <= threshold " + Fmt.pp(threshold) + " and lower bound " + Fmt.pp(ci.lower()) + " <= it";
+            why = ": delta <= threshold " + Fmt.pp(threshold) + " and lower bound " + Fmt.pp(ci.lower()) + " <= it"
+                    + "; resolution: regressions above " + Fmt.pp(ci.upper()) + " excluded";
+        } else if (ci.upper() <= resolutionTarget(threshold, rb)) {
+            v = Verdict.PASS;
+            why = ": no confident regression (lower bound " + Fmt.pp(ci.lower()) + " <= threshold " + Fmt.pp(threshold)
+                    + ") and resolution reached: regressions above " + Fmt.pp(ci.upper()) + " excluded (target "
+                    + Fmt.pp(resolutionTarget(threshold, rb)) + ")";
         } else {
             v = Verdict.INCONCLUSIVE;
             why = ": delta > threshold " + Fmt.pp(threshold) + " but lower bound " + Fmt.pp(ci.lower())
-                    + " is not above it yet";
+                    + " is not above it yet; resolution " + Fmt.pp(ci.upper()) + ", target "
+                    + Fmt.pp(resolutionTarget(threshold, rb));
         }
         return new GateOutcome(
                 v,

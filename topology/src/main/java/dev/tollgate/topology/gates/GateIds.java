@@ -17,5 +17,4 @@ public final class GateIds {
     public static final String SCHEMA_PINS = "schema-pins";
     public static final String STICKY_ROUTING = "sticky-routing";
     public static final String STREAM_DRAIN = "stream-drain";
-
 }

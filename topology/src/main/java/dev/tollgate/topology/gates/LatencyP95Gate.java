@@ -17,6 +17,12 @@ import dev.tollgate.topology.stats.QuantileRatio;
  * NODATA without canary latencies; INCONCLUSIVE without baseline latencies or with a zero baseline p95.
  */
 public final class LatencyP95Gate implements Gate {
+    /**
+     * A PASS whose estimate is above the threshold must have excluded regressions above this multiple of the
+     * threshold (the ratio's upper bound): +25 % at the default 10 %.
+     */
+    static final double RESOLUTION_MULTIPLE = 2.5;
+
     static final double Q = 0.95;
 
     @Override
@@ -83,11 +89,18 @@ public final class LatencyP95Gate implements Gate {
         } else if (Sequential.atMost(rel, threshold)) {
             v = Verdict.PASS;
             why = ": delta <= threshold " + Fmt.relPct(threshold) + " and lower bound " + Fmt.relPct(ratio.lower() - 1)
-                    + " <= it";
+                    + " <= it; resolution: regressions above " + Fmt.relPct(ratio.upper() - 1) + " excluded";
+        } else if (ratio.upper() - 1 <= RESOLUTION_MULTIPLE * threshold) {
+            v = Verdict.PASS;
+            why = ": no confident regression (lower bound " + Fmt.relPct(ratio.lower() - 1) + " <= threshold "
+                    + Fmt.relPct(threshold) + ") and resolution reached: regressions above "
+                    + Fmt.relPct(ratio.upper() - 1) + " excluded (target " + Fmt.relPct(RESOLUTION_MULTIPLE * threshold)
+                    + ")";
         } else {
             v = Verdict.INCONCLUSIVE;
             why = ": delta > threshold " + Fmt.relPct(threshold) + " but lower bound " + Fmt.relPct(ratio.lower() - 1)
-                    + " is not above it yet";
+                    + " is not above it yet; resolution " + Fmt.relPct(ratio.upper() - 1) + ", target "
+                    + Fmt.relPct(RESOLUTION_MULTIPLE * threshold);
         }
         return new GateOutcome(
                 v,

@@ -1,9 +1,8 @@
 package dev.tollgate.topology.gates;
 
-import dev.tollgate.topology.evidence.EvidenceKind;
-
 import dev.tollgate.schemas.avro.Statistic;
 import dev.tollgate.schemas.avro.Verdict;
+import dev.tollgate.topology.evidence.EvidenceKind;
 import dev.tollgate.topology.math.LinearTrend;
 import java.util.Map;
 

@@ -1,8 +1,7 @@
 package dev.tollgate.topology.gates;
 
-import dev.tollgate.topology.evidence.EvidenceKind;
-
 import dev.tollgate.schemas.avro.Verdict;
+import dev.tollgate.topology.evidence.EvidenceKind;
 import dev.tollgate.topology.evidence.RevisionEvidence;
 import java.util.Map;
 

@@ -70,8 +70,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         WindowStore<String, String> keys = ctx.getStateStore(Names.STORE_DEDUPE_KEYS);
         this.ledger = new WindowStoreLedger(keys, ledgerRetentionMs);
         this.listener = settings.listener();
-        this.evaluator =
-                new Evaluator(
+        this.evaluator = new Evaluator(
                 settings.graceMs(),
                 settings.tickMs(),
                 settings.resultRefreshMs(),

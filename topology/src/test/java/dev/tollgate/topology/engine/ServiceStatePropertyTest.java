@@ -106,6 +106,11 @@ class ServiceStatePropertyTest {
                     t.add(1_767_000_000 + i, random.nextDouble(0, 1_000));
                 }
                 return t;
+            } else if (raw == long[].class && current instanceof long[] existing) {
+                for (int i = 0; i < existing.length; i++) {
+                    existing[i] = random.nextLong(-1L << 40, 1L << 40) | 1; // a fixed-size part: filled in place
+                }
+                return existing;
             } else if (raw == long[].class) {
                 return new long[] {random.nextLong(1, 1_000), random.nextLong(0, 1_000)};
             } else if (raw == double[].class) {

@@ -76,12 +76,20 @@ class ColdStartStatisticsTest {
     }
 
     @Test
-    void shouldPassExactlyAtTheThresholdAndBeInconclusiveJustAbove() {
-        // given 1,000 canary requests after warm-up
-        assertThat(evaluate(1_000, 50).verdict()).isEqualTo(Verdict.PASS); // 5.0 %: within
-        assertThat(evaluate(1_000, 51).verdict()).isEqualTo(Verdict.INCONCLUSIVE); // 5.1 %: above, not confident
+    void shouldPassWithinTheThresholdOrOnceItsResolutionIsReached() {
+        // within the threshold: PASS once minSamples are in
+        assertThat(evaluate(1_000, 50).verdict()).isEqualTo(Verdict.PASS); // 5.0 %
         assertThat(evaluate(200, 10).verdict()).isEqualTo(Verdict.PASS); // at minSamples
         assertThat(evaluate(199, 0).verdict()).isEqualTo(Verdict.INCONCLUSIVE); // below minSamples
+        // above it but not confidently: INCONCLUSIVE while shares above 10 % are not yet excluded ...
+        GateOutcome early = evaluate(200, 12); // 6 %, upper bound above 10 %
+        assertThat(BernoulliConfidenceSequence.bounds(12, 200, 0.01).upper()).isGreaterThan(2 * THRESHOLD);
+        assertThat(early.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(early.detail()).contains("target 10.000%");
+        // ... and PASS once they are: the PASS states what it excluded
+        GateOutcome late = evaluate(1_000, 51); // 5.1 %, upper bound below 10 %
+        assertThat(late.verdict()).isEqualTo(Verdict.PASS);
+        assertThat(late.detail()).contains("resolution reached: shares above").contains("excluded");
     }
 
     @Test
@@ -89,7 +97,9 @@ class ColdStartStatisticsTest {
         int firstFail = -1;
         for (int s = 0; s <= 200; s++) {
             Interval ci = BernoulliConfidenceSequence.bounds(s, 1_000, 0.01);
-            Verdict expected = ci.lower() > THRESHOLD ? Verdict.FAIL : s <= 50 ? Verdict.PASS : Verdict.INCONCLUSIVE;
+            Verdict expected = ci.lower() > THRESHOLD
+                    ? Verdict.FAIL
+                    : s <= 50 || ci.upper() <= 2 * THRESHOLD ? Verdict.PASS : Verdict.INCONCLUSIVE;
             assertThat(evaluate(1_000, s).verdict()).as("s = %d", s).isEqualTo(expected);
             if (expected == Verdict.FAIL && firstFail < 0) {
                 firstFail = s;

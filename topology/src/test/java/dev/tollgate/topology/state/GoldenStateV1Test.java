@@ -17,6 +17,7 @@ import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.topology.engine.ReleaseState;
 import dev.tollgate.topology.engine.ServiceState;
 import dev.tollgate.topology.engine.ServiceStateAccess;
+import dev.tollgate.topology.engine.ServiceStateSerde;
 import dev.tollgate.topology.evidence.PinEvidence;
 import dev.tollgate.topology.evidence.RevisionEvidence;
 import java.nio.charset.StandardCharsets;
@@ -237,7 +238,8 @@ class GoldenStateV1Test {
         // given a fresh topology whose step-state store holds the decoded v1 states
         Map<String, ServiceState> states = GoldenStateFixtures.committedStates();
         List<String> expected = new String(
-                        GoldenStateFixtures.resource(GoldenStateFixtures.EXPECTED), StandardCharsets.UTF_8)
+                        GoldenStateFixtures.resource(ServiceStateSerde.VERSION, GoldenStateFixtures.EXPECTED),
+                        StandardCharsets.UTF_8)
                 .lines()
                 .toList();
         // when part B is replayed
