@@ -476,8 +476,10 @@ final class StudyGrid {
                             + StatisticsStudy.pct(s.heldShare());
                 });
         String detect = "Share of rollouts rolled back (the regression is on the canary from the start); median / p95 "
-                + "time to detect.";
-        Function<Stat, String> detection = s -> StatisticsStudy.pct(s.rollbackRate()) + " · " + times(s.rollbackMs());
+                + "time to detect; the rest, when any, completed (the regression shipped) or held.";
+        Function<Stat, String> detection = s -> StatisticsStudy.pct(s.rollbackRate()) + " · " + times(s.rollbackMs())
+                + (s.completed() > 0 ? " · completed " + StatisticsStudy.pct(s.completion()) : "")
+                + (s.held() > 0 ? " · held " + StatisticsStudy.pct(s.heldShare()) : "");
         table(md, "Grid, detection: 5xx at 5× the base share", detect, grid, Kind.ERRORS, detection);
         table(md, "Grid, detection: p95 latency +25 %", detect, grid, Kind.LATENCY, detection);
         table(md, "Grid, detection: cold starts 12 % (base 1 %)", detect, grid, Kind.COLD, detection);
