@@ -60,7 +60,7 @@ final class StudyGrid {
             return cells;
         }
 
-        /** Cells of the grid from {@code "0.01:100,0.05:2000"} (base 5xx share : total req/s). */
+        /** Cells of the grid from {@code "0.01:100,0.05:2000"} (base 5xx share : total req/s), in grid order. */
         static List<Cell> parse(String spec) {
             List<Cell> cells = new ArrayList<>();
             for (String part : spec.split(",")) {
@@ -80,6 +80,7 @@ final class StudyGrid {
                     cells.add(cell);
                 }
             }
+            cells.sort(java.util.Comparator.comparingInt(Cell::index));
             return cells;
         }
 
