@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +57,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Options: {@code --rollouts N} per scenario (default 1000), {@code --threads T} (default 2), {@code --seed S},
  * {@code --alpha A} (policy alpha, default 0.01), {@code --out FILE} (default {@code docs/statistics.md} of the
  * repository), {@code --no-write} (print only).
+ *
+ * <p>{@code --grid} runs the grid of {@link StudyGrid} instead (base 5xx share × traffic, {@code --rollouts N} per
+ * cell and scenario) and puts its section into the output file (replacing the previous one), or writes it alone to
+ * {@code --grid-out FILE}; {@code --cells 0.01:100,0.05:2000} selects cells (base 5xx share : total req/s).
+ * Regenerating the single-cell study keeps a grid section already in the file.
  */
 public final class StatisticsStudy {
     // ------------------------------------------------------------------ the simulated service
@@ -88,23 +94,90 @@ public final class StatisticsStudy {
 
     /** The scenarios: A/A and three regressions present from the start of the rollout. */
     enum Kind {
-        AA("A/A (canary = baseline)", null, BASE_5XX, 1.0, BASE_COLD),
-        ERRORS("canary 5xx 1.0 % vs 0.2 %", GateIds.ERROR_RATE, 0.010, 1.0, BASE_COLD),
-        LATENCY("canary p95 +25 %", GateIds.LATENCY_P95, BASE_5XX, 1.25, BASE_COLD),
-        COLD("canary cold starts 12 % vs 1 %", GateIds.COLD_START, BASE_5XX, 1.0, 0.12);
+        AA("A/A (canary = baseline)", null, 1.0, 1.0, BASE_COLD),
+        ERRORS("canary 5xx 1.0 % vs 0.2 %", GateIds.ERROR_RATE, 5.0, 1.0, BASE_COLD),
+        LATENCY("canary p95 +25 %", GateIds.LATENCY_P95, 1.0, 1.25, BASE_COLD),
+        COLD("canary cold starts 12 % vs 1 %", GateIds.COLD_START, 1.0, 1.0, 0.12);
 
         final String label;
         final String gate;
-        final double canary5xx;
+        /** The canary's 5xx share as a multiple of the baseline's. */
+        final double errorFactor;
+
         final double canaryLatencyFactor;
         final double canaryCold;
 
-        Kind(String label, String gate, double canary5xx, double canaryLatencyFactor, double canaryCold) {
+        Kind(String label, String gate, double errorFactor, double canaryLatencyFactor, double canaryCold) {
             this.label = label;
             this.gate = gate;
-            this.canary5xx = canary5xx;
+            this.errorFactor = errorFactor;
             this.canaryLatencyFactor = canaryLatencyFactor;
             this.canaryCold = canaryCold;
+        }
+
+        /** The traffic of this scenario at {@code rps} requests/s in total and a baseline 5xx share {@code base5xx}. */
+        Traffic traffic(int rps, double base5xx) {
+            return new Traffic(
+                    rps, base5xx, errorFactor * base5xx, canaryLatencyFactor, BASE_COLD, canaryCold, this != AA);
+        }
+
+        /** The traffic of the single-cell study (2,000 req/s, 0.2 % 5xx). */
+        Traffic traffic() {
+            return traffic(RPS, BASE_5XX);
+        }
+    }
+
+    /**
+     * The simulated requests of one rollout: {@code rps} requests/s in total, evenly spaced, each sent to the canary
+     * with probability equal to the step's share; the canary's 5xx share, latency factor (all latencies scaled) and
+     * cold-start share against the baseline's; {@code regression} when the canary is worse (not A/A).
+     */
+    record Traffic(
+            int rps,
+            double base5xx,
+            double canary5xx,
+            double canaryLatencyFactor,
+            double baseCold,
+            double canaryCold,
+            boolean regression) {}
+
+    /**
+     * The random numbers of one request, drawn once and shared by every method that looks at the request (common
+     * random numbers): which revision serves it (against the step's canary share), whether it fails, its latency's
+     * normal deviate and whether it is a cold start.
+     */
+    static final class Draw {
+        double share;
+        double error;
+        double gaussian;
+        double cold;
+
+        void next(SplittableRandom rng) {
+            share = rng.nextDouble();
+            error = rng.nextDouble();
+            gaussian = rng.nextGaussian();
+            cold = rng.nextDouble();
+        }
+    }
+
+    /** One request as seen by a method whose rollout is at canary share {@code percent}. */
+    static final class Request {
+        long ts;
+        boolean canary;
+        boolean error;
+        double latency;
+        boolean cold;
+        int bucket;
+
+        Request set(long ts, Draw d, Traffic t, double percent) {
+            this.ts = ts;
+            canary = d.share * 100 < percent;
+            error = d.error < (canary ? t.canary5xx() : t.base5xx());
+            latency = (canary ? LATENCY_MEDIAN_MS * t.canaryLatencyFactor() : LATENCY_MEDIAN_MS)
+                    * Math.exp(LATENCY_SIGMA * d.gaussian);
+            cold = d.cold < (canary ? t.canaryCold() : t.baseCold());
+            bucket = Histogram.bucket(latency);
+            return this;
         }
     }
 
@@ -212,65 +285,47 @@ public final class StatisticsStudy {
                 .build();
     }
 
-    /** Simulates one rollout of {@code kind} with its own random stream. */
-    static Rollout simulate(Kind kind, long seed, GatePolicy policy) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        Evaluator evaluator = new Evaluator(GRACE_MS, TICK_MS, REFRESH_MS, s -> policy);
-        ServiceState state = new ServiceState();
-        Decisions out = new Decisions();
-        KeyLedger ledger = new MapLedger();
+    /**
+     * Tollgate driving one rollout: the real {@link Evaluator} fed request by request, and a router stand-in that
+     * follows its decisions (on PROMOTE it publishes the next STEP at the current event time; ROLLBACK, FREEZE,
+     * COMPLETE or a max-duration HOLD end the rollout). Writes the outcome into a {@link Rollout}.
+     */
+    static final class TollgateRun {
+        private final Evaluator evaluator;
+        private final ServiceState state = new ServiceState();
+        private final Decisions out = new Decisions();
+        private final KeyLedger ledger = new MapLedger();
         // the Evaluator reads each event during ingest and keeps nothing of it, so one mutable record per
         // revision stands for a freshly decoded one (as an Avro reader reusing its record would)
-        RequestLog canaryLog = requestTemplate(CANARY);
-        RequestLog baseLog = requestTemplate(BASE);
-        Rollout result = new Rollout();
-        RawThreshold raw = new RawThreshold();
-        FlaggerCheck flagger = new FlaggerCheck();
-
-        int step = 0;
+        private final RequestLog canaryLog = requestTemplate(CANARY);
+        private final RequestLog baseLog = requestTemplate(BASE);
+        private final Rollout result;
+        int step;
         double traffic = STEPS[0];
         long stepStart = T0;
-        evaluator.ingest(state, SERVICE, rolloutEvent(RolloutPhase.STARTED, 0, traffic, T0), T0, ledger);
-        boolean tollgateOn = true;
-        long now = T0;
-        long stopAt = Long.MAX_VALUE;
-        long hardCap = T0 + STEPS.length * (MAX_STEP_MS + 60_000);
-        double canaryMedian = LATENCY_MEDIAN_MS * kind.canaryLatencyFactor;
-        while (now < stopAt && now < hardCap) {
-            // one second of traffic, 2,000 requests split by the current canary share
-            for (int k = 0; k < RPS; k++) {
-                long ts = now + (k * 1_000L) / RPS;
-                boolean canary = rng.nextDouble() * 100 < traffic;
-                boolean error = rng.nextDouble() < (canary ? kind.canary5xx : BASE_5XX);
-                double latency =
-                        (canary ? canaryMedian : LATENCY_MEDIAN_MS) * Math.exp(LATENCY_SIGMA * rng.nextGaussian());
-                boolean cold = rng.nextDouble() < (canary ? kind.canaryCold : BASE_COLD);
-                if (tollgateOn) {
-                    RequestLog r = canary ? canaryLog : baseLog;
-                    r.setTimestamp(ts);
-                    r.setStatus(error ? 503 : 200);
-                    r.setLatencyMs(latency);
-                    r.setColdStart(cold);
-                    evaluator.ingest(state, SERVICE, r, ts, ledger);
-                    result.evaluatorEvents++;
-                }
-                int bucket = Histogram.bucket(latency);
-                boolean afterWarmup = ts >= stepStart + WARMUP_MS;
-                if (!result.raw.detected() && raw.add(canary, error, bucket, cold, afterWarmup)) {
-                    result.raw.set(ts - T0, step, raw.what);
-                }
-                flagger.add(canary, error, bucket, cold, afterWarmup);
-            }
-            now += 1_000;
-            if ((now - T0) % FLAGGER_INTERVAL_MS == 0 && !result.flagger.detected() && flagger.check()) {
-                result.flagger.set(now - T0, step, flagger.what);
-            }
-            if (!tollgateOn) {
-                if (result.raw.detected() && result.flagger.detected()) {
-                    break;
-                }
-                continue;
-            }
+        boolean on = true;
+
+        TollgateRun(GatePolicy policy, Rollout result) {
+            this.result = result;
+            this.evaluator = new Evaluator(GRACE_MS, TICK_MS, REFRESH_MS, s -> policy);
+            evaluator.ingest(state, SERVICE, rolloutEvent(RolloutPhase.STARTED, 0, traffic, T0), T0, ledger);
+        }
+
+        void ingest(Request q) {
+            RequestLog r = q.canary ? canaryLog : baseLog;
+            r.setTimestamp(q.ts);
+            r.setStatus(q.error ? 503 : 200);
+            r.setLatencyMs(q.latency);
+            r.setColdStart(q.cold);
+            evaluator.ingest(state, SERVICE, r, q.ts, ledger);
+            result.evaluatorEvents++;
+        }
+
+        /**
+         * Advances the engine to event time {@code now} and applies its decisions, calling {@code onPromote} after
+         * each PROMOTE; returns true when the rollout ended (it is then off).
+         */
+        boolean advance(long now, Runnable onPromote) {
             evaluator.advance(state, SERVICE, out);
             for (GateDecision d : out.drain()) {
                 End end = null;
@@ -281,7 +336,7 @@ public final class StatisticsStudy {
                         stepStart = now;
                         evaluator.ingest(
                                 state, SERVICE, rolloutEvent(RolloutPhase.STEP, step, traffic, now), now, ledger);
-                        raw.newStep(traffic >= 100);
+                        onPromote.run();
                     }
                     case COMPLETE -> end = End.COMPLETE;
                     case ROLLBACK, FREEZE -> {
@@ -304,11 +359,62 @@ public final class StatisticsStudy {
                 if (end != null) {
                     result.end = end;
                     result.endAt = d.getDecidedAt() - T0;
-                    tollgateOn = false;
-                    // the rollout is over; in a regression the baselines keep watching the same stream
-                    stopAt = kind == Kind.AA ? now : now + EXTRA_OBSERVATION_MS;
+                    on = false;
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** The last moment a rollout may run: every step at its maximum duration, plus a minute each for the router. */
+    static final long HARD_CAP_MS = STEPS.length * (MAX_STEP_MS + 60_000);
+
+    /**
+     * Simulates one rollout of {@code kind} with its own random stream: Tollgate drives the steps and the two
+     * baselines watch the same requests at Tollgate's steps.
+     */
+    static Rollout simulate(Kind kind, long seed, GatePolicy policy) {
+        Traffic traffic = kind.traffic();
+        SplittableRandom rng = new SplittableRandom(seed);
+        Rollout result = new Rollout();
+        TollgateRun tollgate = new TollgateRun(policy, result);
+        RawThreshold raw = new RawThreshold();
+        FlaggerCheck flagger = new FlaggerCheck();
+        Draw draw = new Draw();
+        Request q = new Request();
+        Runnable newStep = () -> raw.newStep(tollgate.traffic >= 100);
+
+        long now = T0;
+        long stopAt = Long.MAX_VALUE;
+        long hardCap = T0 + HARD_CAP_MS;
+        while (now < stopAt && now < hardCap) {
+            // one second of traffic, split by the current canary share
+            for (int k = 0; k < traffic.rps(); k++) {
+                draw.next(rng);
+                q.set(now + (k * 1_000L) / traffic.rps(), draw, traffic, tollgate.traffic);
+                if (tollgate.on) {
+                    tollgate.ingest(q);
+                }
+                boolean afterWarmup = q.ts >= tollgate.stepStart + WARMUP_MS;
+                if (!result.raw.detected() && raw.add(q.canary, q.error, q.bucket, q.cold, afterWarmup)) {
+                    result.raw.set(q.ts - T0, tollgate.step, raw.what);
+                }
+                flagger.add(q.canary, q.error, q.bucket, q.cold, afterWarmup);
+            }
+            now += 1_000;
+            if ((now - T0) % FLAGGER_INTERVAL_MS == 0 && !result.flagger.detected() && flagger.check()) {
+                result.flagger.set(now - T0, tollgate.step, flagger.what);
+            }
+            if (!tollgate.on) {
+                if (result.raw.detected() && result.flagger.detected()) {
                     break;
                 }
+                continue;
+            }
+            if (tollgate.advance(now, newStep)) {
+                // the rollout is over; in a regression the baselines keep watching the same stream
+                stopAt = traffic.regression() ? now + EXTRA_OBSERVATION_MS : now;
             }
         }
         if (result.end == End.CAPPED) {
@@ -585,39 +691,55 @@ public final class StatisticsStudy {
         Report report = new Report(config);
         GatePolicy policy = policy(config.alpha);
         long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.threads));
+        List<Callable<Rollout>> tasks = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            for (int i = 0; i < config.rollouts; i++) {
+                long seed = seedOf(config.seed, kind, i);
+                tasks.add(() -> simulate(kind, seed, policy));
+            }
+        }
+        List<Rollout> all = parallel(tasks, config.threads, progress);
+        int k = 0;
+        for (Kind kind : Kind.values()) {
+            Rollout[] rs = new Rollout[config.rollouts];
+            for (int i = 0; i < rs.length; i++) {
+                rs[i] = all.get(k++);
+                report.events += rs[i].evaluatorEvents;
+            }
+            report.rollouts.put(kind, rs);
+        }
+        report.elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        return report;
+    }
+
+    /** Runs the simulations on {@code threads} threads; the results in the order of the tasks. */
+    static <T> List<T> parallel(List<Callable<T>> tasks, int threads, boolean progress) {
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
-            int total = Kind.values().length * config.rollouts;
+            int total = tasks.size();
             AtomicInteger done = new AtomicInteger();
-            Map<Kind, List<Future<Rollout>>> futures = new TreeMap<>();
-            for (Kind kind : Kind.values()) {
-                List<Future<Rollout>> list = new ArrayList<>();
-                for (int i = 0; i < config.rollouts; i++) {
-                    long seed = seedOf(config.seed, kind, i);
-                    list.add(pool.submit(() -> {
-                        Rollout r = simulate(kind, seed, policy);
-                        int n = done.incrementAndGet();
-                        if (progress && (n % Math.max(1, total / 20) == 0 || n == total)) {
-                            System.err.printf(
-                                    Locale.ROOT,
-                                    "[study] %d/%d rollouts, %.0f s%n",
-                                    n,
-                                    total,
-                                    (System.nanoTime() - start) / 1e9);
-                        }
-                        return r;
-                    }));
-                }
-                futures.put(kind, list);
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(() -> {
+                    T r = task.call();
+                    int n = done.incrementAndGet();
+                    if (progress && (n % Math.max(1, total / 20) == 0 || n == total)) {
+                        System.err.printf(
+                                Locale.ROOT,
+                                "[study] %d/%d rollouts, %.0f s%n",
+                                n,
+                                total,
+                                (System.nanoTime() - start) / 1e9);
+                    }
+                    return r;
+                }));
             }
-            for (Map.Entry<Kind, List<Future<Rollout>>> e : futures.entrySet()) {
-                Rollout[] rs = new Rollout[e.getValue().size()];
-                for (int i = 0; i < rs.length; i++) {
-                    rs[i] = e.getValue().get(i).get();
-                    report.events += rs[i].evaluatorEvents;
-                }
-                report.rollouts.put(e.getKey(), rs);
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
             }
+            return results;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -626,8 +748,6 @@ public final class StatisticsStudy {
         } finally {
             pool.shutdownNow();
         }
-        report.elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        return report;
     }
 
     // ================================================================== summaries
@@ -711,15 +831,15 @@ public final class StatisticsStudy {
 
     // ================================================================== the document
 
-    private static String pct(double v) {
+    static String pct(double v) {
         return String.format(Locale.ROOT, "%.1f %%", 100 * v);
     }
 
-    private static String pct2(double v) {
+    static String pct2(double v) {
         return String.format(Locale.ROOT, "%.2f %%", 100 * v);
     }
 
-    private static String secs(double v) {
+    static String secs(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.0f s", v);
     }
 
@@ -931,6 +1051,9 @@ public final class StatisticsStudy {
         Config c = Config.defaults();
         Path out = null;
         boolean write = true;
+        boolean grid = false;
+        Path gridOut = null;
+        List<StudyGrid.Cell> cells = StudyGrid.Cell.all();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rollouts" -> c = new Config(Integer.parseInt(args[++i]), c.threads, c.seed, c.alpha);
@@ -939,10 +1062,29 @@ public final class StatisticsStudy {
                 case "--alpha" -> c = new Config(c.rollouts, c.threads, c.seed, Double.parseDouble(args[++i]));
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--no-write" -> write = false;
+                case "--grid" -> grid = true;
+                case "--grid-out" -> gridOut = Paths.get(args[++i]);
+                case "--cells" -> cells = StudyGrid.Cell.parse(args[++i]);
                 default ->
                     throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (use --rollouts N --threads T --seed S --alpha A --out FILE --no-write)");
+                            + " (use --rollouts N --threads T --seed S --alpha A --out FILE --no-write"
+                            + " --grid [--cells BASE:RPS,… --grid-out FILE])");
             }
+        }
+        if (!grid && (gridOut != null || cells.size() != StudyGrid.Cell.all().size())) {
+            throw new IllegalArgumentException("--cells and --grid-out need --grid");
+        }
+        Path target = out != null ? out : repositoryRoot().resolve("docs").resolve("statistics.md");
+        if (grid) {
+            String section = StudyGrid.report(StudyGrid.run(c, cells, true), StudyGrid.command(c, cells));
+            System.out.println(section);
+            if (write) {
+                // the section alone in --grid-out, or in place of the previous one in the study's document
+                write(
+                        gridOut != null ? gridOut : target,
+                        gridOut != null ? section : StudyGrid.insert(read(target), section));
+            }
+            return;
         }
         Report report = run(c, true);
         String doc = document(report, command(c));
@@ -950,14 +1092,30 @@ public final class StatisticsStudy {
             System.out.println(tables(report));
             return;
         }
-        Path target = out != null ? out : repositoryRoot().resolve("docs").resolve("statistics.md");
+        // a grid section of an earlier --grid run stays
+        String previousGrid = StudyGrid.section(read(target));
+        write(target, previousGrid == null ? doc : StudyGrid.insert(doc, previousGrid));
+        System.out.println(tables(report));
+    }
+
+    private static String read(Path file) {
         try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            Files.writeString(target, doc, StandardCharsets.UTF_8);
+            return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        System.out.println(tables(report));
+    }
+
+    private static void write(Path target, String text) {
+        try {
+            Path parent = target.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(target, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         System.err.println("[study] wrote " + target.toAbsolutePath());
     }
 
