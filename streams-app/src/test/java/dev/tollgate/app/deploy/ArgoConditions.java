@@ -12,14 +12,14 @@ import java.util.regex.Pattern;
  * change that this cannot judge is noticed. The phase follows Argo's {@code EvaluateResult}: failure wins; with
  * both conditions false the measurement is Inconclusive.
  */
-final class ArgoConditions {
+public final class ArgoConditions {
     private static final Pattern COMPARISON = Pattern.compile(
             "\\s*result((?:\\.[A-Za-z_][A-Za-z0-9_]*)+)\\s*(==|!=)\\s*(true|false|-?[0-9.]+|\"[^\"]*\")\\s*");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ArgoConditions() {}
 
-    static String phase(String success, String failure, JsonNode result) {
+    public static String phase(String success, String failure, JsonNode result) {
         boolean s = !success.isBlank() && eval(success, result);
         boolean f = !failure.isBlank() && eval(failure, result);
         if (success.isBlank() && failure.isBlank()) {
