@@ -29,10 +29,13 @@ import org.slf4j.LoggerFactory;
  *   <caption>Routes</caption>
  *   <tr><td>GET /metrics</td><td>Prometheus text exposition</td></tr>
  *   <tr><td>GET /health/live</td><td>200 while the process serves HTTP</td></tr>
- *   <tr><td>GET /health/ready</td><td>200 while Kafka Streams is RUNNING, else 503 with the state</td></tr>
+ *   <tr><td>GET /health/ready</td><td>200 while the instance serves the API (Kafka Streams starting, rebalancing
+ *       or running), 503 while it shuts down or failed ({@link Readiness})</td></tr>
+ *   <tr><td>GET /health/streams</td><td>200 while Kafka Streams is RUNNING, else 503 with the state</td></tr>
  *   <tr><td>GET /api/rollouts</td><td>every service's RolloutStatus (JSON array)</td></tr>
  *   <tr><td>GET /api/rollouts/{service}</td><td>one RolloutStatus; 404 for an unknown service</td></tr>
- *   <tr><td>GET /api/argo/{service}</td><td>Argo Rollouts web metric: {@link StepView} JSON</td></tr>
+ *   <tr><td>GET /api/argo/{service}</td><td>Argo Rollouts web metric: {@link StepView} JSON, pinned to the
+ *       step the query names ({@link StepPin}); PENDING while the status cannot be read</td></tr>
  *   <tr><td>POST /api/flagger[/{service}]</td><td>Flagger webhook: 200 unless the step fails (412);
  *       with {@code ?require=pass}, 200 only when the step passes</td></tr>
  *   <tr><td>GET /internal/rollouts[/{service}]</td><td>this instance's own statuses for other instances
