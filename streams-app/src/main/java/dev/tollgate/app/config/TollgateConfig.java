@@ -78,6 +78,10 @@ public final class TollgateConfig extends AbstractConfig {
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+    // ---- issue 17: deployment (RocksDB memory bound) ----
+    public static final String ROCKSDB_MEMORY_BYTES = "rocksdb.memory.bytes";
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 256L * 1024 * 1024;
+    // ---- end issue 17 ----
 
     /** Prefix of the keys that override the default {@link GatePolicy}. */
     public static final String POLICY_PREFIX = "policy.default.";
@@ -413,6 +417,16 @@ public final class TollgateConfig extends AbstractConfig {
     public long shutdownTimeoutMs() {
         return getLong(SHUTDOWN_TIMEOUT_MS);
     }
+
+    // ---- issue 17: deployment (RocksDB memory bound) ----
+    /**
+     * Off-heap bytes all RocksDB stores of this process share (block cache, index/filter blocks and memtables,
+     * through one LRU cache and a write-buffer manager charged to it); 0 leaves RocksDB's per-store defaults.
+     */
+    public long rocksDbMemoryBytes() {
+        return getLong(ROCKSDB_MEMORY_BYTES);
+    }
+    // ---- end issue 17 ----
 
     /** Kafka client and Streams settings passed through unchanged (security, sasl, ssl, prefixed ones...). */
     public Map<String, Object> clientOverrides() {
@@ -799,6 +813,22 @@ public final class TollgateConfig extends AbstractConfig {
                 ++o,
                 ConfigDef.Width.SHORT,
                 "Shutdown timeout");
+        // ---- issue 17: deployment (RocksDB memory bound) ----
+        def.define(
+                ROCKSDB_MEMORY_BYTES,
+                Type.LONG,
+                DEFAULT_ROCKSDB_MEMORY_BYTES,
+                Range.atLeast(0),
+                Importance.MEDIUM,
+                "Off-heap memory (bytes) shared by every RocksDB store of the process: one LRU block cache that also "
+                        + "holds index and filter blocks, and a write-buffer manager (half of it for memtables) charged "
+                        + "to that cache; 0 keeps RocksDB's unbounded per-store defaults. Size the container as heap + "
+                        + "this + about 300 MB (metaspace, threads, direct buffers)",
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "RocksDB memory");
+        // ---- end issue 17 ----
 
         int p = 0;
         def.define(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.app.http.RolloutStatusSource.StatusUnavailableException;
+import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.schemas.avro.RolloutStatus;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +29,13 @@ import org.slf4j.LoggerFactory;
  *   <caption>Routes</caption>
  *   <tr><td>GET /metrics</td><td>Prometheus text exposition</td></tr>
  *   <tr><td>GET /health/live</td><td>200 while the process serves HTTP</td></tr>
- *   <tr><td>GET /health/ready</td><td>200 while Kafka Streams is RUNNING, else 503 with the state</td></tr>
+ *   <tr><td>GET /health/ready</td><td>200 while the instance serves the API (Kafka Streams starting, rebalancing
+ *       or running), 503 while it shuts down or failed ({@link Readiness})</td></tr>
+ *   <tr><td>GET /health/streams</td><td>200 while Kafka Streams is RUNNING, else 503 with the state</td></tr>
  *   <tr><td>GET /api/rollouts</td><td>every service's RolloutStatus (JSON array)</td></tr>
  *   <tr><td>GET /api/rollouts/{service}</td><td>one RolloutStatus; 404 for an unknown service</td></tr>
- *   <tr><td>GET /api/argo/{service}</td><td>Argo Rollouts web metric: {@link StepView} JSON</td></tr>
+ *   <tr><td>GET /api/argo/{service}</td><td>Argo Rollouts web metric: {@link StepView} JSON, pinned to the
+ *       step the query names ({@link StepPin}); PENDING while the status cannot be read</td></tr>
  *   <tr><td>POST /api/flagger[/{service}]</td><td>Flagger webhook: 200 unless the step fails (412);
  *       with {@code ?require=pass}, 200 only when the step passes</td></tr>
  *   <tr><td>GET /internal/rollouts[/{service}]</td><td>this instance's own statuses for other instances
@@ -48,6 +53,8 @@ public final class HttpApi {
     public static final int PRECONDITION_FAILED = 412;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Release states of a rollout still in progress (the others are done: COMPLETE, ROLLED_BACK, FROZEN, ENDED). */
+    private static final Set<String> UNDER_WAY = Set.of("ACTIVE", "AWAITING_STEP", "DRAINING");
 
     /**
      * An HTTP request.
@@ -127,6 +134,7 @@ public final class HttpApi {
     private final RolloutStatusSource localStatuses;
     private final Supplier<String> streamsState;
     private final Supplier<String> metrics;
+    private final FlaggerConfirmations confirmations = new FlaggerConfirmations();
 
     /**
      * An API whose internal endpoints serve the same source as the public ones (single instance, tests).
@@ -190,6 +198,9 @@ public final class HttpApi {
         if (seg.equals(List.of("health", "ready"))) {
             return only("GET", m).orElseGet(this::ready);
         }
+        if (seg.equals(List.of("health", "streams"))) {
+            return only("GET", m).orElseGet(this::streamsRunning);
+        }
         if (seg.size() >= 2
                 && seg.size() <= 3
                 && seg.get(0).equals("internal")
@@ -206,7 +217,7 @@ public final class HttpApi {
                 return only("GET", m).orElseGet(() -> rollout(seg.get(2)));
             }
             if (area.equals("argo") && seg.size() == 3) {
-                return only("GET", m).orElseGet(() -> argo(seg.get(2)));
+                return only("GET", m).orElseGet(() -> argo(seg.get(2), req));
             }
             if (area.equals("flagger") && seg.size() <= 3) {
                 String pathService = seg.size() == 3 ? seg.get(2) : null;
@@ -230,18 +241,32 @@ public final class HttpApi {
         return Response.json(200, o);
     }
 
+    /** Readiness to serve the API: also while Kafka Streams rebalances or restores (queries answer PENDING/503). */
     private Response ready() {
         Readiness r = Readiness.of(streamsState.get());
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("state", r.state());
+        o.put("processing", r.processing());
         if (r.ready()) {
-            ObjectNode o = MAPPER.createObjectNode();
             o.put("status", "UP");
-            o.put("state", r.state());
             return Response.json(200, o);
         }
+        o.put("error", "Kafka Streams is " + r.state() + ": this instance is shutting down or failed");
+        o.put("status", 503);
+        return Response.json(503, o);
+    }
+
+    /** Whether Kafka Streams is RUNNING (processing): for people, dashboards and scripts, not for probes. */
+    private Response streamsRunning() {
+        Readiness r = Readiness.of(streamsState.get());
         ObjectNode o = MAPPER.createObjectNode();
+        o.put("state", r.state());
+        if (r.processing()) {
+            o.put("status", "UP");
+            return Response.json(200, o);
+        }
         o.put("error", "Kafka Streams is " + r.state() + ", not RUNNING");
         o.put("status", 503);
-        o.put("state", r.state());
         return Response.json(503, o);
     }
 
@@ -269,10 +294,36 @@ public final class HttpApi {
                 .orElseGet(() -> unknown(service));
     }
 
-    private Response argo(String service) {
-        return statuses.find(service)
-                .map(s -> Response.json(200, StepView.of(s).toJson()))
-                .orElseGet(() -> unknown(service));
+    private Response argo(String service, Request req) {
+        StepPin pin;
+        try {
+            pin = StepPin.of(req.query());
+        } catch (IllegalArgumentException e) {
+            return Response.error(400, e.getMessage());
+        }
+        Optional<RolloutStatus> status;
+        try {
+            status = statuses.find(service);
+        } catch (StatusUnavailableException e) {
+            // an answer Argo can keep polling (Inconclusive), not an error that counts towards consecutiveErrorLimit
+            return Response.json(200, unavailableJson(service, e));
+        }
+        if (status.isEmpty()) {
+            if (pin.any()) {
+                return Response.json(
+                        200,
+                        StepView.unavailable(service, "service " + service + " not seen yet")
+                                .toJson());
+            }
+            return unknown(service);
+        }
+        return Response.json(200, StepView.of(status.get(), pin).toJson());
+    }
+
+    private static ObjectNode unavailableJson(String service, StatusUnavailableException e) {
+        ObjectNode o = StepView.unavailable(service, e.getMessage()).toJson();
+        o.put("available", false);
+        return o;
     }
 
     private Response flagger(String pathService, Request req) {
@@ -296,16 +347,30 @@ public final class HttpApi {
                     400, "no service: give metadata.service or name in the body, or /api/flagger/{service}");
         }
         boolean requirePass = "pass".equalsIgnoreCase(req.query().getOrDefault("require", ""));
-        String svc = service;
-        Optional<RolloutStatus> status = statuses.find(svc);
-        if (status.isEmpty()) {
-            return unknown(svc);
+        StepPin pin;
+        try {
+            pin = StepPin.of(req.query(), textMap(body.path("metadata")));
+        } catch (IllegalArgumentException e) {
+            return Response.error(400, e.getMessage());
         }
-        StepView view = StepView.of(status.get());
-        boolean ok = requirePass ? view.pass() : view.status() != StepView.Status.FAIL;
+        String svc = service;
+        String key = FlaggerConfirmations.key(svc, text(body.path("checksum")));
+        Optional<RolloutStatus> status;
+        try {
+            status = statuses.find(svc);
+        } catch (StatusUnavailableException e) {
+            // not a failed check of the rollout hook (200), and no traffic increase (412) until Tollgate answers
+            ObjectNode o = unavailableJson(svc, e);
+            o.put("flaggerPhase", text(body.path("phase")));
+            o.put("message", "Tollgate cannot read " + svc + " right now; retry");
+            return Response.json(requirePass ? PRECONDITION_FAILED : 200, o);
+        }
+        Judged j = judgeFlagger(svc, status.orElse(null), pin, key, requirePass);
+        StepView view = j.view();
+        boolean ok = j.ok();
         ObjectNode o = view.toJson();
         o.put("flaggerPhase", text(body.path("phase")));
-        o.put("message", message(view, ok, requirePass));
+        o.put("message", j.message() != null ? j.message() : message(view, ok, requirePass));
         if (!ok) {
             log.info(
                     "Flagger check not passed service=[{}] releaseId=[{}] step=[{}] status=[{}] failingGates=[{}]",
@@ -316,6 +381,81 @@ public final class HttpApi {
                     view.failingGates());
         }
         return Response.json(ok ? 200 : PRECONDITION_FAILED, o);
+    }
+
+    private record Judged(StepView view, boolean ok, String message) {}
+
+    /**
+     * Flagger's verdict. With a pin (query or metadata {@code weight}/{@code step}/{@code release}/{@code revision})
+     * as Argo's; weight 0 is the pre-traffic call, which may shift to the first step unless the pinned release
+     * fails. Without one (stock Flagger sends no weight) the {@link FlaggerConfirmations} ledger pins it: one
+     * confirmed increase per step, and the first call of a checksum is the 0 % call.
+     */
+    private Judged judgeFlagger(String svc, RolloutStatus s, StepPin pin, String key, boolean requirePass) {
+        String zero = "0 %: no canary traffic to judge yet; the first shift is allowed, every later one waits for "
+                + "Tollgate's PROMOTE of the step it shifts from";
+        if (pin.any()) {
+            if (s == null) {
+                StepView v = StepView.unavailable(svc, "service " + svc + " not seen yet");
+                return new Judged(
+                        v,
+                        requirePass && pin.preTraffic() || !requirePass,
+                        requirePass && pin.preTraffic() ? zero : null);
+            }
+            if (requirePass && pin.preTraffic()) {
+                StepView v = pin.release() != null || pin.revision() != null
+                        ? (pin.sameRelease(s) ? StepView.of(s) : StepView.pending(s, List.of(zero)))
+                        : StepView.pending(s, List.of(zero));
+                boolean fails = v.status() == StepView.Status.FAIL;
+                return new Judged(v, !fails, fails ? null : zero);
+            }
+            StepView v = StepView.of(s, pin);
+            return new Judged(v, requirePass ? v.pass() : v.status() != StepView.Status.FAIL, null);
+        }
+        FlaggerConfirmations.Entry e = confirmations.get(key);
+        if (s == null) {
+            StepView v = StepView.unavailable(svc, "service " + svc + " not seen yet");
+            if (requirePass && e == null) {
+                confirmations.confirmPreTraffic(key, null);
+                return new Judged(v, true, zero);
+            }
+            return new Judged(v, !requirePass, null);
+        }
+        boolean underWay = UNDER_WAY.contains(s.getState())
+                && s.getPhase() != RolloutPhase.COMPLETED
+                && s.getPhase() != RolloutPhase.ABORTED;
+        if (e == null && requirePass && !underWay) {
+            confirmations.confirmPreTraffic(key, s.getReleaseId());
+            return new Judged(StepView.pending(s, List.of(zero)), true, zero);
+        }
+        StepView v;
+        if (e != null && e.pre() && s.getReleaseId().equals(e.priorRelease())) {
+            v = StepView.pending(s, List.of("waiting for Tollgate to see the first step of the new release"));
+        } else if (e != null && requirePass && e.sameStep(s)) {
+            v = StepView.pending(
+                    s,
+                    List.of("the increase from step " + s.getStepIndex() + " was confirmed already; waiting for "
+                            + "Tollgate to see the next step"));
+        } else {
+            v = StepView.of(s);
+        }
+        boolean ok = requirePass ? v.pass() : v.status() != StepView.Status.FAIL;
+        if (requirePass && ok) {
+            confirmations.confirmStep(key, s);
+        }
+        return new Judged(v, ok, null);
+    }
+
+    private static Map<String, String> textMap(JsonNode n) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (n != null && n.isObject()) {
+            n.fields().forEachRemaining(f -> {
+                if (f.getValue().isValueNode()) {
+                    m.put(f.getKey(), f.getValue().asText());
+                }
+            });
+        }
+        return m;
     }
 
     private static String message(StepView v, boolean ok, boolean requirePass) {

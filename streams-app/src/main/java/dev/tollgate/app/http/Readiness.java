@@ -1,20 +1,34 @@
 package dev.tollgate.app.http;
 
+import java.util.Set;
+
 /**
- * Readiness of the service from the Kafka Streams state: ready only while {@code RUNNING}. Every other state
- * ({@code CREATED}, {@code REBALANCING}, {@code PENDING_SHUTDOWN}, {@code NOT_RUNNING}, {@code PENDING_ERROR},
- * {@code ERROR}) or no Kafka Streams at all is not ready.
+ * Readiness of the instance from the Kafka Streams state. Two different questions:
  *
- * @param ready whether the instance is ready to serve
- * @param state the state name reported ({@code NOT_STARTED} when there is no Kafka Streams yet)
+ * <ul>
+ *   <li>{@link #ready()}: whether the instance should receive API traffic (the Kubernetes readiness probe,
+ *       {@code /health/ready}). True before Kafka Streams exists and in {@code CREATED}, {@code REBALANCING} and
+ *       {@code RUNNING}: while it rebalances or restores, the API still answers (a verdict query says PENDING,
+ *       other status queries 503 "retry"), so controllers get an answer they can retry instead of a connection
+ *       refused when every pod rebalances at once. False in {@code PENDING_SHUTDOWN}, {@code NOT_RUNNING},
+ *       {@code PENDING_ERROR} and {@code ERROR}: the instance is going away.</li>
+ *   <li>{@link #processing()}: whether Kafka Streams is {@code RUNNING} ({@code /health/streams}): for people,
+ *       dashboards and scripts that wait for processing, not for a probe.</li>
+ * </ul>
+ *
+ * @param ready      whether the instance serves the API
+ * @param processing whether Kafka Streams is RUNNING
+ * @param state      the state name reported ({@code NOT_STARTED} when there is no Kafka Streams yet)
  */
-public record Readiness(boolean ready, String state) {
+public record Readiness(boolean ready, boolean processing, String state) {
     /** State reported before Kafka Streams exists. */
     public static final String NOT_STARTED = "NOT_STARTED";
+
+    private static final Set<String> SERVING = Set.of(NOT_STARTED, "CREATED", "REBALANCING", "RUNNING");
 
     /** Readiness of the given Kafka Streams state name (null: not started). */
     public static Readiness of(String streamsState) {
         String s = streamsState == null ? NOT_STARTED : streamsState;
-        return new Readiness("RUNNING".equals(s), s);
+        return new Readiness(SERVING.contains(s), "RUNNING".equals(s), s);
     }
 }

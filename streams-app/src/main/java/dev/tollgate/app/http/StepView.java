@@ -139,6 +139,40 @@ public record StepView(
                 s.getUpdatedAt());
     }
 
+    /**
+     * The view for a controller that says which step it is at: PENDING, with the differences as reasons, unless
+     * Tollgate has seen that step (its RolloutEvent processed) of that release; then {@link #of(RolloutStatus)},
+     * which counts only decisions made at that step since it started. So a verdict never carries over from
+     * another step or release.
+     */
+    public static StepView of(RolloutStatus s, StepPin pin) {
+        List<String> mismatches = pin.mismatches(s);
+        return mismatches.isEmpty() ? of(s) : pending(s, mismatches);
+    }
+
+    /** A PENDING view of the status with the given reasons and no gates (they belong to another step). */
+    static StepView pending(RolloutStatus s, List<String> reasons) {
+        return new StepView(
+                s.getService(),
+                s.getReleaseId(),
+                s.getStepIndex(),
+                s.getTrafficPercent(),
+                s.getPhase() == null ? null : s.getPhase().name(),
+                s.getState(),
+                Status.PENDING,
+                List.of(),
+                Map.of(),
+                null,
+                reasons,
+                s.getUpdatedAt());
+    }
+
+    /** A PENDING view while Tollgate cannot read the service's status (starting, rebalancing, restoring). */
+    static StepView unavailable(String service, String why) {
+        return new StepView(
+                service, null, -1, 0.0, null, null, Status.PENDING, List.of(), Map.of(), null, List.of(why), 0L);
+    }
+
     private static GateDecision latestDecision(RolloutStatus s) {
         List<GateDecision> ds = s.getDecisions();
         return ds.isEmpty() ? null : ds.get(ds.size() - 1);

@@ -125,6 +125,10 @@ public final class TollgateService implements AutoCloseable {
         // (The constant is deprecated in 4.4 because 5.0 makes this the default; the key is set by name.)
         p.put("processing.exception.handler.global.enabled", true);
         p.put(DeadLetterCounting.LISTENER_CONFIG, dlq);
+        if (config.rocksDbMemoryBytes() > 0) {
+            p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfigSetter.class.getName());
+            p.put(BoundedRocksDbConfigSetter.CONFIG, config.rocksDbMemoryBytes());
+        }
         config.clientOverrides().forEach(p::put);
         return p;
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.app.http.HttpApi.Request;
 import dev.tollgate.app.http.HttpApi.Response;
 import dev.tollgate.schemas.avro.Action;
+import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.RolloutStatus;
 import dev.tollgate.schemas.avro.Verdict;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ class HttpApiTest {
     private Response flagger(String path, String body) {
         return api.handle(new Request(
                 "POST",
-                path,
+                path.contains("?") ? path.substring(0, path.indexOf('?')) : path,
                 Request.parseQuery(path.contains("?") ? path.substring(path.indexOf('?') + 1) : ""),
                 body.getBytes(StandardCharsets.UTF_8)));
     }
@@ -70,7 +71,11 @@ class HttpApiTest {
         assertThat(json(r).get("error").asText()).isEqualTo("unknown service: payments");
         assertThat(json(r).get("status").asInt()).isEqualTo(404);
         assertThat(api.handle(Request.of("GET", "/api/argo/payments")).status()).isEqualTo(404);
-        assertThat(flagger("/api/flagger/payments", "{}").status()).isEqualTo(404);
+        Response flaggerUnknown = flagger("/api/flagger/payments", "{}");
+        assertThat(flaggerUnknown.status())
+                .as("not seen yet: pending, no failed check")
+                .isEqualTo(200);
+        assertThat(json(flaggerUnknown).get("status").asText()).isEqualTo("PENDING");
     }
 
     @Test
@@ -136,7 +141,142 @@ class HttpApiTest {
         // then
         assertThat(r.status()).isEqualTo(503);
         assertThat(json(r).get("error").asText()).contains("REBALANCING");
-        assertThat(api.handle(Request.of("GET", "/api/argo/checkout")).status()).isEqualTo(503);
+        Response argo = api.handle(Request.of("GET", "/api/argo/checkout?weight=5"));
+        assertThat(argo.status())
+                .as("Argo keeps polling (Inconclusive), no error")
+                .isEqualTo(200);
+        assertThat(json(argo).get("status").asText()).isEqualTo("PENDING");
+        assertThat(json(argo).get("available").asBoolean()).isFalse();
+        Response rolloutHook = flagger("/api/flagger/checkout", "{\"name\":\"checkout\"}");
+        Response confirmHook = flagger("/api/flagger/checkout?require=pass", "{\"name\":\"checkout\"}");
+        assertThat(rolloutHook.status()).as("not a failed check").isEqualTo(200);
+        assertThat(confirmHook.status()).as("no traffic increase").isEqualTo(412);
+    }
+
+    private static RolloutStatus at(String release, String state, int step, double weight, GateDecision... ds) {
+        long started = STEP_START + step * 100_000L;
+        return RolloutStatus.newBuilder(status(state, List.of(result("error-rate", Verdict.PASS)), List.of(ds)))
+                .setReleaseId(release)
+                .setStepIndex(step)
+                .setTrafficPercent(weight)
+                .setStepStartedAt(started)
+                .setUpdatedAt(started + 6000)
+                .build();
+    }
+
+    private static GateDecision promote(String release, int step) {
+        return GateDecision.newBuilder(decision(Action.PROMOTE, step, STEP_START + step * 100_000L + 6000))
+                .setReleaseId(release)
+                .build();
+    }
+
+    private Response argo(String query) {
+        String path = "/api/argo/checkout";
+        return api.handle(new Request("GET", path, Request.parseQuery(query), new byte[0]));
+    }
+
+    @Test
+    void shouldAnswerArgoPendingUntilTollgateHasSeenAndDecidedThePinnedStep() throws Exception {
+        // given: Tollgate promoted step 0 (1 %)
+        source.put(at("rel-1", "AWAITING_STEP", 0, 1.0, promote("rel-1", 0)));
+
+        // when: Argo has just set the weight to 5 and asks at once, before Tollgate processed the STEP event
+        JsonNode shifted = json(argo("weight=5"));
+        JsonNode byIndex = json(argo("step=1"));
+        JsonNode otherRelease = json(argo("weight=1&release=rel-2"));
+        JsonNode same = json(argo("weight=1&release=rel-1"));
+        // and: Tollgate sees step 1 but has not decided on it yet
+        source.put(at("rel-1", "ACTIVE", 1, 5.0, promote("rel-1", 0)));
+        JsonNode seenUndecided = json(argo("weight=5"));
+        // and: Tollgate promotes step 1
+        source.put(at("rel-1", "AWAITING_STEP", 1, 5.0, promote("rel-1", 0), promote("rel-1", 1)));
+        JsonNode decided = json(argo("weight=5"));
+
+        // then: PENDING until the pinned step is seen and decided; never the previous step's PASS
+        assertThat(shifted.get("status").asText()).isEqualTo("PENDING");
+        assertThat(shifted.get("pass").asBoolean()).isFalse();
+        assertThat(shifted.get("reasons").get(0).asText()).contains("weight 5 % not seen yet");
+        assertThat(shifted.get("gates").size())
+                .as("gates of another step are not shown")
+                .isZero();
+        assertThat(byIndex.get("status").asText()).isEqualTo("PENDING");
+        assertThat(otherRelease.get("status").asText()).isEqualTo("PENDING");
+        assertThat(same.get("status").asText()).isEqualTo("PASS");
+        assertThat(seenUndecided.get("status").asText()).isEqualTo("PENDING");
+        assertThat(decided.get("status").asText()).isEqualTo("PASS");
+        assertThat(argo("weight=abc").status()).isEqualTo(400);
+    }
+
+    @Test
+    void shouldNotLetArgoPassAStepOfANewReleaseOnTheLastReleasesCompletion() throws Exception {
+        // given: the last release completed at 100 %
+        source.put(at(
+                "rel-1",
+                "COMPLETE",
+                4,
+                100.0,
+                GateDecision.newBuilder(promote("rel-1", 4))
+                        .setAction(Action.COMPLETE)
+                        .build()));
+
+        // when: a new release's first analysis (weight 1) asks before Tollgate saw its STARTED
+        JsonNode first = json(argo("weight=1&revision=rev-9"));
+        Response unknownPinned = api.handle(new Request("GET", "/api/argo/newsvc", Map.of("weight", "1"), null));
+
+        // then
+        assertThat(first.get("status").asText()).isEqualTo("PENDING");
+        assertThat(unknownPinned.status()).isEqualTo(200);
+        assertThat(json(unknownPinned).get("status").asText()).isEqualTo("PENDING");
+    }
+
+    @Test
+    void shouldConfirmEachFlaggerTrafficIncreaseOnceAndTheZeroPercentCallFirst() throws Exception {
+        // given: the previous release is complete; Flagger starts a new canary (checksum c2) and sends no weight
+        source.put(at("rel-1", "COMPLETE", 4, 100.0));
+        String body = "{\"name\":\"checkout\",\"phase\":\"Progressing\",\"checksum\":\"c2\"}";
+        String confirm = "/api/flagger/checkout?require=pass";
+
+        // when/then: the 0 % call lets the first shift happen ...
+        Response zero = flagger(confirm, body);
+        assertThat(zero.status()).isEqualTo(200);
+        assertThat(json(zero).get("message").asText()).startsWith("0 %");
+        // ... the next one waits for Tollgate to see the new release, and the old release's verdicts do not count
+        assertThat(flagger(confirm, body).status()).isEqualTo(412);
+        source.put(at("rel-1", "ROLLED_BACK", 4, 100.0));
+        assertThat(flagger("/api/flagger/checkout", body).status())
+                .as("the old release's rollback is no failed check of the new canary")
+                .isEqualTo(200);
+        // ... Tollgate sees step 0 of rel-2: pending until it promotes it
+        source.put(at("rel-2", "ACTIVE", 0, 1.0));
+        assertThat(flagger(confirm, body).status()).isEqualTo(412);
+        source.put(at("rel-2", "AWAITING_STEP", 0, 1.0, promote("rel-2", 0)));
+        assertThat(flagger(confirm, body).status()).isEqualTo(200);
+        // ... Flagger shifts at once and asks again before Tollgate saw step 1: the same PROMOTE does not count twice
+        Response again = flagger(confirm, body);
+        assertThat(again.status()).isEqualTo(412);
+        assertThat(json(again).get("reasons").get(0).asText()).contains("confirmed already");
+        source.put(at("rel-2", "ACTIVE", 1, 5.0, promote("rel-2", 0)));
+        assertThat(flagger(confirm, body).status()).isEqualTo(412);
+        source.put(at("rel-2", "AWAITING_STEP", 1, 5.0, promote("rel-2", 0), promote("rel-2", 1)));
+        assertThat(flagger(confirm, body).status()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldPinFlaggerLikeArgoWhenMetadataOrQueryNameTheStep() throws Exception {
+        // given: step 0 promoted
+        source.put(at("rel-1", "AWAITING_STEP", 0, 1.0, promote("rel-1", 0)));
+
+        // when
+        Response stale = flagger(
+                "/api/flagger/checkout?require=pass", "{\"name\":\"checkout\",\"metadata\":{\"weight\":\"5\"}}");
+        Response current = flagger("/api/flagger/checkout?require=pass&weight=1", "{\"name\":\"checkout\"}");
+        Response preTraffic = flagger("/api/flagger/checkout?require=pass&weight=0", "{\"name\":\"checkout\"}");
+
+        // then
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(json(stale).get("status").asText()).isEqualTo("PENDING");
+        assertThat(current.status()).isEqualTo(200);
+        assertThat(preTraffic.status()).isEqualTo(200);
     }
 
     @Test
@@ -211,24 +351,30 @@ class HttpApiTest {
     }
 
     @Test
-    void shouldMapReadinessToStreamsState() throws Exception {
+    void shouldStayReadyWhileRebalancingAndTellProcessingApart() throws Exception {
         // given
         state.set("REBALANCING");
 
         // when
-        Response notReady = api.handle(Request.of("GET", "/health/ready"));
+        Response rebalancing = api.handle(Request.of("GET", "/health/ready"));
+        Response rebalancingStreams = api.handle(Request.of("GET", "/health/streams"));
         state.set("RUNNING");
-        Response ready = api.handle(Request.of("GET", "/health/ready"));
+        Response running = api.handle(Request.of("GET", "/health/streams"));
         state.set(null);
         Response notStarted = api.handle(Request.of("GET", "/health/ready"));
+        state.set("PENDING_SHUTDOWN");
+        Response stopping = api.handle(Request.of("GET", "/health/ready"));
 
-        // then
-        assertThat(notReady.status()).isEqualTo(503);
-        assertThat(json(notReady).get("state").asText()).isEqualTo("REBALANCING");
-        assertThat(json(notReady).get("status").asInt()).isEqualTo(503);
-        assertThat(ready.status()).isEqualTo(200);
-        assertThat(notStarted.status()).isEqualTo(503);
+        // then: ready (in the Service) while rebalancing or starting; /health/streams says whether it processes
+        assertThat(rebalancing.status()).isEqualTo(200);
+        assertThat(json(rebalancing).get("state").asText()).isEqualTo("REBALANCING");
+        assertThat(json(rebalancing).get("processing").asBoolean()).isFalse();
+        assertThat(rebalancingStreams.status()).isEqualTo(503);
+        assertThat(running.status()).isEqualTo(200);
+        assertThat(notStarted.status()).isEqualTo(200);
         assertThat(json(notStarted).get("state").asText()).isEqualTo("NOT_STARTED");
+        assertThat(stopping.status()).isEqualTo(503);
+        assertThat(json(stopping).get("status").asInt()).isEqualTo(503);
         assertThat(api.handle(Request.of("GET", "/health/live")).status()).isEqualTo(200);
     }
 

@@ -2,17 +2,21 @@ package dev.tollgate.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
 class ReadinessTest {
-
     @Test
-    void shouldBeReadyOnlyWhileRunning() {
+    void shouldServeWhileStartingRebalancingOrRunningAndProcessOnlyWhileRunning() {
+        Set<KafkaStreams.State> serving =
+                Set.of(KafkaStreams.State.CREATED, KafkaStreams.State.REBALANCING, KafkaStreams.State.RUNNING);
         for (KafkaStreams.State s : KafkaStreams.State.values()) {
-            assertThat(Readiness.of(s.name()).ready()).as(s.name()).isEqualTo(s == KafkaStreams.State.RUNNING);
-            assertThat(Readiness.of(s.name()).state()).isEqualTo(s.name());
+            Readiness r = Readiness.of(s.name());
+            assertThat(r.ready()).as(s.name()).isEqualTo(serving.contains(s));
+            assertThat(r.processing()).as(s.name()).isEqualTo(s == KafkaStreams.State.RUNNING);
+            assertThat(r.state()).isEqualTo(s.name());
         }
-        assertThat(Readiness.of(null)).isEqualTo(new Readiness(false, Readiness.NOT_STARTED));
+        assertThat(Readiness.of(null)).isEqualTo(new Readiness(true, false, Readiness.NOT_STARTED));
     }
 }

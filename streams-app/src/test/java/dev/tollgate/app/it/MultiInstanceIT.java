@@ -95,8 +95,8 @@ class MultiInstanceIT {
         await(
                 "both instances RUNNING",
                 WAIT,
-                () -> get(pa, "/health/ready").status() == 200
-                        && get(pb, "/health/ready").status() == 200
+                () -> get(pa, "/health/streams").status() == 200
+                        && get(pb, "/health/streams").status() == 200
                         && a.streams().metadataForLocalThreads().stream()
                                 .allMatch(t -> !t.activeTasks().isEmpty())
                         && b.streams().metadataForLocalThreads().stream()

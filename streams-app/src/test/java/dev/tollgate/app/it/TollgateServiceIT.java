@@ -157,7 +157,7 @@ class TollgateServiceIT {
         await(
                 "readiness 200 (Kafka Streams RUNNING)",
                 WAIT,
-                () -> get(port, "/health/ready").status() == 200);
+                () -> get(port, "/health/streams").status() == 200);
     }
 
     /** A sample's value, 0 when the meter does not exist yet. */
@@ -404,13 +404,16 @@ class TollgateServiceIT {
         int port = service.httpPort();
 
         // when: HTTP serves, Kafka Streams not started
-        Http notReady = get(port, "/health/ready");
+        Http servingReady = get(port, "/health/ready");
+        Http notProcessing = get(port, "/health/streams");
         Http live = get(port, "/health/live");
         Http noStore = get(port, "/api/rollouts/" + SERVICE);
 
-        // then
-        assertThat(notReady.status()).isEqualTo(503);
-        assertThat(notReady.json().get("state").asText()).isEqualTo("NOT_STARTED");
+        // then: the pod takes API traffic (queries answer 503 "retry"), but it does not process yet
+        assertThat(servingReady.status()).isEqualTo(200);
+        assertThat(servingReady.json().get("processing").asBoolean()).isFalse();
+        assertThat(notProcessing.status()).isEqualTo(503);
+        assertThat(notProcessing.json().get("state").asText()).isEqualTo("NOT_STARTED");
         assertThat(live.status()).isEqualTo(200);
         assertThat(noStore.status()).isEqualTo(503);
 
@@ -421,6 +424,7 @@ class TollgateServiceIT {
         // then
         Http ready = get(port, "/health/ready");
         assertThat(ready.json().get("state").asText()).isEqualTo("RUNNING");
+        assertThat(ready.json().get("processing").asBoolean()).isTrue();
         assertThat(get(port, "/api/rollouts/" + SERVICE).status()).isEqualTo(404);
         assertThat(get(port, "/api/rollouts").json().isArray()).isTrue();
     }

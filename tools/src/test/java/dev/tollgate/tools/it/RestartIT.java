@@ -217,7 +217,7 @@ class RestartIT {
                 await(
                         "instance A ready",
                         WAIT,
-                        () -> get(a.httpPort(), "/health/ready").status() == 200);
+                        () -> get(a.httpPort(), "/health/streams").status() == 200);
                 awaitCaughtUp(cfgA, topics);
             }
             ItSupport.pollUntil(
@@ -239,7 +239,7 @@ class RestartIT {
                 await(
                         "instance B ready",
                         WAIT,
-                        () -> get(b.httpPort(), "/health/ready").status() == 200);
+                        () -> get(b.httpPort(), "/health/streams").status() == 200);
                 ItSupport.pollUntil(
                         decisions,
                         published,
