@@ -10,6 +10,11 @@
 #                      logs/server.log, kafka.pid (default deploy/kafka/data)
 #   --timeout          seconds to wait for readiness (default 60)
 #   --owner-pid        stop the broker when this process dies (used by the test kit)
+#   --sasl-ssl         secured broker: one SASL_SSL listener (SCRAM-SHA-512 over TLS, also inter-broker);
+#                      a test CA and the broker's keystore are made with keytool in DATA_DIR/tls/; SCRAM users
+#                      (the broker's own and "tollgate", password $TOLLGATE_SCRAM_PASSWORD or a random one)
+#                      are created when the storage is formatted; clients find their settings in
+#                      DATA_DIR/tls/client.properties (mode 600)
 #
 # Idempotent: if a broker of this data dir is already running and ready, it says so and exits 0.
 # An existing formatted data dir is reused (topics survive a restart); delete it for a fresh broker.
@@ -24,8 +29,9 @@ controller_port=9093
 data_dir="$here/data"
 timeout=60
 owner_pid=""
+sasl_ssl=false
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "[kafka/start] ERROR: $*" >&2; exit 1; }
 log() { echo "[kafka/start] $*"; }
 
@@ -36,6 +42,7 @@ while (($#)); do
     --data-dir) data_dir="${2:?--data-dir needs a value}"; shift 2 ;;
     --timeout) timeout="${2:?--timeout needs a value}"; shift 2 ;;
     --owner-pid) owner_pid="${2:?--owner-pid needs a value}"; shift 2 ;;
+    --sasl-ssl) sasl_ssl=true; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -80,16 +87,79 @@ port_open "$port" && die "port $port on 127.0.0.1 is already in use"
 port_open "$controller_port" && die "controller port $controller_port on 127.0.0.1 is already in use"
 
 mkdir -p "$logs_dir" "$data_dir/kraft-logs"
+listeners="PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port"
+advertised="PLAINTEXT://127.0.0.1:$port"
+inter_broker=PLAINTEXT
+protocol_map="PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+scram_args=()
+if $sasl_ssl; then
+  tls="$data_dir/tls"
+  keytool="$(dirname "$java")/keytool"
+  [[ -x "$keytool" ]] || die "keytool not found next to $java"
+  mkdir -p "$tls"
+  chmod 700 "$tls"
+  if [[ ! -f "$tls/secrets.env" ]]; then
+    # passwords stay in this dir (mode 600); keytool reads them from the environment, not the command line
+    {
+      echo "TLS_PASS=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+      echo "BROKER_USER=broker"
+      echo "BROKER_PASS=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+      echo "CLIENT_USER=tollgate"
+      echo "CLIENT_PASS=${TOLLGATE_SCRAM_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')}"
+    } >"$tls/secrets.env"
+    chmod 600 "$tls/secrets.env"
+  fi
+  # shellcheck disable=SC1091
+  source "$tls/secrets.env"
+  if [[ ! -f "$tls/server.p12" ]]; then
+    log "making a test CA and the broker's keystore in $tls ..."
+    export TOLLGATE_KEYTOOL_PASS="$TLS_PASS"
+    kt() { "$keytool" "$@" -storepass:env TOLLGATE_KEYTOOL_PASS >>"$logs_dir/keytool.out" 2>&1 \
+      || { cat "$logs_dir/keytool.out" >&2; die "keytool $1 failed"; }; }
+    kt -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=Tollgate Test CA" -ext bc:c \
+      -validity 30 -keystore "$tls/ca.p12" -storetype PKCS12 -keypass:env TOLLGATE_KEYTOOL_PASS
+    kt -exportcert -alias ca -keystore "$tls/ca.p12" -rfc -file "$tls/ca.pem"
+    kt -importcert -noprompt -alias ca -file "$tls/ca.pem" -keystore "$tls/truststore.p12" -storetype PKCS12
+    kt -genkeypair -alias server -keyalg EC -groupname secp256r1 -dname "CN=localhost" -validity 30 \
+      -keystore "$tls/server.p12" -storetype PKCS12 -keypass:env TOLLGATE_KEYTOOL_PASS
+    kt -certreq -alias server -keystore "$tls/server.p12" -file "$tls/server.csr"
+    kt -gencert -alias ca -keystore "$tls/ca.p12" -infile "$tls/server.csr" -outfile "$tls/server.pem" -rfc \
+      -ext "SAN=dns:localhost,ip:127.0.0.1" -validity 30
+    kt -importcert -noprompt -alias ca -file "$tls/ca.pem" -keystore "$tls/server.p12"
+    kt -importcert -alias server -file "$tls/server.pem" -keystore "$tls/server.p12"
+    unset TOLLGATE_KEYTOOL_PASS
+  fi
+  jaas() { echo "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"$1\" password=\"$2\";"; }
+  (
+    umask 077
+    cat >"$tls/client.properties" <<CLIENT
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=$(jaas "$CLIENT_USER" "$CLIENT_PASS")
+ssl.truststore.location=$tls/truststore.p12
+ssl.truststore.password=$TLS_PASS
+ssl.truststore.type=PKCS12
+CLIENT
+  )
+  listeners="SASL_SSL://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port"
+  advertised="SASL_SSL://127.0.0.1:$port"
+  inter_broker=SASL_SSL
+  protocol_map="SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT"
+  scram_args=(--add-scram "SCRAM-SHA-512=[name=$BROKER_USER,password=$BROKER_PASS]"
+              --add-scram "SCRAM-SHA-512=[name=$CLIENT_USER,password=$CLIENT_PASS]")
+fi
+umask_old="$(umask)"
+umask 077   # server.properties holds passwords when secured
 cat >"$props" <<PROPS
 # generated by deploy/kafka/start.sh: dev broker, single node, KRaft combined mode
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=$listeners
+advertised.listeners=$advertised
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=$inter_broker
+listener.security.protocol.map=$protocol_map
 log.dirs=$data_dir/kraft-logs
 num.partitions=1
 default.replication.factor=1
@@ -107,6 +177,22 @@ num.io.threads=4
 num.recovery.threads.per.data.dir=1
 log.retention.hours=168
 PROPS
+if $sasl_ssl; then
+  cat >>"$props" <<PROPS
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=$(jaas "$BROKER_USER" "$BROKER_PASS")
+ssl.keystore.location=$tls/server.p12
+ssl.keystore.password=$TLS_PASS
+ssl.key.password=$TLS_PASS
+ssl.keystore.type=PKCS12
+ssl.truststore.location=$tls/truststore.p12
+ssl.truststore.password=$TLS_PASS
+ssl.truststore.type=PKCS12
+ssl.client.auth=none
+PROPS
+fi
+umask "$umask_old"
 
 jvm_opts=(
   -Xmx512m -Xms256m
@@ -125,7 +211,8 @@ if [[ ! -f "$data_dir/kraft-logs/meta.properties" ]]; then
   done
   log "formatting $data_dir/kraft-logs (cluster id $cluster_id) ..."
   if ! "$java" "${jvm_opts[@]}" -cp "$libs/*" kafka.tools.StorageTool format \
-        --config "$props" --cluster-id "$cluster_id" --ignore-formatted >"$logs_dir/format.out" 2>&1; then
+        --config "$props" --cluster-id "$cluster_id" --ignore-formatted ${scram_args[@]+"${scram_args[@]}"} \
+        >"$logs_dir/format.out" 2>&1; then
     cat "$logs_dir/format.out" >&2
     die "formatting the storage failed"
   fi
@@ -160,3 +247,6 @@ while :; do
   sleep 0.25
 done
 log "ready after $((SECONDS - start_ts))s: bootstrap.servers=127.0.0.1:$port (pid $pid, log $server_log)"
+if $sasl_ssl; then
+  log "SASL_SSL (SCRAM-SHA-512, user $CLIENT_USER): client settings in $tls/client.properties, CA $tls/ca.pem"
+fi

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Main class of the dev broker's child JVM ({@link DevBroker}): formats the KRaft storage of the given server
@@ -14,6 +18,12 @@ import java.lang.reflect.Method;
  * <p>Arguments: {@code server.properties cluster-id}.
  */
 public final class BrokerMain {
+    /**
+     * Optional file next to {@code server.properties}: extra {@code kafka-storage format} arguments, one per line
+     * (e.g. {@code --add-scram} and its value); deleted once read, as it may hold passwords.
+     */
+    static final String FORMAT_ARGS_FILE = "format.args";
+
     private BrokerMain() {}
 
     /**
@@ -58,10 +68,14 @@ public final class BrokerMain {
 
         Class<?> storageTool = Class.forName("kafka.tools.StorageTool");
         Method execute = storageTool.getMethod("execute", String[].class, PrintStream.class);
-        int rc = (Integer) execute.invoke(
-                null,
-                new String[] {"format", "--config", args[0], "--cluster-id", args[1], "--ignore-formatted"},
-                System.out);
+        List<String> format =
+                new ArrayList<>(List.of("format", "--config", args[0], "--cluster-id", args[1], "--ignore-formatted"));
+        Path extra = Path.of(args[0]).toAbsolutePath().getParent().resolve(FORMAT_ARGS_FILE);
+        if (Files.exists(extra)) {
+            Files.readAllLines(extra).stream().filter(l -> !l.isBlank()).forEach(format::add);
+            Files.delete(extra);
+        }
+        int rc = (Integer) execute.invoke(null, format.toArray(String[]::new), System.out);
         if (rc != 0) {
             System.err.println("tollgate-broker: formatting the storage failed (exit code " + rc + ")");
             System.exit(rc);

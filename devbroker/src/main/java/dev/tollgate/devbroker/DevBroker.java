@@ -60,15 +60,18 @@ public final class DevBroker implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final SaslSsl saslSsl;
     private final Process process;
     private final OutputStream lifeline;
     private final Thread cleanupHook;
     private final boolean deleteDirOnClose;
     private volatile boolean closed;
 
-    private DevBroker(Path dir, int port, Process process, boolean stopOnJvmExit, boolean deleteDirOnClose) {
+    private DevBroker(
+            Path dir, int port, SaslSsl saslSsl, Process process, boolean stopOnJvmExit, boolean deleteDirOnClose) {
         this.dir = dir;
         this.port = port;
+        this.saslSsl = saslSsl;
         this.process = process;
         this.lifeline = process.getOutputStream();
         this.deleteDirOnClose = deleteDirOnClose;
@@ -91,6 +94,7 @@ public final class DevBroker implements AutoCloseable {
         private boolean stopOnJvmExit = true;
         private boolean deleteDirOnClose;
         private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
+        private SaslSsl saslSsl;
 
         private Builder(Path dir) {
             this.dir = Objects.requireNonNull(dir, "dir");
@@ -128,6 +132,24 @@ public final class DevBroker implements AutoCloseable {
             return property(RETENTION_CHECK_INTERVAL_MS, Long.toString(interval.toMillis()));
         }
 
+        /**
+         * A secured broker: its one client listener is {@code SASL_SSL} with SCRAM-SHA-512 (also between the broker
+         * and itself), TLS from {@code tls} (the server keystore, signed by its test CA), and the given SCRAM users
+         * created when the storage is formatted ({@code kafka-storage format --add-scram}). Only the KRaft controller
+         * listener, on loopback, stays plaintext. No authorizer: every authenticated user may do anything.
+         *
+         * @param tls   the broker's keystore and the clients' truststore
+         * @param users SCRAM-SHA-512 user name → password (besides the broker's own user)
+         */
+        public Builder saslSsl(TlsMaterial tls, Map<String, String> users) {
+            this.saslSsl = new SaslSsl(
+                    Objects.requireNonNull(tls, "tls"),
+                    Map.copyOf(users),
+                    "broker-" + UUID.randomUUID().toString().substring(0, 8),
+                    UUID.randomUUID().toString());
+            return this;
+        }
+
         /** Replaces the child JVM's options (heap, GC, JIT); see {@link #DEFAULT_JVM_OPTIONS}. */
         public Builder jvmOptions(List<String> options) {
             this.jvmOptions = List.copyOf(options);
@@ -162,7 +184,15 @@ public final class DevBroker implements AutoCloseable {
                 Files.createDirectories(dir.resolve("logs"));
                 int[] ports = freePorts(2);
                 Path props = dir.resolve("server.properties");
-                Files.writeString(props, serverProperties(dir, ports[0], ports[1], overrides), StandardCharsets.UTF_8);
+                Map<String, String> all = new LinkedHashMap<>();
+                if (saslSsl != null) {
+                    all.putAll(saslSsl.serverProperties(ports[0]));
+                    // read (and deleted) by BrokerMain, so no password is on a command line
+                    Files.writeString(
+                            dir.resolve(BrokerMain.FORMAT_ARGS_FILE), saslSsl.formatArgs(), StandardCharsets.UTF_8);
+                }
+                all.putAll(overrides);
+                Files.writeString(props, serverProperties(dir, ports[0], ports[1], all), StandardCharsets.UTF_8);
                 Path log4j = dir.resolve("log4j2.xml");
                 Files.writeString(log4j, LOG4J, StandardCharsets.UTF_8);
                 String java =
@@ -184,7 +214,7 @@ public final class DevBroker implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(
                                 dir.resolve("logs").resolve("broker.out").toFile());
-                DevBroker k = new DevBroker(dir, ports[0], pb.start(), stopOnJvmExit, deleteDirOnClose);
+                DevBroker k = new DevBroker(dir, ports[0], saslSsl, pb.start(), stopOnJvmExit, deleteDirOnClose);
                 try {
                     k.awaitReady(timeout);
                 } catch (RuntimeException e) {
@@ -203,6 +233,78 @@ public final class DevBroker implements AutoCloseable {
     /** {@code 127.0.0.1:PORT}. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /**
+     * Client settings this broker needs besides {@code bootstrap.servers}: empty for a plaintext broker; for a
+     * {@link Builder#saslSsl SASL_SSL} one, those of its own (broker) user, for admin work in tests.
+     */
+    public Map<String, Object> adminClientSecurity() {
+        return saslSsl == null
+                ? Map.of()
+                : scramClientConfig(saslSsl.tls(), saslSsl.brokerUser(), saslSsl.brokerPassword());
+    }
+
+    /**
+     * Kafka client settings for a SCRAM-SHA-512 user over TLS trusting the test CA: {@code security.protocol},
+     * {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.truststore.*}.
+     */
+    public static Map<String, Object> scramClientConfig(TlsMaterial tls, String user, String password) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("security.protocol", "SASL_SSL");
+        m.put("sasl.mechanism", "SCRAM-SHA-512");
+        m.put("sasl.jaas.config", jaas(user, password));
+        m.put("ssl.truststore.location", tls.truststore().toString());
+        m.put("ssl.truststore.password", tls.password());
+        m.put("ssl.truststore.type", "PKCS12");
+        return m;
+    }
+
+    /** A SCRAM login module line for {@code sasl.jaas.config}. */
+    public static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
+    }
+
+    /** The SASL_SSL settings of a secured broker (its own SCRAM user included). */
+    private record SaslSsl(TlsMaterial tls, Map<String, String> users, String brokerUser, String brokerPassword) {
+        Map<String, String> serverProperties(int port) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("listeners", "SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:{controller}");
+            p.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + port);
+            p.put("inter.broker.listener.name", "SASL_SSL");
+            p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+            p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", jaas(brokerUser, brokerPassword));
+            p.put("ssl.keystore.location", tls.keystore().toString());
+            p.put("ssl.keystore.password", tls.password());
+            p.put("ssl.key.password", tls.password());
+            p.put("ssl.keystore.type", "PKCS12");
+            p.put("ssl.truststore.location", tls.truststore().toString());
+            p.put("ssl.truststore.password", tls.password());
+            p.put("ssl.truststore.type", "PKCS12");
+            p.put("ssl.client.auth", "none");
+            return p;
+        }
+
+        String formatArgs() {
+            StringBuilder b = new StringBuilder();
+            Map<String, String> all = new LinkedHashMap<>(users);
+            all.put(brokerUser, brokerPassword);
+            all.forEach((user, password) -> b.append("--add-scram\n")
+                    .append("SCRAM-SHA-512=[name=")
+                    .append(user)
+                    .append(",password=")
+                    .append(password)
+                    .append("]\n"));
+            return b.toString();
+        }
+
+        @Override
+        public String toString() {
+            return "SaslSsl[" + tls + ", users=" + users.keySet() + "]";
+        }
     }
 
     /** The child JVM's process id. */
@@ -227,15 +329,11 @@ public final class DevBroker implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Object> conf = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                2_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                3_000,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
-                200);
+        Map<String, Object> conf = new LinkedHashMap<>(adminClientSecurity());
+        conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+        conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
+        conf.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
         try (Admin admin = Admin.create(conf)) {
             while (true) {
                 if (!process.isAlive()) {
@@ -402,7 +500,7 @@ public final class DevBroker implements AutoCloseable {
         p.put("num.io.threads", "4");
         p.put("num.recovery.threads.per.data.dir", "1");
         p.put("log.retention.hours", "168");
-        p.putAll(overrides);
+        overrides.forEach((k, v) -> p.put(k, v.replace("{controller}", Integer.toString(controllerPort))));
         StringBuilder b = new StringBuilder("# tollgate dev broker: single node, KRaft combined mode, loopback only\n");
         p.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
         return b.toString();

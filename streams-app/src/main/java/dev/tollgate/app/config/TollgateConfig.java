@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -35,6 +36,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -286,6 +288,7 @@ public final class TollgateConfig extends AbstractConfig {
         Map<String, String> byEnv = new LinkedHashMap<>();
         DEF.names().forEach(k -> byEnv.putIfAbsent(envName(k), k));
         CLIENT_CONFIG_NAMES.forEach(k -> byEnv.putIfAbsent(envName(k), k));
+        SERDE_ENV_KEYS.forEach(k -> byEnv.putIfAbsent(envName(k), k));
         return byEnv;
     }
 
@@ -545,6 +548,7 @@ public final class TollgateConfig extends AbstractConfig {
                 out.put(k, String.valueOf(v));
             }
         });
+        out.put(SCHEMA_REGISTRY_URL, withoutUserInfo(schemaRegistryUrl()));
         clientOverrides.forEach((k, v) -> out.put(k, mask(k, v)));
         serdeOverrides.forEach((k, v) -> out.put(k, mask(k, v)));
         return out;
@@ -829,6 +833,7 @@ public final class TollgateConfig extends AbstractConfig {
                 ConfigDef.Width.SHORT,
                 "RocksDB memory");
         // ---- end issue 17 ----
+        defineSecurityAndMembership(def);
 
         int p = 0;
         def.define(
@@ -1031,6 +1036,147 @@ public final class TollgateConfig extends AbstractConfig {
 
     private static String defaultStateDir() {
         return Path.of(System.getProperty("java.io.tmpdir"), "tollgate-state").toString();
+    }
+
+    // ---- HTTP security and static membership (issue 13) ---------------------------------------------------
+
+    public static final String HTTP_AUTH_TOKEN = "http.auth.token";
+    public static final String HTTP_TLS_KEYSTORE_LOCATION = "http.tls.keystore.location";
+    public static final String HTTP_TLS_KEYSTORE_PASSWORD = "http.tls.keystore.password";
+    public static final String HTTP_TLS_KEYSTORE_TYPE = "http.tls.keystore.type";
+    public static final String GROUP_INSTANCE_ID = "group.instance.id";
+
+    /**
+     * Serde settings that also have an environment variable (e.g. {@code TOLLGATE_BASIC_AUTH_USER_INFO}), so
+     * registry credentials can come from a Kubernetes Secret like the Kafka ones.
+     */
+    static final List<String> SERDE_ENV_KEYS = List.of("basic.auth.user.info", "basic.auth.credentials.source");
+
+    private static void defineSecurityAndMembership(ConfigDef def) {
+        String group = "security and restarts";
+        int o = 0;
+        def.define(
+                HTTP_AUTH_TOKEN,
+                Type.PASSWORD,
+                null,
+                new NullOr(new MinLength(16)),
+                Importance.MEDIUM,
+                "Bearer token every HTTP request must carry (Authorization: Bearer <token>) except /health/live "
+                        + "and /health/ready; unset serves without authentication. At least 16 characters",
+                group,
+                ++o,
+                ConfigDef.Width.LONG,
+                "HTTP bearer token");
+        def.define(
+                HTTP_TLS_KEYSTORE_LOCATION,
+                Type.STRING,
+                "",
+                null,
+                Importance.MEDIUM,
+                "Keystore (PKCS12 or JKS) with the HTTP API's private key and certificate; set, the API serves "
+                        + "HTTPS only (and instances forward queries to each other over HTTPS, trusting this "
+                        + "keystore's certificates); empty serves plain HTTP",
+                group,
+                ++o,
+                ConfigDef.Width.LONG,
+                "HTTP TLS keystore");
+        def.define(
+                HTTP_TLS_KEYSTORE_PASSWORD,
+                Type.PASSWORD,
+                null,
+                null,
+                Importance.MEDIUM,
+                "Password of http.tls.keystore.location (and of its key)",
+                group,
+                ++o,
+                ConfigDef.Width.MEDIUM,
+                "HTTP TLS keystore password");
+        def.define(
+                HTTP_TLS_KEYSTORE_TYPE,
+                Type.STRING,
+                "PKCS12",
+                ValidString.in("PKCS12", "JKS"),
+                Importance.LOW,
+                "Type of http.tls.keystore.location: PKCS12 or JKS",
+                group,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "HTTP TLS keystore type");
+        def.define(
+                GROUP_INSTANCE_ID,
+                Type.STRING,
+                "",
+                new KafkaName(true),
+                Importance.MEDIUM,
+                "Static group membership (KIP-345): a stable id of this instance, unique in the application, "
+                        + "e.g. the StatefulSet pod name (TOLLGATE_GROUP_INSTANCE_ID from metadata.name). An "
+                        + "instance restarted with the same id within session.timeout.ms takes its partitions "
+                        + "back without waiting for the dead member's session to expire; empty means dynamic "
+                        + "membership. Kafka Streams appends -<thread index> per stream thread",
+                group,
+                ++o,
+                ConfigDef.Width.MEDIUM,
+                "Group instance id");
+    }
+
+    /** The HTTP bearer token, or empty when the API is unauthenticated. */
+    public Optional<String> httpAuthToken() {
+        Password p = getPassword(HTTP_AUTH_TOKEN);
+        return p == null ? Optional.empty() : Optional.of(p.value());
+    }
+
+    /** The HTTP API's TLS keystore, or empty for plain HTTP. */
+    public Optional<HttpTls> httpTls() {
+        String location = getString(HTTP_TLS_KEYSTORE_LOCATION);
+        if (location.isBlank()) {
+            return Optional.empty();
+        }
+        Password p = getPassword(HTTP_TLS_KEYSTORE_PASSWORD);
+        return Optional.of(new HttpTls(
+                Path.of(location),
+                p == null ? new char[0] : p.value().toCharArray(),
+                getString(HTTP_TLS_KEYSTORE_TYPE)));
+    }
+
+    /** The static membership id, or empty for dynamic membership. */
+    public Optional<String> groupInstanceId() {
+        String id = getString(GROUP_INSTANCE_ID);
+        return id.isBlank() ? Optional.empty() : Optional.of(id);
+    }
+
+    /** The HTTP API's keystore: where it is, its password and its type. */
+    public record HttpTls(Path location, char[] password, String type) {
+        @Override
+        public String toString() {
+            return "HttpTls[location=" + location + ", type=" + type + ", password=[hidden]]";
+        }
+    }
+
+    /** A registry URL list with any {@code user:password@} removed, for logs. */
+    static String withoutUserInfo(String urls) {
+        return urls.replaceAll("(://)[^/@,]*@", "$1[hidden]@");
+    }
+
+    static final class MinLength implements ConfigDef.Validator {
+        private final int min;
+
+        MinLength(int min) {
+            this.min = min;
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            String s = value instanceof Password p ? p.value() : String.valueOf(value);
+            if (s.length() < min) {
+                // never echo the value: it is a secret
+                throw new ConfigException(name + " must be " + this + " (got " + s.length() + ")");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "at least " + min + " characters";
+        }
     }
 
     // ---- validators ------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 package dev.tollgate.app.http;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,12 +15,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves an {@link HttpApi} on the JDK's built-in HTTP server (no extra dependencies). Request bodies are
- * limited to {@value #MAX_BODY_BYTES} bytes.
+ * Serves an {@link HttpApi} on the JDK's built-in HTTP(S) server (no extra dependencies). Request bodies are
+ * limited to {@value #MAX_BODY_BYTES} bytes. Optionally serves TLS ({@link HttpsServer}) and requires a bearer
+ * token on every path except {@code /health/live} and {@code /health/ready} ({@link BearerTokenFilter}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -34,7 +39,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts a server.
+     * Binds and starts a plain HTTP server without authentication.
      *
      * @param api     what answers the requests
      * @param host    address to bind, e.g. {@code 0.0.0.0}
@@ -43,9 +48,31 @@ public final class ApiServer implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static ApiServer start(HttpApi api, String host, int port, int threads) {
+        return start(api, host, port, threads, Security.NONE);
+    }
+
+    /**
+     * Binds and starts a server: HTTPS when {@code security} has a TLS context, and requiring its bearer
+     * token on every path but the health endpoints when it has one.
+     *
+     * @param api      what answers the requests
+     * @param host     address to bind, e.g. {@code 0.0.0.0}
+     * @param port     port to bind; 0 picks a free one (see {@link #port()})
+     * @param threads  worker threads
+     * @param security bearer token and TLS, each optional
+     * @throws UncheckedIOException when the address cannot be bound
+     */
+    public static ApiServer start(HttpApi api, String host, int port, int threads, Security security) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 64);
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (security.tls() != null) {
+                HttpsServer https = HttpsServer.create(address, 64);
+                https.setHttpsConfigurator(new HttpsConfigurator(security.tls()));
+                server = https;
+            } else {
+                server = HttpServer.create(address, 64);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind HTTP API to " + host + ":" + port + ": " + e.getMessage(), e);
         }
@@ -56,18 +83,54 @@ public final class ApiServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", exchange -> serve(api, exchange));
+        HttpContext context = server.createContext("/", exchange -> serve(api, exchange));
+        if (security.token() != null) {
+            context.getFilters().add(new BearerTokenFilter(security.token()));
+        }
         server.start();
         log.info(
-                "HTTP API listening host=[{}] port=[{}]",
+                "HTTP API listening host=[{}] port=[{}] tls=[{}] bearerToken=[{}]",
                 host,
-                server.getAddress().getPort());
+                server.getAddress().getPort(),
+                security.tls() != null,
+                security.token() != null ? "required" : "off");
         return new ApiServer(server, executor);
+    }
+
+    /**
+     * Transport security of the API.
+     *
+     * @param token bearer token required on every path but the health endpoints, or null for none
+     * @param tls   TLS context to serve HTTPS with, or null for plain HTTP
+     */
+    public record Security(String token, SSLContext tls) {
+        /** Plain HTTP, no authentication. */
+        public static final Security NONE = new Security(null, null);
+
+        @Override
+        public String toString() {
+            return "Security[token=" + (token == null ? "none" : "[hidden]") + ", tls=" + (tls != null) + "]";
+        }
     }
 
     /** The bound port (useful when started with port 0). */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Sends an API response on an exchange (also used by {@link BearerTokenFilter} for its 401). */
+    static void send(HttpExchange exchange, HttpApi.Response response) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        boolean head = "HEAD".equalsIgnoreCase(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(
+                response.status(), head ? -1 : response.body().length == 0 ? -1 : response.body().length);
+        if (!head && response.body().length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response.body());
+            }
+        }
     }
 
     private static void serve(HttpApi api, HttpExchange exchange) throws IOException {
@@ -84,17 +147,7 @@ public final class ApiServer implements AutoCloseable {
                         body);
                 response = api.handle(request);
             }
-            exchange.getResponseHeaders().set("Content-Type", response.contentType());
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            boolean head = "HEAD".equalsIgnoreCase(exchange.getRequestMethod());
-            exchange.sendResponseHeaders(
-                    response.status(), head ? -1 : response.body().length == 0 ? -1 : response.body().length);
-            if (!head && response.body().length > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(response.body());
-                }
-            }
+            send(exchange, response);
         }
     }
 

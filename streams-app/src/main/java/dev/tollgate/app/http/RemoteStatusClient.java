@@ -12,17 +12,38 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.state.HostInfo;
 
 /** Reads rollout status from another Tollgate instance's internal endpoints ({@code /internal/rollouts}). */
 public class RemoteStatusClient {
     private final HttpClient http;
     private final Duration timeout;
+    private final String scheme;
+    private final String authorization;
 
     /** @param timeout connect and request timeout */
     public RemoteStatusClient(Duration timeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this(timeout, null, null);
+    }
+
+    /**
+     * A client of instances that serve HTTPS and/or require a bearer token (all instances of one application
+     * share these settings).
+     *
+     * @param timeout connect and request timeout
+     * @param token   bearer token to send, or null for none
+     * @param tls     TLS context to call over HTTPS with, or null for plain HTTP
+     */
+    public RemoteStatusClient(Duration timeout, String token, SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
         this.timeout = timeout;
+        this.scheme = tls != null ? "https" : "http";
+        this.authorization = token == null ? null : "Bearer " + token;
     }
 
     /** The status of one service from the instance that owns it. */
@@ -59,15 +80,16 @@ public class RemoteStatusClient {
     }
 
     private HttpResponse<byte[]> get(HostInfo host, String path) {
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + path);
+        URI uri = URI.create(scheme + "://" + host.host() + ":" + host.port() + path);
         try {
-            return http.send(
-                    HttpRequest.newBuilder(uri)
-                            .timeout(timeout)
-                            .header("Accept", StatusCodec.CONTENT_TYPE)
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                    .timeout(timeout)
+                    .header("Accept", StatusCodec.CONTENT_TYPE)
+                    .GET();
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new StatusUnavailableException(
                     "instance " + host + " that owns the data did not answer: " + e.getMessage(), e);

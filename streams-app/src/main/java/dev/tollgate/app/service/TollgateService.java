@@ -8,6 +8,7 @@ import dev.tollgate.app.http.KafkaStreamsStatusSource;
 import dev.tollgate.app.http.Readiness;
 import dev.tollgate.app.http.RemoteStatusClient;
 import dev.tollgate.app.http.RolloutStatusSource;
+import dev.tollgate.app.http.TlsContexts;
 import dev.tollgate.app.metrics.DlqListener;
 import dev.tollgate.app.metrics.TollgateMetrics;
 import dev.tollgate.schemas.avro.RolloutStatus;
@@ -31,7 +32,9 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -129,6 +132,9 @@ public final class TollgateService implements AutoCloseable {
             p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfigSetter.class.getName());
             p.put(BoundedRocksDbConfigSetter.CONFIG, config.rocksDbMemoryBytes());
         }
+        // static membership: Kafka Streams gives each stream thread's main consumer "<id>-<thread index>"
+        config.groupInstanceId()
+                .ifPresent(id -> p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         config.clientOverrides().forEach(p::put);
         return p;
     }
@@ -155,7 +161,7 @@ public final class TollgateService implements AutoCloseable {
                 return;
             }
             HttpApi api = new HttpApi(new StatusRouter(), localStatuses, this::stateName, registry::scrape);
-            http = ApiServer.start(api, config.httpHost(), config.httpPort(), 4);
+            http = ApiServer.start(api, config.httpHost(), config.httpPort(), 4, httpSecurity(config));
             self = advertised(config, http.port());
             log.info("Advertising HTTP API to other instances applicationServer=[{}:{}]", self.host(), self.port());
         } catch (RuntimeException e) {
@@ -189,7 +195,7 @@ public final class TollgateService implements AutoCloseable {
             KafkaStreams ks = new KafkaStreams(topology, streamsProperties(config, metrics, self));
             statuses = self == null
                     ? localStatuses
-                    : new KafkaStreamsStatusSource(() -> streams, self, new RemoteStatusClient(Duration.ofSeconds(5)));
+                    : new KafkaStreamsStatusSource(() -> streams, self, remoteStatusClient(config));
             ks.setUncaughtExceptionHandler(new ReplaceThreadHandler());
             ks.setStateListener((newState, oldState) -> {
                 log.info("Kafka Streams state changed from=[{}] to=[{}]", oldState, newState);
@@ -214,6 +220,23 @@ public final class TollgateService implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The HTTP API's bearer token and TLS context from the configuration. */
+    static ApiServer.Security httpSecurity(TollgateConfig config) {
+        SSLContext tls = config.httpTls()
+                .map(t -> TlsContexts.server(t.location(), t.password(), t.type()))
+                .orElse(null);
+        return new ApiServer.Security(config.httpAuthToken().orElse(null), tls);
+    }
+
+    /** How this instance calls the others' internal endpoints: with the same token, over TLS when it serves TLS. */
+    static RemoteStatusClient remoteStatusClient(TollgateConfig config) {
+        SSLContext tls = config.httpTls()
+                .map(t -> TlsContexts.trustingCertificatesOf(t.location(), t.password(), t.type()))
+                .orElse(null);
+        return new RemoteStatusClient(
+                Duration.ofSeconds(5), config.httpAuthToken().orElse(null), tls);
     }
 
     /** Where other instances reach this one: the configured advertised host/port, else the bound ones. */

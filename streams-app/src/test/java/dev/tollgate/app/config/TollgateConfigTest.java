@@ -276,4 +276,63 @@ class TollgateConfigTest {
                 .isEqualTo("TOLLGATE_POLICY_DEFAULT_GATE_LATENCY_P95_THRESHOLD");
         assertThat(List.of(TollgateConfig.envName("http.port"))).containsExactly("TOLLGATE_HTTP_PORT");
     }
+
+    @Test
+    void shouldReadSecretsFromTheEnvironmentAndNeverShowThemInTheDescription() {
+        // given: Kafka SASL settings, the registry's basic auth and the HTTP token from the environment
+        Map<String, String> env = Map.of(
+                "TOLLGATE_SECURITY_PROTOCOL", "SASL_SSL",
+                "TOLLGATE_SASL_MECHANISM", "SCRAM-SHA-512",
+                "TOLLGATE_SASL_JAAS_CONFIG", "ScramLoginModule required username=\"u\" password=\"kafka-pw-1\";",
+                "TOLLGATE_SSL_TRUSTSTORE_LOCATION", "/etc/tollgate/truststore.p12",
+                "TOLLGATE_SSL_TRUSTSTORE_PASSWORD", "trust-pw-2",
+                "TOLLGATE_BASIC_AUTH_USER_INFO", "reg:registry-pw-3",
+                "TOLLGATE_HTTP_AUTH_TOKEN", "http-token-4-0123456789",
+                "TOLLGATE_HTTP_TLS_KEYSTORE_PASSWORD", "keystore-pw-5",
+                "TOLLGATE_GROUP_INSTANCE_ID", "tollgate-0");
+        Properties p = minimal();
+        p.setProperty("schema.registry.url", "https://reg:url-pw-6@registry:8081/apis/ccompat/v7");
+
+        // when
+        TollgateConfig c = TollgateConfig.fromProperties(p, "test", env);
+        String described = c.describe().toString();
+
+        // then
+        assertThat(c.clientOverrides())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("ssl.truststore.location", "/etc/tollgate/truststore.p12");
+        assertThat(c.serdeConfig()).containsEntry("basic.auth.user.info", "reg:registry-pw-3");
+        assertThat(c.httpAuthToken()).hasValue("http-token-4-0123456789");
+        assertThat(c.groupInstanceId()).hasValue("tollgate-0");
+        assertThat(c.unknownKeys()).isEmpty();
+        assertThat(described)
+                .contains("security.protocol=SASL_SSL", "group.instance.id=tollgate-0", "registry:8081")
+                .doesNotContain(
+                        "kafka-pw-1", "trust-pw-2", "registry-pw-3", "http-token-4", "keystore-pw-5", "url-pw-6");
+    }
+
+    @Test
+    void shouldRejectAShortHttpTokenWithoutEchoingIt() {
+        // given
+        Properties p = minimal();
+        p.setProperty("http.auth.token", "short-secret");
+
+        // when / then
+        assertThatThrownBy(() -> TollgateConfig.fromProperties(p, "test", NO_ENV))
+                .isInstanceOf(TollgateConfigException.class)
+                .hasMessageContaining("http.auth.token")
+                .hasMessageContaining("at least 16 characters")
+                .hasMessageNotContaining("short-secret");
+    }
+
+    @Test
+    void shouldLeaveHttpSecurityAndStaticMembershipOffByDefault() {
+        // when
+        TollgateConfig c = TollgateConfig.fromProperties(minimal(), "test", NO_ENV);
+
+        // then
+        assertThat(c.httpAuthToken()).isEmpty();
+        assertThat(c.httpTls()).isEmpty();
+        assertThat(c.groupInstanceId()).isEmpty();
+    }
 }

@@ -6,6 +6,7 @@ import dev.tollgate.app.config.TollgateConfig;
 import dev.tollgate.app.metrics.DlqListener;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -73,5 +74,22 @@ class StreamsPropertiesTest {
         assertThat(sc.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(250L);
         assertThat(sc.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("at_least_once");
         assertThat(sc.getMainConsumerConfigs("g", "c", 0)).containsEntry("security.protocol", "SSL");
+    }
+
+    @Test
+    void shouldGiveEachStreamThreadsMainConsumerAStaticInstanceId() {
+        // given
+        TollgateConfig c = config(Map.of("bootstrap.servers", "k:9092", "group.instance.id", "tollgate-2"));
+
+        // when
+        StreamsConfig streams = new StreamsConfig(TollgateService.streamsProperties(c, DlqListener.NOOP));
+
+        // then
+        assertThat(streams.getMainConsumerConfigs("tollgate", "client", 1))
+                .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "tollgate-2-1");
+        assertThat(streams.getRestoreConsumerConfigs("client"))
+                .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        assertThat(TollgateService.streamsProperties(config(Map.of("bootstrap.servers", "k:9092")), DlqListener.NOOP))
+                .doesNotContainKey("main.consumer.group.instance.id");
     }
 }
