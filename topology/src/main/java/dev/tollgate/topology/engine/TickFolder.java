@@ -31,6 +31,9 @@ final class TickFolder {
                 st.minutes.at(minute, revision).merge(raw);
             }
             if (!st.rollout.evaluating() || tickStart < st.rollout.stepStart) {
+                // gauges are levels: a sample between two steps (e.g. after PROMOTE, before the router's next
+                // STEP) is still the latest level the next step starts from
+                keepGauges(st, raw, isCanary, isBaseline, revision.isEmpty());
                 continue;
             }
             if (isCanary) {
@@ -40,6 +43,20 @@ final class TickFolder {
             } else if (revision.isEmpty()) {
                 st.step.serviceLevel.merge(raw);
             }
+        }
+    }
+
+    private static void keepGauges(
+            ServiceState st, RevisionEvidence raw, boolean isCanary, boolean isBaseline, boolean serviceLevel) {
+        if (raw.gauges.isEmpty()) {
+            return;
+        }
+        if (isCanary) {
+            st.step.canary.gauges.merge(raw.gauges);
+        } else if (isBaseline) {
+            st.step.baseline.gauges.merge(raw.gauges);
+        } else if (serviceLevel) {
+            st.step.serviceLevel.gauges.merge(raw.gauges);
         }
     }
 
