@@ -67,10 +67,15 @@ public final class ColdStartGate implements Gate {
             v = Verdict.PASS;
             why = ": share <= threshold " + Fmt.pct(threshold) + " and lower bound " + Fmt.pct(ci.lower())
                     + " <= it; resolution: shares above " + Fmt.pct(ci.upper()) + " excluded";
-        } else if (ci.upper() <= RESOLUTION_MULTIPLE * threshold) {
+        } else if (Sequential.resolutionRequired(in)
+                ? ci.upper() <= RESOLUTION_MULTIPLE * threshold
+                : share <= RESOLUTION_MULTIPLE * threshold) {
             v = Verdict.PASS;
             why = ": no confident excess (lower bound " + Fmt.pct(ci.lower()) + " <= threshold " + Fmt.pct(threshold)
-                    + ") and resolution reached: shares above " + Fmt.pct(ci.upper()) + " excluded (target "
+                    + (Sequential.resolutionRequired(in)
+                            ? ") and resolution reached: "
+                            : ") and, at a step below 25 %, the estimate within the target: ")
+                    + "shares above " + Fmt.pct(ci.upper()) + " excluded (target "
                     + Fmt.pct(RESOLUTION_MULTIPLE * threshold) + ")";
         } else {
             v = Verdict.INCONCLUSIVE;

@@ -91,10 +91,15 @@ public final class ErrorRateGate implements Gate {
             v = Verdict.PASS;
             why = ": delta <= threshold " + Fmt.pp(threshold) + " and lower bound " + Fmt.pp(ci.lower()) + " <= it"
                     + "; resolution: regressions above " + Fmt.pp(ci.upper()) + " excluded";
-        } else if (ci.upper() <= resolutionTarget(threshold, rb)) {
+        } else if (Sequential.resolutionRequired(in)
+                ? ci.upper() <= resolutionTarget(threshold, rb)
+                : delta <= resolutionTarget(threshold, rb)) {
             v = Verdict.PASS;
             why = ": no confident regression (lower bound " + Fmt.pp(ci.lower()) + " <= threshold " + Fmt.pp(threshold)
-                    + ") and resolution reached: regressions above " + Fmt.pp(ci.upper()) + " excluded (target "
+                    + (Sequential.resolutionRequired(in)
+                            ? ") and resolution reached: "
+                            : ") and, at a step below 25 %, the estimate within the target: ")
+                    + "regressions above " + Fmt.pp(ci.upper()) + " excluded (target "
                     + Fmt.pp(resolutionTarget(threshold, rb)) + ")";
         } else {
             v = Verdict.INCONCLUSIVE;

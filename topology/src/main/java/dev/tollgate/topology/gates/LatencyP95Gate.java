@@ -90,10 +90,16 @@ public final class LatencyP95Gate implements Gate {
             v = Verdict.PASS;
             why = ": delta <= threshold " + Fmt.relPct(threshold) + " and lower bound " + Fmt.relPct(ratio.lower() - 1)
                     + " <= it; resolution: regressions above " + Fmt.relPct(ratio.upper() - 1) + " excluded";
-        } else if (ratio.upper() - 1 <= RESOLUTION_MULTIPLE * threshold) {
+        } else if (Sequential.resolutionRequired(in)
+                ? ratio.upper() - 1 <= RESOLUTION_MULTIPLE * threshold
+                : rel <= RESOLUTION_MULTIPLE * threshold) {
             v = Verdict.PASS;
             why = ": no confident regression (lower bound " + Fmt.relPct(ratio.lower() - 1) + " <= threshold "
-                    + Fmt.relPct(threshold) + ") and resolution reached: regressions above "
+                    + Fmt.relPct(threshold)
+                    + (Sequential.resolutionRequired(in)
+                            ? ") and resolution reached: "
+                            : ") and, at a step below 25 %, the estimate within the target: ")
+                    + "regressions above "
                     + Fmt.relPct(ratio.upper() - 1) + " excluded (target " + Fmt.relPct(RESOLUTION_MULTIPLE * threshold)
                     + ")";
         } else {

@@ -30,6 +30,18 @@ final class Sequential {
     private Sequential() {}
 
     /** The policy's alpha, or {@link #DEFAULT_ALPHA} when it is not in (0, 1). */
+    /**
+     * From this canary share on, a PASS whose estimate is above the threshold must have reached its resolution
+     * target (the CS upper bound at most the target). Below it, the estimate within the target is enough: the
+     * small step's blast radius is small, and the larger steps see enough traffic to catch what it could not.
+     */
+    static final double RESOLUTION_FROM_PERCENT = 25.0;
+
+    /** Whether a PASS above the threshold needs the resolution target at this step. */
+    static boolean resolutionRequired(GateInput in) {
+        return in.trafficPercent() >= RESOLUTION_FROM_PERCENT;
+    }
+
     static double alpha(GatePolicy policy) {
         double a = policy.getAlpha();
         return a > 0.0 && a < 1.0 ? a : DEFAULT_ALPHA;
