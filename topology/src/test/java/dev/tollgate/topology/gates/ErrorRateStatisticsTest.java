@@ -25,8 +25,9 @@ class ErrorRateStatisticsTest {
         return e;
     }
 
+    /** At the 25 % step, where a PASS above the threshold needs its resolution target reached (the CS upper bound). */
     private static GateInput input(GatePolicy policy, RevisionEvidence baseline, RevisionEvidence canary) {
-        return new GateInput(policy, 0, 1, 5.0, false, 0, 60_000, baseline, canary, new RevisionEvidence());
+        return new GateInput(policy, 2, 25, 50.0, false, 0, 60_000, baseline, canary, new RevisionEvidence());
     }
 
     private GateOutcome evaluate(long baselineRequests, long baselineErrors, long canaryRequests, long canaryErrors) {
@@ -86,9 +87,25 @@ class ErrorRateStatisticsTest {
         // given enough samples, 0.6 % vs 0.2 % (delta 0.4 pp > 0.05 pp), but only 600 canary requests
         GateOutcome o = evaluate(100_000, 200, 600, 4);
 
-        // then neither PASS (estimate above) nor FAIL (not confident)
+        // then neither PASS (estimate above, resolution target not reached) nor FAIL (not confident)
         assertThat(o.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
-        assertThat(o.detail()).contains("is not above it yet");
+        assertThat(o.detail()).contains("is not above it yet").contains("target +0.650 pp");
+        // and below the 25 % step the same evidence passes: the estimate (0.47 pp) is within the target
+        GateOutcome small = gate.evaluate(
+                new GateInput(
+                        GatePolicy.newBuilder().build(),
+                        0,
+                        1,
+                        5.0,
+                        false,
+                        0,
+                        60_000,
+                        requests(100_000, 200),
+                        requests(600, 4),
+                        new RevisionEvidence()),
+                THRESHOLD);
+        assertThat(small.verdict()).isEqualTo(Verdict.PASS);
+        assertThat(small.detail()).contains("at a step below 25 %, the estimate within the target");
     }
 
     @Test
@@ -121,7 +138,10 @@ class ErrorRateStatisticsTest {
             // then the verdict follows the bound: FAIL iff lower > threshold, else PASS iff estimate <= threshold
             Verdict expected = ci.lower() > THRESHOLD
                     ? Verdict.FAIL
-                    : (double) s / 2_000 - 0.002 <= THRESHOLD + 1e-12 ? Verdict.PASS : Verdict.INCONCLUSIVE;
+                    : (double) s / 2_000 - 0.002 <= THRESHOLD + 1e-12
+                                    || ci.upper() <= ErrorRateGate.resolutionTarget(THRESHOLD, 0.002)
+                            ? Verdict.PASS
+                            : Verdict.INCONCLUSIVE;
             assertThat(o.verdict()).as("s = %d", s).isEqualTo(expected);
             if (expected == Verdict.FAIL && firstFail < 0) {
                 firstFail = s;

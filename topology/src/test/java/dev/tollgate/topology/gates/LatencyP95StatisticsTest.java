@@ -64,9 +64,19 @@ class LatencyP95StatisticsTest {
         return e;
     }
 
+    /** At the 25 % step, where a PASS above the threshold needs its resolution target reached (the upper bound). */
     private static GateInput input(RevisionEvidence baseline, RevisionEvidence canary) {
         return new GateInput(
-                GatePolicy.newBuilder().build(), 0, 1, 5.0, false, 0, 60_000, baseline, canary, new RevisionEvidence());
+                GatePolicy.newBuilder().build(),
+                2,
+                25,
+                50.0,
+                false,
+                0,
+                60_000,
+                baseline,
+                canary,
+                new RevisionEvidence());
     }
 
     @Test
@@ -175,10 +185,13 @@ class LatencyP95StatisticsTest {
             GateOutcome o = gate.evaluate(input(baseline, canary), THRESHOLD);
             Interval ratio = QuantileRatio.bounds(canary.traffic.latency, baseline.traffic.latency, 0.95, 0.01);
             double rel = canary.traffic.latency.quantile(0.95) / baseline.traffic.latency.quantile(0.95) - 1;
-            // then FAIL iff the lower ratio bound is above 1.10, else PASS iff the estimate is within 10 %
+            // then FAIL iff the lower ratio bound is above 1.10, else PASS iff the estimate is within 10 % or the upper
+            // bound within +25 % (the resolution target at 25 %)
             Verdict expected = ratio.lower() > 1 + THRESHOLD
                     ? Verdict.FAIL
-                    : rel <= THRESHOLD + 1e-12 ? Verdict.PASS : Verdict.INCONCLUSIVE;
+                    : rel <= THRESHOLD + 1e-12 || ratio.upper() - 1 <= 2.5 * THRESHOLD
+                            ? Verdict.PASS
+                            : Verdict.INCONCLUSIVE;
             assertThat(o.verdict()).as("scale %s", scale).isEqualTo(expected);
             assertThat(o.delta()).isCloseTo(rel, within(1e-12));
             sawPass |= expected == Verdict.PASS;
