@@ -3,6 +3,7 @@
 # as a background JVM, and wait until it is ready.
 #
 #   start.sh [--port N] [--controller-port N] [--data-dir DIR] [--timeout S] [--owner-pid PID]
+#            [--retention-check-ms N]
 #
 #   --port             client listener port (default 9092)
 #   --controller-port  KRaft controller listener port (default 9093)
@@ -10,6 +11,9 @@
 #                      logs/server.log, kafka.pid (default deploy/kafka/data)
 #   --timeout          seconds to wait for readiness (default 60)
 #   --owner-pid        stop the broker when this process dies (used by the test kit)
+#   --retention-check-ms  log.retention.check.interval.ms: how often segments are deleted by retention
+#                      (default: the broker's, 5 minutes; CI uses 5000 so a test whose data is older than a
+#                      topic's retention fails at once instead of now and then)
 #
 # Idempotent: if a broker of this data dir is already running and ready, it says so and exits 0.
 # An existing formatted data dir is reused (topics survive a restart); delete it for a fresh broker.
@@ -24,8 +28,9 @@ controller_port=9093
 data_dir="$here/data"
 timeout=60
 owner_pid=""
+retention_check_ms=""
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "[kafka/start] ERROR: $*" >&2; exit 1; }
 log() { echo "[kafka/start] $*"; }
 
@@ -36,12 +41,15 @@ while (($#)); do
     --data-dir) data_dir="${2:?--data-dir needs a value}"; shift 2 ;;
     --timeout) timeout="${2:?--timeout needs a value}"; shift 2 ;;
     --owner-pid) owner_pid="${2:?--owner-pid needs a value}"; shift 2 ;;
+    --retention-check-ms) retention_check_ms="${2:?--retention-check-ms needs a value}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
 done
 [[ "$port" =~ ^[0-9]+$ && "$controller_port" =~ ^[0-9]+$ ]] || die "ports must be numbers"
 [[ "$port" != "$controller_port" ]] || die "--port and --controller-port must differ"
+[[ -z "$retention_check_ms" || "$retention_check_ms" =~ ^[1-9][0-9]*$ ]] \
+  || die "--retention-check-ms must be a positive number of milliseconds"
 
 libs="$here/dist/libs"
 compgen -G "$libs/kafka_2.13-*.jar" >/dev/null || die "no broker jars in $libs: run $here/fetch.sh first"
@@ -107,6 +115,9 @@ num.io.threads=4
 num.recovery.threads.per.data.dir=1
 log.retention.hours=168
 PROPS
+if [[ -n "$retention_check_ms" ]]; then
+  echo "log.retention.check.interval.ms=$retention_check_ms" >>"$props"
+fi
 
 jvm_opts=(
   -Xmx512m -Xms256m
