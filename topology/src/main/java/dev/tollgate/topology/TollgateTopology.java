@@ -36,7 +36,7 @@ public final class TollgateTopology {
         topology.addSource(
                 AutoOffsetReset.earliest(),
                 Names.SOURCE_EVIDENCE,
-                new EventTimeExtractor(),
+                new EventTimeExtractor(settings.live().maxFutureSkewMs()),
                 keys.deserializer(),
                 anyEvent,
                 t.evidenceInputs().toArray(String[]::new));

@@ -149,7 +149,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         SpecificRecord event = record.value();
         long now = context.currentSystemTimeMs();
         // before any state or watermark is touched: an invalid event throws, and is dead-lettered
-        validator.check(topicOf(), record.key(), event, record.timestamp(), now);
+        validator.check(topicOf(), record.key(), event, now);
         staleEvents.check(record.key(), record.timestamp(), now);
         currentEventTime = record.timestamp();
         String service = record.key();

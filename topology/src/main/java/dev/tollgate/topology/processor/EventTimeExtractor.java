@@ -11,32 +11,52 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
  * Event time is the contract's {@code timestamp} field (epoch ms), not the producer's record timestamp, so a
- * replay of recorded events reproduces production decisions. Records without one keep the record time.
- * Typed accessors, not a by-name field lookup: this runs once per input record.
+ * replay of recorded events reproduces production decisions. Typed accessors, not a by-name field lookup: this
+ * runs once per input record.
+ *
+ * <p>A record the evaluator will reject gets the partition's current time instead, so that it neither advances
+ * Kafka Streams' stream time nor holds back its partition in the timestamp-ordered choice of the next record: a
+ * record without a contract timestamp (no value, a type that is not an input), a negative one, and, with a {@code
+ * maxFutureSkewMs} &gt; 0, one more than that ahead of the wall clock (a single record stamped years ahead would
+ * otherwise keep its partition waiting behind every other topic, whose records would then make it late).
  */
 public final class EventTimeExtractor implements TimestampExtractor {
+    private final long maxFutureSkewMs;
+
+    /** Without the wall-clock check (replay, tests). */
+    public EventTimeExtractor() {
+        this(0);
+    }
+
+    /** @param maxFutureSkewMs records more than this ahead of the wall clock keep the partition time; 0 = off */
+    public EventTimeExtractor(long maxFutureSkewMs) {
+        this.maxFutureSkewMs = maxFutureSkewMs;
+    }
+
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        long ts;
-        Object v = record.value();
+        long ts = payloadTime(record.value());
+        if (ts < 0 || (maxFutureSkewMs > 0 && ts - System.currentTimeMillis() > maxFutureSkewMs)) {
+            return Math.max(partitionTime, 0);
+        }
+        return ts;
+    }
+
+    /** The contract's {@code timestamp} of an input event, or -1 for anything else (null included). */
+    static long payloadTime(Object v) {
         if (v instanceof RequestLog r) {
-            ts = r.getTimestamp();
+            return r.getTimestamp();
         } else if (v instanceof MetricSample m) {
-            ts = m.getTimestamp();
+            return m.getTimestamp();
         } else if (v instanceof RolloutEvent e) {
-            ts = e.getTimestamp();
+            return e.getTimestamp();
         } else if (v instanceof SideEffect s) {
-            ts = s.getTimestamp();
+            return s.getTimestamp();
         } else if (v instanceof QueueWork q) {
-            ts = q.getTimestamp();
+            return q.getTimestamp();
         } else if (v instanceof ProbeResult p) {
-            ts = p.getTimestamp();
-        } else {
-            ts = -1;
+            return p.getTimestamp();
         }
-        if (ts >= 0) {
-            return ts;
-        }
-        return record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
+        return -1;
     }
 }

@@ -67,12 +67,12 @@ public final class EventValidator {
      *
      * @param topic       the topic it was read from (null: unknown, not checked)
      * @param key         the record key
-     * @param event       the deserialized value
-     * @param eventTime   its event time (the contract's {@code timestamp})
+     * @param event       the deserialized value (its contract {@code timestamp} is checked, not the record's,
+     *                    which {@link EventTimeExtractor} replaces for a record it knows to be bad)
      * @param wallClockMs the current wall-clock time
      * @throws InvalidEventException naming the reason
      */
-    public void check(String topic, String key, SpecificRecord event, long eventTime, long wallClockMs) {
+    public void check(String topic, String key, SpecificRecord event, long wallClockMs) {
         if (event == null) {
             throw new InvalidEventException("null-value", "no value (tombstone) on input topic " + topic);
         }
@@ -87,7 +87,7 @@ public final class EventValidator {
                     "wrong-type",
                     event.getSchema().getName() + " on topic " + topic + ", which carries " + expected.getSimpleName());
         }
-        checkTime(eventTime, wallClockMs);
+        checkTime(EventTimeExtractor.payloadTime(event), wallClockMs);
         if (event instanceof RequestLog r) {
             if (r.getStatus() < 100 || r.getStatus() > 599) {
                 throw new InvalidEventException("status-out-of-range", "HTTP status " + r.getStatus());
