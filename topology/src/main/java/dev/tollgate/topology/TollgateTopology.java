@@ -8,6 +8,7 @@ import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
 import dev.tollgate.schemas.serde.SpecificAvroSerde;
 import dev.tollgate.topology.processor.EventTimeExtractor;
 import dev.tollgate.topology.processor.Processors;
+import dev.tollgate.topology.processor.TolerantDeserializer;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -38,7 +39,7 @@ public final class TollgateTopology {
                 Names.SOURCE_EVIDENCE,
                 new EventTimeExtractor(settings.live().maxFutureSkewMs()),
                 keys.deserializer(),
-                anyEvent,
+                new TolerantDeserializer(anyEvent),
                 t.evidenceInputs().toArray(String[]::new));
         topology.addProcessor(Names.PROCESSOR_EVALUATOR, Processors.evaluator(settings), Names.SOURCE_EVIDENCE);
 

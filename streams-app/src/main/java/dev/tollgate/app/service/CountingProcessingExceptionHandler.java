@@ -24,15 +24,21 @@ public class CountingProcessingExceptionHandler implements ProcessingExceptionHa
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        String reason = DeadLetters.reason(exception, DeadLetters.REASON_PROCESSING);
         var records = deadLetters.records(
                 context,
                 context.sourceRawKey(),
                 context.sourceRawValue(),
                 exception,
-                DeadLetters.reason(exception, DeadLetters.REASON_PROCESSING),
+                reason,
                 System.currentTimeMillis());
         if (!records.isEmpty()) {
-            listener.onDeadLetter(DlqListener.STAGE_PROCESSING, context.topic());
+            // an undecodable input value reaches the evaluator (see UndecodableRecord): counted as what it is
+            listener.onDeadLetter(
+                    reason.equals(DeadLetters.REASON_DESERIALIZATION)
+                            ? DlqListener.STAGE_DESERIALIZATION
+                            : DlqListener.STAGE_PROCESSING,
+                    context.topic());
         }
         return Response.resume(records);
     }

@@ -19,6 +19,7 @@ import org.apache.avro.specific.SpecificRecord;
  * state or watermark:
  *
  * <ul>
+ *   <li>a value that could not be deserialized ({@link UndecodableRecord}, reason {@value #DESERIALIZATION});
  *   <li>no value (a tombstone: input topics are not compacted) or no key (the key is the service and decides the
  *       partition, so a keyless record would be evaluated by whatever task its partition belongs to);
  *   <li>a record of another topic's type (e.g. a RolloutEvent on the requests topic);
@@ -32,6 +33,9 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>Allocation-free on valid events.
  */
 public final class EventValidator {
+    /** The reason of a value that could not be deserialized ({@link UndecodableRecord}). */
+    public static final String DESERIALIZATION = "deserialization";
+
     private static final double MAX_DELTA_S = 2.0;
 
     private final Map<String, Class<? extends SpecificRecord>> typeOfTopic = new HashMap<>();
@@ -75,6 +79,9 @@ public final class EventValidator {
     public void check(String topic, String key, SpecificRecord event, long wallClockMs) {
         if (event == null) {
             throw new InvalidEventException("null-value", "no value (tombstone) on input topic " + topic);
+        }
+        if (event instanceof UndecodableRecord u) {
+            throw new InvalidEventException(DESERIALIZATION, String.valueOf(u.cause()));
         }
         if (key == null) {
             throw new InvalidEventException(
