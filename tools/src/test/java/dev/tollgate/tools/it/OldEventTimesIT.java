@@ -4,6 +4,7 @@ import static dev.tollgate.tools.it.ItSupport.await;
 import static dev.tollgate.tools.it.ItSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tollgate.app.admin.TopicAdmin;
 import dev.tollgate.app.config.TollgateConfig;
 import dev.tollgate.app.service.TollgateService;
 import dev.tollgate.schemas.avro.Action;
@@ -80,20 +81,23 @@ class OldEventTimesIT {
         TollgateConfig cfg = TollgateConfig.fromMap(settings(broker, registry), "test", Map.of());
         TopicNames topics = cfg.topicNames();
 
-        // when the service creates its topics and the events are produced, stamped with their event time
+        // when the topics are created as the service creates them, the events are produced stamped with their
+        // event time (the broker re-stamps them on arrival: input topics are LogAppendTime), and several of the
+        // broker's retention checks (every 5 s) pass before the service starts and catches up
+        try (Admin admin = Admin.create(cfg.adminClientConfig())) {
+            new TopicAdmin(admin, Duration.ofSeconds(30)).createMissing(topics, 2, (short) 1);
+        }
+        try (KafkaBus bus = new KafkaBus(broker.bootstrapServers(), registry.url(), topics, Map.of())) {
+            events.forEach(bus::send); // policies first
+            bus.flush();
+        }
+        Thread.sleep(2 * KafkaBrokerExtension.RETENTION_CHECK_INTERVAL.toMillis() + 1_000);
         try (TollgateService service = new TollgateService(cfg)) {
-            service.start(true);
+            service.start(false);
             await(
                     "service ready",
                     WAIT,
                     () -> get(service.httpPort(), "/health/ready").status() == 200);
-            try (KafkaBus bus = new KafkaBus(broker.bootstrapServers(), registry.url(), topics, Map.of())) {
-                events.stream().filter(e -> e.timestamp() == Long.MIN_VALUE).forEach(bus::send);
-                bus.flush();
-                Thread.sleep(3_000); // the global policy store loads asynchronously
-                events.stream().filter(e -> e.timestamp() != Long.MIN_VALUE).forEach(bus::send);
-                bus.flush();
-            }
             List<ConsumerRecord<String, SpecificRecord>> live = new ArrayList<>();
             try (KafkaConsumer<String, SpecificRecord> c =
                     ItSupport.avroConsumer(broker.bootstrapServers(), registry.url(), topics.decisions())) {
