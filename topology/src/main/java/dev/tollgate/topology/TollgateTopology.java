@@ -7,6 +7,7 @@ import dev.tollgate.schemas.avro.RevisionMinuteStats;
 import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
 import dev.tollgate.schemas.serde.SpecificAvroSerde;
 import dev.tollgate.topology.processor.EventTimeExtractor;
+import dev.tollgate.topology.processor.EventValidator;
 import dev.tollgate.topology.processor.Processors;
 import dev.tollgate.topology.processor.TolerantDeserializer;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class TollgateTopology {
         topology.addSource(
                 AutoOffsetReset.earliest(),
                 Names.SOURCE_EVIDENCE,
-                new EventTimeExtractor(settings.live().maxFutureSkewMs()),
+                new EventTimeExtractor(new EventValidator(t, settings.live())),
                 keys.deserializer(),
                 new TolerantDeserializer(anyEvent),
                 t.evidenceInputs().toArray(String[]::new));

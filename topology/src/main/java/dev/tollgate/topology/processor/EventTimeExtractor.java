@@ -6,6 +6,7 @@ import dev.tollgate.schemas.avro.QueueWork;
 import dev.tollgate.schemas.avro.RequestLog;
 import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.schemas.avro.SideEffect;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
@@ -14,30 +15,42 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * replay of recorded events reproduces production decisions. Typed accessors, not a by-name field lookup: this
  * runs once per input record.
  *
- * <p>A record the evaluator will reject gets the partition's current time instead, so that it neither advances
- * Kafka Streams' stream time nor holds back its partition in the timestamp-ordered choice of the next record: a
- * record without a contract timestamp (no value, a type that is not an input), a negative one, and, with a {@code
- * maxFutureSkewMs} &gt; 0, one more than that ahead of the wall clock (a single record stamped years ahead would
- * otherwise keep its partition waiting behind every other topic, whose records would then make it late).
+ * <p>A record the evaluator will reject ({@link EventValidator}: no key or value, undecodable, of another topic's
+ * type, a value out of its domain, a timestamp far from the wall clock) gets the partition's current time instead,
+ * so that it neither advances Kafka Streams' stream time nor holds back its partition in the timestamp-ordered
+ * choice of the next record: a bad record stamped after its neighbours (measured: bad request logs stamped a few
+ * minutes later than a catch-up's valid ones) would otherwise keep its partition waiting while the other input
+ * topics run ahead, and the valid records behind it would come late.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
-    private final long maxFutureSkewMs;
+    private final EventValidator validator;
 
-    /** Without the wall-clock check (replay, tests). */
+    /** Without validation (every contract timestamp is taken as is). */
     public EventTimeExtractor() {
-        this(0);
+        this(null);
     }
 
-    /** @param maxFutureSkewMs records more than this ahead of the wall clock keep the partition time; 0 = off */
-    public EventTimeExtractor(long maxFutureSkewMs) {
-        this.maxFutureSkewMs = maxFutureSkewMs;
+    /** @param validator the evaluator's checks: a record failing them keeps the partition time; null = none */
+    public EventTimeExtractor(EventValidator validator) {
+        this.validator = validator;
     }
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
         long ts = payloadTime(record.value());
-        if (ts < 0 || (maxFutureSkewMs > 0 && ts - System.currentTimeMillis() > maxFutureSkewMs)) {
+        if (ts < 0) {
             return Math.max(partitionTime, 0);
+        }
+        if (validator != null) {
+            try {
+                validator.check(
+                        record.topic(),
+                        record.key() instanceof String k ? k : null,
+                        (SpecificRecord) record.value(),
+                        System.currentTimeMillis());
+            } catch (InvalidEventException e) {
+                return Math.max(partitionTime, 0);
+            }
         }
         return ts;
     }

@@ -175,7 +175,7 @@ class EventValidatorTest {
     @Test
     void shouldNotLetARejectedRecordMoveStreamTime() {
         // given an extractor with a 5-minute skew limit and a partition at t
-        EventTimeExtractor extractor = new EventTimeExtractor(SKEW);
+        EventTimeExtractor extractor = new EventTimeExtractor(live);
         long partitionTime = System.currentTimeMillis() - 10_000;
         long inRange = System.currentTimeMillis() - 5_000;
         long farAhead = System.currentTimeMillis() + 3 * MAX_AGE;
@@ -186,6 +186,13 @@ class EventValidatorTest {
         assertThat(extractor.extract(record(request(x -> x.setTimestamp(farAhead))), partitionTime))
                 .isEqualTo(partitionTime);
         assertThat(extractor.extract(record(null), partitionTime)).isEqualTo(partitionTime);
+        assertThat(extractor.extract(
+                        record(request(x -> {
+                            x.setTimestamp(inRange);
+                            x.setStatus(999);
+                        })),
+                        partitionTime))
+                .isEqualTo(partitionTime);
         assertThat(new EventTimeExtractor().extract(record(request(x -> x.setTimestamp(farAhead))), partitionTime))
                 .isEqualTo(farAhead);
     }
@@ -209,7 +216,7 @@ class EventValidatorTest {
 
         // then it keeps the partition's time and is rejected as undecodable
         assertThat(r).isInstanceOf(UndecodableRecord.class);
-        assertThat(new EventTimeExtractor(SKEW).extract(record(r), 1234L)).isEqualTo(1234L);
+        assertThat(new EventTimeExtractor(live).extract(record(r), 1234L)).isEqualTo(1234L);
         assertThat(reasonOf(live, topics.requests(), "checkout", r)).isEqualTo("deserialization");
     }
 }
