@@ -3,6 +3,7 @@
 # as a background JVM, and wait until it is ready.
 #
 #   start.sh [--port N] [--controller-port N] [--data-dir DIR] [--timeout S] [--owner-pid PID]
+#            [--retention-check-ms N]
 #
 #   --port             client listener port (default 9092)
 #   --controller-port  KRaft controller listener port (default 9093)
@@ -15,6 +16,9 @@
 #                      (the broker's own and "tollgate", password $TOLLGATE_SCRAM_PASSWORD or a random one)
 #                      are created when the storage is formatted; clients find their settings in
 #                      DATA_DIR/tls/client.properties (mode 600)
+#   --retention-check-ms  log.retention.check.interval.ms: how often segments are deleted by retention
+#                      (default: the broker's, 5 minutes; CI uses 5000 so a test whose data is older than a
+#                      topic's retention fails at once instead of now and then)
 #
 # Idempotent: if a broker of this data dir is already running and ready, it says so and exits 0.
 # An existing formatted data dir is reused (topics survive a restart); delete it for a fresh broker.
@@ -30,8 +34,9 @@ data_dir="$here/data"
 timeout=60
 owner_pid=""
 sasl_ssl=false
+retention_check_ms=""
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 die() { echo "[kafka/start] ERROR: $*" >&2; exit 1; }
 log() { echo "[kafka/start] $*"; }
 
@@ -43,12 +48,15 @@ while (($#)); do
     --timeout) timeout="${2:?--timeout needs a value}"; shift 2 ;;
     --owner-pid) owner_pid="${2:?--owner-pid needs a value}"; shift 2 ;;
     --sasl-ssl) sasl_ssl=true; shift ;;
+    --retention-check-ms) retention_check_ms="${2:?--retention-check-ms needs a value}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
 done
 [[ "$port" =~ ^[0-9]+$ && "$controller_port" =~ ^[0-9]+$ ]] || die "ports must be numbers"
 [[ "$port" != "$controller_port" ]] || die "--port and --controller-port must differ"
+[[ -z "$retention_check_ms" || "$retention_check_ms" =~ ^[1-9][0-9]*$ ]] \
+  || die "--retention-check-ms must be a positive number of milliseconds"
 
 libs="$here/dist/libs"
 compgen -G "$libs/kafka_2.13-*.jar" >/dev/null || die "no broker jars in $libs: run $here/fetch.sh first"
@@ -193,6 +201,9 @@ ssl.client.auth=none
 PROPS
 fi
 umask "$umask_old"
+if [[ -n "$retention_check_ms" ]]; then
+  echo "log.retention.check.interval.ms=$retention_check_ms" >>"$props"
+fi
 
 jvm_opts=(
   -Xmx512m -Xms256m

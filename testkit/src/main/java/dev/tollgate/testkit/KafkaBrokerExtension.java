@@ -23,7 +23,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * temporary directory; the broker is stopped (and the directory deleted unless {@code
  * -Dtollgate.test.keep.dirs=true}) when the test run ends. Every system property {@value
  * #BROKER_PROPERTY_PREFIX}{@code KEY=VALUE} sets the broker setting {@code KEY}, e.g. {@code
- * -Dtollgate.test.broker.log.retention.check.interval.ms=5000}.
+ * -Dtollgate.test.broker.log.retention.check.interval.ms=300000}.
+ *
+ * <p>The started broker checks retention every {@link #RETENTION_CHECK_INTERVAL} (the broker default is five
+ * minutes), as CI's broker does ({@code deploy/kafka/start.sh --retention-check-ms 5000}): a test whose records
+ * are stamped older than a topic's retention loses them at once, in every run, instead of now and then when a
+ * slow run straddles a check.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
 
@@ -35,6 +40,9 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
 
     /** Prefix of system properties passed to a started broker as settings (prefix removed). */
     public static final String BROKER_PROPERTY_PREFIX = "tollgate.test.broker.";
+
+    /** How often the started broker deletes segments by retention. */
+    public static final Duration RETENTION_CHECK_INTERVAL = Duration.ofSeconds(5);
 
     private static final Namespace NAMESPACE = Namespace.create(KafkaBrokerExtension.class);
     private static final String KEY = "kafka-broker";
@@ -56,6 +64,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
             Path dir = Files.createTempDirectory("tollgate-kafka-");
             DevBroker.Builder builder = DevBroker.builder(dir)
                     .timeout(Duration.ofMinutes(2))
+                    .retentionCheckInterval(RETENTION_CHECK_INTERVAL)
                     .deleteDirOnClose(!Boolean.getBoolean(DeployScripts.KEEP_DIRS_PROPERTY));
             for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
                 String key = String.valueOf(e.getKey());

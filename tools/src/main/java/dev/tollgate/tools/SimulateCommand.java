@@ -78,6 +78,15 @@ public final class SimulateCommand implements Callable<Integer> {
     double speed = 1.0;
 
     @Option(
+            names = "--start-time",
+            paramLabel = "TIME",
+            description = "Event time of the first event: epoch ms, an ISO-8601 instant (2026-01-01T00:00:00Z) or "
+                    + "'now' (default: now on a cluster, 2026-01-01T00:00:00Z in process). Events older than a "
+                    + "topic's retention are deleted by the broker: give recorded events that go to a cluster "
+                    + "a recent start.")
+    String startTime;
+
+    @Option(
             names = "--bootstrap-servers",
             paramLabel = "HOST:PORT",
             description =
@@ -127,6 +136,24 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Exit 1 when a rollout ends other than the scenario expects.")
     boolean check;
 
+    /** The first event's time: --start-time, else now (whole second) on a cluster, else the fixed origin. */
+    private long startMs(boolean live) {
+        String t = startTime == null ? (live ? "now" : null) : startTime.trim();
+        if (t == null) {
+            return Simulator.DEFAULT_START_MS;
+        }
+        if (t.equalsIgnoreCase("now")) {
+            return System.currentTimeMillis() / 1000 * 1000;
+        }
+        try {
+            return t.chars().allMatch(Character::isDigit)
+                    ? Long.parseLong(t)
+                    : java.time.Instant.parse(t).toEpochMilli();
+        } catch (RuntimeException e) {
+            throw new UsageException("--start-time: not epoch ms, an ISO-8601 instant or 'now': \"" + startTime + "\"");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         ToolLogging.quiet();
@@ -171,7 +198,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 s.rate,
                 maxDuration,
                 live ? speed : 0,
-                live ? System.currentTimeMillis() / 1000 * 1000 : Simulator.DEFAULT_START_MS,
+                startMs(live),
                 250,
                 policyKey != null ? policyKey : s.service,
                 !noPublishPolicy,

@@ -7,7 +7,9 @@ import dev.tollgate.schemas.avro.RevisionMinuteStats;
 import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
 import dev.tollgate.schemas.serde.SpecificAvroSerde;
 import dev.tollgate.topology.processor.EventTimeExtractor;
+import dev.tollgate.topology.processor.EventValidator;
 import dev.tollgate.topology.processor.Processors;
+import dev.tollgate.topology.processor.TolerantDeserializer;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -36,9 +38,9 @@ public final class TollgateTopology {
         topology.addSource(
                 AutoOffsetReset.earliest(),
                 Names.SOURCE_EVIDENCE,
-                new EventTimeExtractor(),
+                new EventTimeExtractor(new EventValidator(t, settings.live())),
                 keys.deserializer(),
-                anyEvent,
+                new TolerantDeserializer(anyEvent),
                 t.evidenceInputs().toArray(String[]::new));
         topology.addProcessor(Names.PROCESSOR_EVALUATOR, Processors.evaluator(settings), Names.SOURCE_EVIDENCE);
 

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param listener         observability callback
  * @param ledgerRetentionMs how long idempotency keys, side-effect keys and worked queue offsets are kept at
  *                         most; a policy's {@code dedupeRetentionMs} longer than this is capped to it
+ * @param live             the checks and stamps that use the wall clock ({@link LiveSettings#OFF} in replay and
+ *                         tests, which stay deterministic)
  */
 public record TopologySettings(
         TopicNames topics,
@@ -29,7 +31,8 @@ public record TopologySettings(
         GatePolicy defaultPolicy,
         int decisionsHistory,
         TopologyListener listener,
-        long ledgerRetentionMs) {
+        long ledgerRetentionMs,
+        LiveSettings live) {
 
     public static final long DEFAULT_GRACE_MS = 2_000L;
     public static final long DEFAULT_TICK_MS = 1_000L;
@@ -56,7 +59,32 @@ public record TopologySettings(
                 defaultPolicy,
                 decisionsHistory,
                 listener,
-                DEFAULT_LEDGER_RETENTION_MS);
+                DEFAULT_LEDGER_RETENTION_MS,
+                LiveSettings.OFF);
+    }
+
+    /** Settings without wall-clock checks ({@link LiveSettings#OFF}). */
+    public TopologySettings(
+            TopicNames topics,
+            Map<String, Object> serdeConfig,
+            long graceMs,
+            long tickMs,
+            long resultRefreshMs,
+            GatePolicy defaultPolicy,
+            int decisionsHistory,
+            TopologyListener listener,
+            long ledgerRetentionMs) {
+        this(
+                topics,
+                serdeConfig,
+                graceMs,
+                tickMs,
+                resultRefreshMs,
+                defaultPolicy,
+                decisionsHistory,
+                listener,
+                ledgerRetentionMs,
+                LiveSettings.OFF);
     }
 
     public TopologySettings {
@@ -79,6 +107,7 @@ public record TopologySettings(
         if (ledgerRetentionMs <= 0) {
             throw new IllegalArgumentException("ledgerRetentionMs must be > 0, was " + ledgerRetentionMs);
         }
+        Objects.requireNonNull(live, "live");
     }
 
     /** Settings with every default and the given registry URL (e.g. {@code mock://tollgate}). */
@@ -104,7 +133,8 @@ public record TopologySettings(
                 defaultPolicy,
                 decisionsHistory,
                 listener,
-                ledgerRetentionMs);
+                ledgerRetentionMs,
+                live);
     }
 
     public TopologySettings withGraceMs(long g) {
@@ -117,7 +147,8 @@ public record TopologySettings(
                 defaultPolicy,
                 decisionsHistory,
                 listener,
-                ledgerRetentionMs);
+                ledgerRetentionMs,
+                live);
     }
 
     public TopologySettings withTickMs(long t) {
@@ -130,12 +161,22 @@ public record TopologySettings(
                 defaultPolicy,
                 decisionsHistory,
                 listener,
-                ledgerRetentionMs);
+                ledgerRetentionMs,
+                live);
     }
 
     public TopologySettings withResultRefreshMs(long r) {
         return new TopologySettings(
-                topics, serdeConfig, graceMs, tickMs, r, defaultPolicy, decisionsHistory, listener, ledgerRetentionMs);
+                topics,
+                serdeConfig,
+                graceMs,
+                tickMs,
+                r,
+                defaultPolicy,
+                decisionsHistory,
+                listener,
+                ledgerRetentionMs,
+                live);
     }
 
     public TopologySettings withDefaultPolicy(GatePolicy p) {
@@ -148,7 +189,8 @@ public record TopologySettings(
                 p,
                 decisionsHistory,
                 listener,
-                ledgerRetentionMs);
+                ledgerRetentionMs,
+                live);
     }
 
     public TopologySettings withListener(TopologyListener l) {
@@ -161,7 +203,8 @@ public record TopologySettings(
                 defaultPolicy,
                 decisionsHistory,
                 l,
-                ledgerRetentionMs);
+                ledgerRetentionMs,
+                live);
     }
 
     public TopologySettings withSerdeConfig(Map<String, Object> c) {
@@ -174,6 +217,21 @@ public record TopologySettings(
                 defaultPolicy,
                 decisionsHistory,
                 listener,
-                ledgerRetentionMs);
+                ledgerRetentionMs,
+                live);
+    }
+
+    public TopologySettings withLive(LiveSettings l) {
+        return new TopologySettings(
+                topics,
+                serdeConfig,
+                graceMs,
+                tickMs,
+                resultRefreshMs,
+                defaultPolicy,
+                decisionsHistory,
+                listener,
+                ledgerRetentionMs,
+                l);
     }
 }

@@ -22,11 +22,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates or checks the contract topics. Inputs keep 7 days, outputs 30 days, the dead-letter topic 14 days;
  * the policies topic is compacted (latest policy per service, kept forever).
+ *
+ * <p>Input topics use {@code message.timestamp.type=LogAppendTime}: the broker's time-based retention counts from
+ * when a record arrived, not from the producer's timestamp, so a backfill of events older than the retention is
+ * not deleted before (or while) Tollgate reads it. Tollgate's event time is the payload's {@code timestamp}
+ * field, never the record timestamp, so this changes no decision. Outputs are stamped with the wall clock by the
+ * service itself (see {@code LiveSettings}), which works on topics created elsewhere too.
  */
 public final class TopicAdmin {
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
 
-    static final long INPUT_RETENTION_MS = Duration.ofDays(7).toMillis();
+    /** Retention of the input topics: events older than this are warned about (and lost on CreateTime topics). */
+    public static final long INPUT_RETENTION_MS = Duration.ofDays(7).toMillis();
+
     static final long OUTPUT_RETENTION_MS = Duration.ofDays(30).toMillis();
     static final long DLQ_RETENTION_MS = Duration.ofDays(14).toMillis();
 
@@ -64,6 +72,7 @@ public final class TopicAdmin {
         } else {
             c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
             c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(INPUT_RETENTION_MS));
+            c.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
         }
         return c;
     }

@@ -1,9 +1,11 @@
 package dev.tollgate.app.config;
 
+import dev.tollgate.app.admin.TopicAdmin;
 import dev.tollgate.schemas.avro.FullTrafficBaseline;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.GateSettings;
 import dev.tollgate.schemas.avro.InconclusiveAction;
+import dev.tollgate.topology.LiveSettings;
 import dev.tollgate.topology.TopicNames;
 import dev.tollgate.topology.TopologyListener;
 import dev.tollgate.topology.TopologySettings;
@@ -70,6 +72,10 @@ public final class TollgateConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String GRACE_MS = "grace.ms";
     public static final String TICK_MS = "tick.ms";
+    public static final String MAX_FUTURE_SKEW_MS = "max.future.skew.ms";
+    public static final String MAX_EVENT_AGE_MS = "max.event.age.ms";
+    public static final long DEFAULT_MAX_FUTURE_SKEW_MS = 300_000L;
+    public static final long DEFAULT_MAX_EVENT_AGE_MS = 365L * 24 * 3_600_000L;
     public static final String RESULT_REFRESH_MS = "result.refresh.ms";
     public static final String DECISIONS_HISTORY = "decisions.history";
     public static final String LEDGER_RETENTION_MS = "ledger.retention.ms";
@@ -366,6 +372,16 @@ public final class TollgateConfig extends AbstractConfig {
         return getLong(GRACE_MS);
     }
 
+    /** {@value #MAX_FUTURE_SKEW_MS}: 0 = no check. */
+    public long maxFutureSkewMs() {
+        return getLong(MAX_FUTURE_SKEW_MS);
+    }
+
+    /** {@value #MAX_EVENT_AGE_MS}: 0 = no check. */
+    public long maxEventAgeMs() {
+        return getLong(MAX_EVENT_AGE_MS);
+    }
+
     /** Evaluation tick in event time, ms. */
     public long tickMs() {
         return getLong(TICK_MS);
@@ -533,7 +549,8 @@ public final class TollgateConfig extends AbstractConfig {
                 defaultPolicy(),
                 decisionsHistory(),
                 listener,
-                ledgerRetentionMs());
+                ledgerRetentionMs(),
+                new LiveSettings(maxFutureSkewMs(), maxEventAgeMs(), TopicAdmin.INPUT_RETENTION_MS, true));
     }
 
     /**
@@ -692,6 +709,31 @@ public final class TollgateConfig extends AbstractConfig {
                 ++o,
                 ConfigDef.Width.SHORT,
                 "Grace");
+        def.define(
+                MAX_FUTURE_SKEW_MS,
+                Type.LONG,
+                DEFAULT_MAX_FUTURE_SKEW_MS,
+                Range.atLeast(0),
+                Importance.MEDIUM,
+                "An input event whose timestamp is more than this many ms ahead of the wall clock is dead-lettered"
+                        + " (reason timestamp-future) and advances no watermark; 0 = no check",
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Max future skew");
+        def.define(
+                MAX_EVENT_AGE_MS,
+                Type.LONG,
+                DEFAULT_MAX_EVENT_AGE_MS,
+                Range.atLeast(0),
+                Importance.LOW,
+                "An input event whose timestamp is more than this many ms behind the wall clock is dead-lettered"
+                        + " (reason timestamp-too-old; default 365 days); events older than the input topics'"
+                        + " retention (7 days) are evaluated, counted and warned about; 0 = no check",
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Max event age");
         def.define(
                 TICK_MS,
                 Type.LONG,

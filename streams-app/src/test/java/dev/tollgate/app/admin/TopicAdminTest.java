@@ -18,6 +18,7 @@ class TopicAdminTest {
                 .containsEntry("retention.ms", Long.toString(7L * 24 * 3600 * 1000));
         assertThat(TopicAdmin.topicConfig(t, t.rollouts()))
                 .containsEntry("retention.ms", Long.toString(7L * 24 * 3600 * 1000));
+        assertThat(TopicAdmin.topicConfig(t, t.requests())).containsEntry("message.timestamp.type", "LogAppendTime");
         assertThat(TopicAdmin.topicConfig(t, t.decisions()))
                 .containsEntry("retention.ms", Long.toString(30L * 24 * 3600 * 1000));
         assertThat(TopicAdmin.topicConfig(t, t.gateResults()))

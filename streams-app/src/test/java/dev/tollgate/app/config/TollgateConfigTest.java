@@ -335,4 +335,25 @@ class TollgateConfigTest {
         assertThat(c.httpTls()).isEmpty();
         assertThat(c.groupInstanceId()).isEmpty();
     }
+
+    @Test
+    void shouldCheckTheWallClockAndStampOutputsWithItInTheService() {
+        // given the defaults, and a skew set from the environment
+        Properties p = minimal();
+
+        // when
+        TopologySettings defaults =
+                TollgateConfig.fromProperties(p, "test", NO_ENV).topologySettings(TopologyListener.NOOP);
+        TopologySettings fromEnv = TollgateConfig.fromProperties(
+                        p, "test", Map.of("TOLLGATE_MAX_FUTURE_SKEW_MS", "60000"))
+                .topologySettings(TopologyListener.NOOP);
+
+        // then
+        assertThat(defaults.live().maxFutureSkewMs()).isEqualTo(300_000L);
+        assertThat(defaults.live().maxEventAgeMs()).isEqualTo(365L * 24 * 3_600_000L);
+        assertThat(defaults.live().inputRetentionMs()).isEqualTo(7L * 24 * 3_600_000L);
+        assertThat(defaults.live().wallClockOutputTimes()).isTrue();
+        assertThat(fromEnv.live().maxFutureSkewMs()).isEqualTo(60_000L);
+        assertThat(TopologySettings.defaults("mock://x").live()).isEqualTo(dev.tollgate.topology.LiveSettings.OFF);
+    }
 }

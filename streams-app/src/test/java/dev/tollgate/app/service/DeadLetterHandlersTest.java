@@ -3,6 +3,7 @@ package dev.tollgate.app.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.app.metrics.DlqListener;
+import dev.tollgate.topology.processor.InvalidEventException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -136,5 +137,57 @@ class DeadLetterHandlersTest {
         // then
         assertThat(r.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
         assertThat(counted).isEmpty();
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldDeadLetterAnInvalidEventWithItsReasonAndTheWallClockAsTimestamp() {
+        // given a record stamped years ago (the context's timestamp is 1) that failed validation
+        CountingProcessingExceptionHandler h = new CountingProcessingExceptionHandler();
+        h.configure(config());
+        byte[] value = {0, 0, 0, 0, 1, 2};
+        long before = System.currentTimeMillis();
+
+        // when
+        ProcessingExceptionHandler.Response r = h.handleError(
+                context("checkout".getBytes(StandardCharsets.UTF_8), value),
+                new Record<>("checkout", "x", 1L),
+                new InvalidEventException("latency-invalid", "latencyMs -1.0"));
+
+        // then the reason is in the headers, the original time too, and the record is stamped now
+        ProducerRecord<byte[], byte[]> dlq = r.deadLetterQueueRecords().get(0);
+        assertThat(header(dlq, DeadLetters.REASON_HEADER)).isEqualTo("latency-invalid");
+        assertThat(header(dlq, DeadLetters.ORIGINAL_TIMESTAMP_HEADER)).isEqualTo("1");
+        assertThat(header(dlq, "__streams.errors.message")).isEqualTo("latency-invalid: latencyMs -1.0");
+        assertThat(dlq.headers().lastHeader("__streams.errors.stacktrace")).isNull();
+        assertThat(dlq.timestamp()).isBetween(before, System.currentTimeMillis());
+        assertThat(dlq.value()).isEqualTo(value);
+    }
+
+    @Test
+    void shouldCutAHugeValueAndDescribeTheOriginal() {
+        // given a 5 MB value that could not be deserialized
+        CountingDeserializationExceptionHandler h = new CountingDeserializationExceptionHandler();
+        h.configure(config());
+        byte[] huge = new byte[5 * 1024 * 1024];
+        huge[0] = 9;
+
+        // when
+        DeserializationExceptionHandler.Response r = h.handleError(
+                context(null, huge),
+                new ConsumerRecord<>("tollgate.requests", 0, 0L, null, huge),
+                new SerializationException("Unknown magic byte"));
+
+        // then the dead letter fits the broker's default record size and says what it cut
+        ProducerRecord<byte[], byte[]> dlq = r.deadLetterQueueRecords().get(0);
+        assertThat(dlq.value()).hasSize(DeadLetters.MAX_VALUE_BYTES);
+        assertThat(header(dlq, DeadLetters.VALUE_SIZE_HEADER)).isEqualTo(Integer.toString(huge.length));
+        assertThat(header(dlq, DeadLetters.VALUE_SHA256_HEADER)).hasSize(64);
+        assertThat(header(dlq, DeadLetters.REASON_HEADER)).isEqualTo("deserialization");
+        assertThat(header(dlq, "__streams.errors.stacktrace")).contains("SerializationException");
     }
 }

@@ -227,6 +227,8 @@ public final class DemoCommand implements Callable<Integer> {
             conf.put(TollgateConfig.TOPICS_PARTITIONS, "1");
             conf.put(TollgateConfig.TOPICS_REPLICATION_FACTOR, "1");
             conf.put(TollgateConfig.SHUTDOWN_TIMEOUT_MS, "10000");
+            // event time runs --speed times faster than the wall clock, so it runs ahead of it by design
+            conf.put(TollgateConfig.MAX_FUTURE_SKEW_MS, "0");
             TollgateConfig config = TollgateConfig.fromMap(conf, "demo", Map.of());
             service = new TollgateService(config);
             service.start(false);

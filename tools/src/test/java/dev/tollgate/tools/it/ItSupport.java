@@ -1,11 +1,23 @@
 package dev.tollgate.tools.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.app.cli.CliErrors;
+import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
+import dev.tollgate.tools.EventCodec;
+import dev.tollgate.tools.Replayer;
+import dev.tollgate.tools.SimulateCommand;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine;
 
 /**
  * Consumers, HTTP calls and polling for {@link RestartIT} (the subset of streams-app's {@code ItSupport} it uses;
@@ -94,5 +107,49 @@ final class ItSupport {
             }
         }
         return out;
+    }
+
+    /**
+     * Events of a healthy rollout of {@code service}, recorded by the simulator against the in-process topology,
+     * the first at {@code startMs}, in replay order (policies first).
+     */
+    static List<EventCodec.Event> recordedRollout(Path dir, String service, long seed, int rate, long startMs)
+            throws IOException {
+        Path export = dir.resolve(service + "-" + seed + ".jsonl");
+        StringWriter out = new StringWriter();
+        CommandLine sim = CliErrors.install(new CommandLine(new SimulateCommand()));
+        sim.setOut(new PrintWriter(out, true));
+        sim.setErr(new PrintWriter(out, true));
+        int code = sim.execute(
+                "--scenario",
+                "healthy",
+                "--service",
+                service,
+                "--seed",
+                Long.toString(seed),
+                "--rate",
+                Integer.toString(rate),
+                "--start-time",
+                Long.toString(startMs),
+                "--export",
+                export.toString(),
+                "--view",
+                "plain",
+                "--check");
+        assertThat(code).as(out.toString()).isZero();
+        try (BufferedReader in = Files.newBufferedReader(export)) {
+            return Replayer.ordered(Replayer.read(in, false).events());
+        }
+    }
+
+    /** The decisions a replay of the events publishes, as replay's JSON lines. */
+    static List<String> replayedDecisions(List<EventCodec.Event> events) throws IOException {
+        List<String> expected = new ArrayList<>();
+        Replayer.run(events, null, null, r -> {
+            if (r instanceof GateDecision d) {
+                expected.add(EventCodec.toLine(d));
+            }
+        });
+        return expected;
     }
 }

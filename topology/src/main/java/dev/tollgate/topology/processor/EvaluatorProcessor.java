@@ -20,13 +20,13 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -40,6 +40,7 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 public final class EvaluatorProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
     private final TopologySettings settings;
+    private final EventValidator validator;
     private final long ledgerRetentionMs;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, ServiceState> states;
@@ -48,6 +49,10 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     private WindowStoreLedger ledger;
     private Evaluator evaluator;
     private Sensor lateSensor;
+    private StaleEvents staleEvents;
+    /** Event time of the event being processed: the policy cache's clock (never a rejected event's time). */
+    private long currentEventTime;
+
     private TopologyListener listener;
     private final Collector collector = new Collector();
     /** Wall-clock time of the latest event per service on this task (not state: a restart re-arms it). */
@@ -59,6 +64,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     EvaluatorProcessor(TopologySettings settings, long ledgerRetentionMs) {
         this.settings = settings;
         this.ledgerRetentionMs = ledgerRetentionMs;
+        this.validator = new EventValidator(settings.topics(), settings.live());
     }
 
     @Override
@@ -79,6 +85,12 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
                 settings.ledgerRetentionMs());
         this.lateSensor = ctx.metrics()
                 .addRateTotalSensor("tollgate", ctx.taskId().toString(), "late-events", Sensor.RecordingLevel.INFO);
+        this.staleEvents = new StaleEvents(
+                ctx.taskId(),
+                ctx.metrics()
+                        .addRateTotalSensor(
+                                "tollgate", ctx.taskId().toString(), "stale-events", Sensor.RecordingLevel.INFO),
+                settings.live().inputRetentionMs());
         ctx.schedule(STALL_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkStalls);
     }
 
@@ -113,11 +125,13 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
 
     /**
      * The effective policy of a service. The global store holds bytes, so a lookup decodes a GatePolicy;
-     * the decoded policy is reused for the rest of the current tick of stream time (a policy change takes
+     * the decoded policy is reused for the rest of the current tick of event time (a policy change takes
      * effect at the next tick at the latest, as it would anyway: the global store updates asynchronously).
+     * The clock is the accepted event's time, not Kafka Streams' stream time, which a rejected far-future
+     * record would otherwise have moved ahead, freezing the cache.
      */
     GatePolicy policyFor(String service) {
-        long tick = Math.floorDiv(context.currentStreamTimeMs(), settings.tickMs());
+        long tick = Math.floorDiv(currentEventTime, settings.tickMs());
         CachedPolicy c = policyCache.get(service);
         if (c == null || c.tick != tick) {
             c = new CachedPolicy(lookupPolicy(service), tick);
@@ -139,13 +153,12 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     @Override
     public void process(Record<String, SpecificRecord> record) {
         SpecificRecord event = record.value();
-        if (event == null) {
-            return;
-        }
-        String service = record.key() != null ? record.key() : serviceOf(event);
-        if (service == null) {
-            return;
-        }
+        long now = context.currentSystemTimeMs();
+        // before any state or watermark is touched: an invalid event throws, and is dead-lettered
+        validator.check(topicOf(), record.key(), event, now);
+        staleEvents.check(record.key(), record.timestamp(), now);
+        currentEventTime = record.timestamp();
+        String service = record.key();
         ServiceState st = load(service);
         if (st == null) {
             st = new ServiceState();
@@ -177,17 +190,34 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         }
     }
 
+    private String topicOf() {
+        // the evaluator's records all come from its source node, which always sets the metadata
+        return context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+    }
+
+    /**
+     * The record timestamp of an output: its event time (replay, tests), or with {@link
+     * dev.tollgate.topology.LiveSettings#wallClockOutputTimes()} the wall clock, so the broker's time-based
+     * retention keeps it for the topic's retention whatever its events' times (the record's fields keep event time).
+     */
+    private long outputTime(long eventTime) {
+        return settings.live().wallClockOutputTimes() ? context.currentSystemTimeMs() : eventTime;
+    }
+
     private void publish(String service, ServiceState st) {
         for (GateResult r : collector.results) {
-            context.forward(new Record<String, SpecificRecord>(service, r, r.getEvaluatedAt()), Names.SINK_RESULTS);
+            context.forward(
+                    new Record<String, SpecificRecord>(service, r, outputTime(r.getEvaluatedAt())), Names.SINK_RESULTS);
             listener.onGateResult(r);
         }
         for (GateDecision d : collector.decisions) {
-            context.forward(new Record<String, SpecificRecord>(service, d, d.getDecidedAt()), Names.SINK_DECISIONS);
+            context.forward(
+                    new Record<String, SpecificRecord>(service, d, outputTime(d.getDecidedAt())), Names.SINK_DECISIONS);
             listener.onDecision(d);
         }
         for (RevisionMinuteStats m : collector.minutes) {
-            context.forward(new Record<String, SpecificRecord>(service, m, m.getWindowEnd()), Names.SINK_TIMELINE);
+            context.forward(
+                    new Record<String, SpecificRecord>(service, m, outputTime(m.getWindowEnd())), Names.SINK_TIMELINE);
         }
         if (!collector.results.isEmpty() || !collector.decisions.isEmpty()) {
             updateStatus(service, st);
@@ -238,11 +268,6 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
                         .setLatestResults(results)
                         .setDecisions(decisions)
                         .build());
-    }
-
-    private static String serviceOf(SpecificRecord event) {
-        Schema.Field f = event.getSchema().getField("service");
-        return f == null ? null : (String) event.get(f.pos());
     }
 
     /** Collects one advance's outputs without allocating per record when nothing is emitted. */
