@@ -10,7 +10,6 @@ import dev.tollgate.schemas.avro.RolloutStatus;
 import dev.tollgate.topology.Names;
 import dev.tollgate.topology.TopologyListener;
 import dev.tollgate.topology.TopologySettings;
-import dev.tollgate.topology.engine.Emitter;
 import dev.tollgate.topology.engine.Evaluator;
 import dev.tollgate.topology.engine.ServiceState;
 import dev.tollgate.topology.gates.Gates;
@@ -268,37 +267,5 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
                         .setLatestResults(results)
                         .setDecisions(decisions)
                         .build());
-    }
-
-    /** Collects one advance's outputs without allocating per record when nothing is emitted. */
-    private static final class Collector implements Emitter {
-        final List<GateResult> results = new ArrayList<>();
-        final List<GateDecision> decisions = new ArrayList<>();
-        final List<RevisionMinuteStats> minutes = new ArrayList<>();
-
-        @Override
-        public void result(GateResult result) {
-            results.add(result);
-        }
-
-        @Override
-        public void decision(GateDecision decision) {
-            decisions.add(decision);
-        }
-
-        @Override
-        public void minute(RevisionMinuteStats stats) {
-            minutes.add(stats);
-        }
-
-        void clear() {
-            results.clear();
-            decisions.clear();
-            minutes.clear();
-        }
-
-        boolean isEmpty() {
-            return results.isEmpty() && decisions.isEmpty() && minutes.isEmpty();
-        }
     }
 }
