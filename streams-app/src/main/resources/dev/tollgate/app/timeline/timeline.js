@@ -164,6 +164,9 @@
       y += MIN_H + GAP;
     }
 
+    // decision lines over the panels, not under their backgrounds
+    svg.appendChild(decs);
+
     // time axis
     var ax = el('g', { 'class': 'tg-axis' }, svg);
     el('line', { x1: LEFT, x2: LEFT + plotW, y1: bottom, y2: bottom }, ax);
