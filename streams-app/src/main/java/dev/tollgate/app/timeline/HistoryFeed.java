@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +39,8 @@ public final class HistoryFeed implements AutoCloseable {
 
     /** How far back a starting feed reads by default: a day of rollouts. */
     public static final Duration DEFAULT_LOOKBACK = Duration.ofHours(24);
+
+    private static final AtomicInteger FEEDS = new AtomicInteger();
 
     private final Map<String, Object> consumerConfig;
     private final Map<String, Object> serdeConfig;

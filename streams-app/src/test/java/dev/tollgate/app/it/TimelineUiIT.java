@@ -5,6 +5,7 @@ import static dev.tollgate.app.it.ItSupport.get;
 import static dev.tollgate.app.it.ItSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.app.admin.TopicAdmin;
 import dev.tollgate.app.config.TollgateConfig;
 import dev.tollgate.app.service.TollgateService;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * registry): after step 0 is promoted, and again after step 1 is rolled back, the rendered page shows every gate
  * the service published a result for with its threshold line, the steps, and the decisions of the rollout with
  * their reasons, as read from the decisions topic; the page polls its data (it renders more than once). The
- * screenshots are kept in {@code target/timeline/}.
+ * screenshots are kept in {@code target/timeline/}. A restarted instance rebuilds the same history from the topics.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 @Timeout(value = 300)
@@ -165,6 +166,26 @@ class TimelineUiIT {
         // and the index lists the service, linking to the page
         String index = get(port, "/ui/rollouts").body();
         assertThat(index).contains("href=\"/ui/rollouts/" + SERVICE + "\"").contains(RELEASE);
+
+        // and a restarted instance rebuilds the same history from the topics
+        String before = get(port, "/api/timeline/" + SERVICE).body();
+        service.close();
+        TollgateService restarted = new TollgateService(cfg);
+        toClose.add(restarted);
+        restarted.start(false);
+        int port2 = restarted.httpPort();
+        await("the rebuilt timeline history", WAIT, () -> {
+            ItSupport.Http h = get(port2, "/api/timeline/" + SERVICE);
+            return h.status() == 200 && h.body().contains("\"ROLLBACK\"");
+        });
+        JsonNode was = ItSupport.MAPPER.readTree(before).path("releases").get(0);
+        JsonNode now =
+                get(port2, "/api/timeline/" + SERVICE).json().path("releases").get(0);
+        assertThat(now.path("decisions")).isEqualTo(was.path("decisions"));
+        assertThat(now.path("steps").findValuesAsText("trafficPercent"))
+                .isEqualTo(was.path("steps").findValuesAsText("trafficPercent"));
+        assertThat(now.path("gates").findValuesAsText("gate"))
+                .isEqualTo(was.path("gates").findValuesAsText("gate"));
     }
 
     /** The page shows every gate with a result and its threshold line, and the decisions published, in order. */
