@@ -79,9 +79,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--keep-running",
-            description =
-                    "Leave the broker and the HTTP API up after the rollouts "
-                            + "(until Ctrl-C) to explore the timeline at /ui/rollouts, /api/rollouts, /metrics and 'tollgate tail'.")
+            description = "Leave the broker and the HTTP API up after the rollouts (until Ctrl-C) to explore "
+                    + "the timeline at /ui/rollouts, /api/rollouts, /metrics and 'tollgate tail'.")
     boolean keepRunning;
 
     @Option(names = "--speed", description = "Event-time seconds per wall-clock second (default ${DEFAULT-VALUE}).")
