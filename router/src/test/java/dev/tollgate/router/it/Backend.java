@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A tiny HTTP backend (JDK HttpServer): answers after a fixed delay, every {@code failEvery}-th request with 500. */
 final class Backend implements AutoCloseable {
     private final HttpServer server;
-    private final ExecutorService pool = Executors.newFixedThreadPool(8);
+    private final ExecutorService pool = Executors.newFixedThreadPool(16);
     private final AtomicLong served = new AtomicLong();
 
     /**
@@ -20,6 +20,9 @@ final class Backend implements AutoCloseable {
      * @param failEvery every n-th request answers 500 (0: never); 20 is a 5 % 5xx rate
      */
     Backend(long delayMs, int failEvery) throws IOException {
+        // without TCP_NODELAY the JDK server's separate header and body writes meet HAProxy's delayed ACKs: 40 ms
+        // stalls on some connections, a latency regression the canary does not have
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         server.setExecutor(pool);
         server.createContext("/", exchange -> {

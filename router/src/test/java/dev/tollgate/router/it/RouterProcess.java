@@ -29,9 +29,13 @@ final class RouterProcess implements AutoCloseable {
     }
 
     /** Kills the JVM at once (SIGKILL: no shutdown hook, nothing flushed). */
-    void kill() throws InterruptedException {
+    void kill() {
         process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits for the exit and returns the exit code, or -1 when it is still running after the timeout. */
@@ -44,7 +48,7 @@ final class RouterProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             kill();
         }
