@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public record RouterClients(String bootstrap, String registryUrl, RouterTopics topics, Map<String, Object> extra) {
     private static final Logger log = LoggerFactory.getLogger(RouterClients.class);
+    /** Metadata and offset look-ups wait this long: a busy broker (or machine) can take tens of seconds. */
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(90);
 
     public RouterClients {
         extra = Map.copyOf(extra);
@@ -77,7 +79,7 @@ public record RouterClients(String bootstrap, String registryUrl, RouterTopics t
      */
     public static List<TopicPartition> assign(
             KafkaConsumer<String, byte[]> consumer, String topic, long fromTimestamp) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, LOOKUP_TIMEOUT);
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist: is Tollgate running and were its"
                     + " topics created ('tollgate topics create' or 'tollgate run --create-topics')?");
@@ -90,8 +92,8 @@ public record RouterClients(String bootstrap, String registryUrl, RouterTopics t
         } else {
             Map<TopicPartition, Long> query = new HashMap<>();
             parts.forEach(p -> query.put(p, Math.max(0, fromTimestamp)));
-            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
-            Map<TopicPartition, Long> ends = consumer.endOffsets(parts, Duration.ofSeconds(30));
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, LOOKUP_TIMEOUT);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(parts, LOOKUP_TIMEOUT);
             for (TopicPartition p : parts) {
                 OffsetAndTimestamp o = found.get(p);
                 consumer.seek(p, o == null ? ends.get(p) : o.offset());
@@ -113,11 +115,12 @@ public record RouterClients(String bootstrap, String registryUrl, RouterTopics t
         try (KafkaConsumer<String, byte[]> consumer = consumer(clientId);
                 SpecificAvroDeserializer<SpecificRecord> decoder = decoder()) {
             List<TopicPartition> parts = assign(consumer, topic, fromTimestamp);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(parts, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Map<TopicPartition, Long> ends = consumer.endOffsets(parts, LOOKUP_TIMEOUT);
+            long deadline = System.nanoTime() + LOOKUP_TIMEOUT.multipliedBy(2).toNanos();
             while (parts.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + topic + " to its end took over 60 s");
+                    throw new IllegalStateException("reading " + topic + " to its end took over "
+                            + LOOKUP_TIMEOUT.multipliedBy(2).toSeconds() + " s");
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     raw.accept(r);

@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * sending it requests.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
-@Timeout(value = 280)
+@Timeout(value = 400)
 class HaproxyRouterIT {
     private static final Logger log = LoggerFactory.getLogger(HaproxyRouterIT.class);
     private static final int REQUESTS_PER_SECOND = 250;
@@ -183,7 +183,19 @@ class HaproxyRouterIT {
         try (LoadGenerator load = new LoadGenerator(url(svc), REQUESTS_PER_SECOND);
                 RouterProcess first = new RouterProcess(tmp.resolve("router-1.log"), routerArgs(svc))) {
             long t0 = System.nanoTime();
-            await("STEP to 5 %", Duration.ofSeconds(120), () -> last(svc).getStepIndex() >= 1);
+            try {
+                await(
+                        "STEP to 5 %",
+                        Duration.ofSeconds(200), () -> {
+                            if (!first.alive()) {
+                                throw new AssertionError("the router exited early");
+                            }
+                            return last(svc).getStepIndex() >= 1;
+                        });
+            } catch (AssertionError e) {
+                throw new AssertionError(
+                        e.getMessage() + "; events " + published(svc) + "; router output:\n" + first.output());
+            }
             log.info("Catalog reached step 1 after {} s", (System.nanoTime() - t0) / 1_000_000_000);
 
             // when: the router is killed mid-rollout, HAProxy's weights are reset behind its back, and it restarts
@@ -196,7 +208,7 @@ class HaproxyRouterIT {
                         Duration.ofSeconds(60),
                         () -> weights(svc).equals(Weights.of(last(svc).getTrafficPercent())));
                 String midway = status();
-                int exit = second.awaitExit(180);
+                int exit = second.awaitExit(240);
                 log.info(
                         "Catalog rollout ended after {} s with exit code {}, load sent {} answered {}",
                         (System.nanoTime() - t0) / 1_000_000_000,
@@ -256,7 +268,7 @@ class HaproxyRouterIT {
             long t0 = System.nanoTime();
 
             // when: Tollgate's statistics see the regression
-            int exit = router.awaitExit(180);
+            int exit = router.awaitExit(240);
             long rolledBackAfter = (System.nanoTime() - t0) / 1_000_000;
             long canaryAtAbort = haproxy.stats(svc).get(svc + "-v2").sessions();
             long baselineAtAbort = haproxy.stats(svc).get(svc + "-v1").sessions();
@@ -477,7 +489,7 @@ class HaproxyRouterIT {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
             }
-            Thread.sleep(250);
+            Thread.sleep(1_000);
         }
     }
 }

@@ -43,6 +43,10 @@ final class RouterProcess implements AutoCloseable {
         return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
     }
 
+    boolean alive() {
+        return process.isAlive();
+    }
+
     String output() throws IOException {
         return Files.readString(output);
     }
