@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Sets the canary to the policy's first step, publishes STARTED, then follows tollgate.decisions for the"
-                    + " release: PROMOTE -> next step (STEP), COMPLETE -> 100 % (COMPLETED), ROLLBACK/FREEZE ->"
+                    + " release: PROMOTE -> next step (STEP), COMPLETE -> 100 %% (COMPLETED), ROLLBACK/FREEZE ->"
                     + " canary weight 0 (ABORTED), HOLD -> stay. Run again for the same release it resumes: HAProxy"
                     + " is set to the last published step and no decision is applied twice.",
             "Exit code 0 when the release completed, 4 when it was rolled back."

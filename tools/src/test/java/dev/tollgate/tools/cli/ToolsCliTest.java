@@ -44,11 +44,14 @@ class ToolsCliTest {
     void shouldOfferTheHaproxyRouterAndMapItsUsageErrorsTo2() {
         // when
         int help = run("router", "haproxy", "--help");
+        int startHelp = run("router", "haproxy", "rollout", "start", "--help");
         int missing = run("router", "haproxy", "rollout", "start", "--service", "checkout");
 
         // then
         assertThat(help).isZero();
         assertThat(out.toString()).contains("rollout").contains("ship-logs");
+        assertThat(startHelp).isZero();
+        assertThat(out.toString()).contains("(COMPLETED)").contains("--canary-pin");
         assertThat(missing).isEqualTo(ExitCodes.CONFIG_ERROR);
         assertThat(err.toString()).contains("--backend").contains("--baseline").contains("--canary");
     }
