@@ -1,6 +1,7 @@
 package dev.tollgate.tools.cli;
 
 import dev.tollgate.app.cli.TollgateCli;
+import dev.tollgate.router.cli.RouterCommand;
 import dev.tollgate.tools.ReplayCommand;
 import dev.tollgate.tools.SimulateCommand;
 import dev.tollgate.tools.TailCommand;
@@ -10,7 +11,7 @@ import picocli.CommandLine;
 /**
  * The full {@code tollgate} command line of the tools jar ({@code tools/target/tollgate-tools.jar}, what
  * {@code ./tollgate} runs): the service's {@code run}, {@code topics} and {@code config} plus {@code demo},
- * {@code replay}, {@code simulate} and {@code tail}, with the same help, exit codes and error mapping as the service
+ * {@code replay}, {@code simulate}, {@code tail} and {@code router}, with the same help, exit codes and error mapping as the service
  * jar's {@link TollgateCli}.
  */
 public final class ToolsCli {
@@ -30,6 +31,6 @@ public final class ToolsCli {
     /** The configured picocli command line with every subcommand. */
     public static CommandLine commandLine() {
         return TollgateCli.commandLine(
-                new DemoCommand(), new ReplayCommand(), new SimulateCommand(), new TailCommand());
+                new DemoCommand(), new ReplayCommand(), new SimulateCommand(), new TailCommand(), new RouterCommand());
     }
 }

@@ -28,7 +28,32 @@ class ToolsCliTest {
         assertThat(code).isEqualTo(ExitCodes.OK);
         assertThat(out.toString())
                 .containsSubsequence(
-                        "run", "topics", "config", "demo", "replay", "simulate", "tail", "help", "Exit codes");
+                        "run",
+                        "topics",
+                        "config",
+                        "demo",
+                        "replay",
+                        "simulate",
+                        "tail",
+                        "router",
+                        "help",
+                        "Exit codes");
+    }
+
+    @Test
+    void shouldOfferTheHaproxyRouterAndMapItsUsageErrorsTo2() {
+        // when
+        int help = run("router", "haproxy", "--help");
+        int startHelp = run("router", "haproxy", "rollout", "start", "--help");
+        int missing = run("router", "haproxy", "rollout", "start", "--service", "checkout");
+
+        // then
+        assertThat(help).isZero();
+        assertThat(out.toString()).contains("rollout").contains("ship-logs");
+        assertThat(startHelp).isZero();
+        assertThat(out.toString()).contains("(COMPLETED)").contains("--canary-pin");
+        assertThat(missing).isEqualTo(ExitCodes.CONFIG_ERROR);
+        assertThat(err.toString()).contains("--backend").contains("--baseline").contains("--canary");
     }
 
     @Test
