@@ -68,6 +68,7 @@ class RocksDbMemoryMeasurementIT {
     private static final Path MANIFEST =
             Path.of(System.getProperty("user.dir")).getParent().resolve("deploy/k8s/tollgate.yaml");
     private static final int PARTITIONS = 6;
+    private static final Pattern MAPPING = Pattern.compile("^([0-9a-f]+)-([0-9a-f]+) ");
 
     @TempDir
     Path tmp;
@@ -240,7 +241,7 @@ class RocksDbMemoryMeasurementIT {
                     .isTrue();
             run.lastRss = samples.get(samples.size() - 1);
             run.hwm = status(service.pid(), "VmHWM");
-            run.heapRss = heapRss(service.pid(), jvm);
+            run.heapRss = heapRss(service.pid());
             String metrics = ItSupport.get(port, "/metrics").body();
             run.processed = sum(metrics, "tollgate_events_in_total");
             run.heapUsed = sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"") / (1024 * 1024);
@@ -279,28 +280,37 @@ class RocksDbMemoryMeasurementIT {
     }
 
     /**
-     * The resident part of the Java heap (MiB): the Rss of the one mapping in /proc/PID/smaps whose size is the
-     * -Xmx heap (the JVM reserves the heap as one range). RSS minus it is what lives outside the heap: metaspace,
-     * code, thread stacks, direct buffers, RocksDB and the allocator.
+     * The resident part of the Java heap (MiB): the Rss of the /proc/PID/smaps mappings inside the heap's address
+     * range as {@code jcmd PID GC.heap_info} reports it ({@code [0x..., 0x...)}). RSS minus it is what lives
+     * outside the heap: metaspace, code, thread stacks, direct buffers, RocksDB and the allocator.
      */
-    private static double heapRss(long pid, List<String> jvm) throws IOException {
-        long xmxKb = jvm.stream()
-                .filter(o -> o.startsWith("-Xmx"))
-                .map(o -> o.substring(4).toLowerCase(Locale.ROOT))
-                .mapToLong(v -> v.endsWith("g")
-                        ? Long.parseLong(v.substring(0, v.length() - 1)) * 1024 * 1024
-                        : Long.parseLong(v.substring(0, v.length() - 1)) * 1024)
-                .findFirst()
-                .orElseThrow();
-        long size = -1;
+    private static double heapRss(long pid) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(pid),
+                        "GC.heap_info")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher range = Pattern.compile("\\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)").matcher(out);
+        if (!range.find()) {
+            return Double.NaN;
+        }
+        long from = Long.parseUnsignedLong(range.group(1), 16);
+        long to = Long.parseUnsignedLong(range.group(2), 16);
+        long kb = 0;
+        boolean inside = false;
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps"))) {
-            if (line.startsWith("Size:")) {
-                size = Long.parseLong(line.replaceAll("[^0-9]", ""));
-            } else if (line.startsWith("Rss:") && size == xmxKb) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            Matcher header = MAPPING.matcher(line);
+            if (header.find()) {
+                long start = Long.parseUnsignedLong(header.group(1), 16);
+                inside = start >= from && start < to;
+            } else if (inside && line.startsWith("Rss:")) {
+                kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
-        return Double.NaN;
+        return kb / 1024.0;
     }
 
     private static String loadAverage() throws IOException {
