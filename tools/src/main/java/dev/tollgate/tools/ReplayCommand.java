@@ -73,6 +73,13 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--timeline", description = "Also print the per-minute timeline (RevisionMinuteStats).")
     boolean timeline;
 
+    @Option(
+            names = "--html",
+            paramLabel = "FILE.html",
+            description = "Also write the rollout timeline (steps, per gate the estimate and its confidence band "
+                    + "against the threshold, the decisions with their reasons) as one self-contained HTML file.")
+    Path html;
+
     @Option(names = "--decisions-only", description = "Print only GateDecision records.")
     boolean decisionsOnly;
 
@@ -134,6 +141,7 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage(), e);
         }
         Replayer.Counts counts;
+        ReplayHtml page = html == null ? null : new ReplayHtml();
         try (PrintWriter w = out == null
                 ? new PrintWriter(spec.commandLine().getOut())
                 : new PrintWriter(new BufferedWriter(
@@ -143,10 +151,25 @@ public final class ReplayCommand implements Callable<Integer> {
                 if (print) {
                     w.println(EventCodec.toLine(r));
                 }
+                if (page != null) {
+                    page.accept(r);
+                }
             });
             w.flush();
         } catch (IOException e) {
             throw new UsageException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        if (page != null) {
+            try {
+                page.write(
+                        html,
+                        "-".equals(events)
+                                ? "standard input"
+                                : Path.of(events).getFileName().toString());
+            } catch (IOException e) {
+                throw new UsageException("cannot write " + html + ": " + e.getMessage(), e);
+            }
+            err.println("replay: timeline of " + page.services() + " service(s) written to " + html);
         }
         if (input.skipped() > 0) {
             err.println("replay: skipped " + input.skipped() + " bad line(s) of " + input.lines() + ":");

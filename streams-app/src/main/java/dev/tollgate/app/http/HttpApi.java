@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.app.http.RolloutStatusSource.StatusUnavailableException;
+import dev.tollgate.app.timeline.RolloutHistory;
+import dev.tollgate.app.timeline.TimelinePage;
 import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.schemas.avro.RolloutStatus;
 import java.io.IOException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,6 +43,11 @@ import org.slf4j.LoggerFactory;
  *       step the query names ({@link StepPin}); PENDING while the status cannot be read</td></tr>
  *   <tr><td>POST /api/flagger[/{service}]</td><td>Flagger webhook: 200 unless the step fails (412);
  *       with {@code ?require=pass}, 200 only when the step passes</td></tr>
+ *   <tr><td>GET /ui/rollouts</td><td>index of the services with a timeline (HTML)</td></tr>
+ *   <tr><td>GET /ui/rollouts/{service}</td><td>the service's rollout timeline page (HTML), which polls
+ *       {@code /api/timeline/{service}}; its script and style are {@code /ui/assets/timeline.js|css}</td></tr>
+ *   <tr><td>GET /api/timeline[/{service}]</td><td>the timeline history ({@link RolloutHistory}) as JSON: an
+ *       index, or one service's; 404 for a service without one</td></tr>
  *   <tr><td>GET /internal/rollouts[/{service}]</td><td>this instance's own statuses for other instances
  *       ({@link StatusCodec})</td></tr>
  * </table>
@@ -138,6 +146,7 @@ public final class HttpApi {
     private final Supplier<String> metrics;
     private final FlaggerConfirmations confirmations = new FlaggerConfirmations();
     private volatile RouterSteps routerSteps;
+    private final RolloutHistory history;
 
     /**
      * An API whose internal endpoints serve the same source as the public ones (single instance, tests).
@@ -162,6 +171,23 @@ public final class HttpApi {
             RolloutStatusSource localStatuses,
             Supplier<String> streamsState,
             Supplier<String> metrics) {
+        this(statuses, localStatuses, streamsState, metrics, new RolloutHistory());
+    }
+
+    /**
+     * @param statuses      where the public endpoints read rollout status (may forward to other instances)
+     * @param localStatuses what this instance holds itself, for other instances
+     * @param streamsState  the current Kafka Streams state name, for readiness
+     * @param metrics       the Prometheus text exposition, for {@code /metrics}
+     * @param history       what the timeline pages and {@code /api/timeline} show
+     */
+    public HttpApi(
+            RolloutStatusSource statuses,
+            RolloutStatusSource localStatuses,
+            Supplier<String> streamsState,
+            Supplier<String> metrics,
+            RolloutHistory history) {
+        this.history = Objects.requireNonNull(history, "history");
         this.statuses = Objects.requireNonNull(statuses, "statuses");
         this.localStatuses = Objects.requireNonNull(localStatuses, "localStatuses");
         this.streamsState = Objects.requireNonNull(streamsState, "streamsState");
@@ -222,8 +248,14 @@ public final class HttpApi {
             String service = seg.size() == 3 ? seg.get(2) : null;
             return only("GET", m).orElseGet(() -> internal(service));
         }
+        if (!seg.isEmpty() && seg.get(0).equals("ui")) {
+            return only("GET", m).orElseGet(() -> ui(seg));
+        }
         if (seg.size() >= 2 && seg.get(0).equals("api")) {
             String area = seg.get(1);
+            if (area.equals("timeline") && seg.size() <= 3) {
+                return only("GET", m).orElseGet(() -> timeline(seg.size() == 3 ? seg.get(2) : null));
+            }
             if (area.equals("rollouts") && seg.size() == 2) {
                 return only("GET", m).orElseGet(this::allRollouts);
             }
@@ -296,6 +328,49 @@ public final class HttpApi {
         return statuses.find(service)
                 .map(s -> Response.json(200, AvroJson.toJson(s)))
                 .orElseGet(() -> unknown(service));
+    }
+
+    private Response ui(List<String> seg) {
+        if (seg.size() == 1 || seg.size() == 2 && seg.get(1).equals("rollouts")) {
+            return html(TimelinePage.index(history.index(), "/ui/rollouts"));
+        }
+        if (seg.size() == 3 && seg.get(1).equals("rollouts")) {
+            String service = seg.get(2);
+            String dataUrl = "/api/timeline/"
+                    + URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20");
+            return html(TimelinePage.live(service, dataUrl));
+        }
+        if (seg.size() == 3 && seg.get(1).equals("assets")) {
+            if (seg.get(2).equals("timeline.js")) {
+                return new Response(200, "text/javascript; charset=utf-8", utf8(TimelinePage.script()), Map.of());
+            }
+            if (seg.get(2).equals("timeline.css")) {
+                return new Response(200, "text/css; charset=utf-8", utf8(TimelinePage.style()), Map.of());
+            }
+        }
+        return Response.error(404, "no such page: /" + String.join("/", seg));
+    }
+
+    private Response timeline(String service) {
+        if (service == null) {
+            return Response.json(200, history.index());
+        }
+        return history.toJson(service)
+                .map(o -> Response.json(200, o))
+                .orElseGet(() -> Response.error(404, "no timeline for service " + service + " yet"));
+    }
+
+    private static Response html(String page) {
+        // the pages load only their own script, style and data: nothing inline runs, nothing from elsewhere
+        return new Response(
+                200,
+                "text/html; charset=utf-8",
+                utf8(page),
+                Map.of("Content-Security-Policy", "default-src 'self'; img-src 'self' data:"));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private Response internal(String service) {

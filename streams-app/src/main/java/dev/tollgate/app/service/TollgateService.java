@@ -11,6 +11,8 @@ import dev.tollgate.app.http.RolloutStatusSource;
 import dev.tollgate.app.http.TlsContexts;
 import dev.tollgate.app.metrics.DlqListener;
 import dev.tollgate.app.metrics.TollgateMetrics;
+import dev.tollgate.app.timeline.HistoryFeed;
+import dev.tollgate.app.timeline.RolloutHistory;
 import dev.tollgate.schemas.avro.RolloutStatus;
 import dev.tollgate.topology.TollgateTopology;
 import dev.tollgate.topology.TopicNames;
@@ -69,6 +71,8 @@ public final class TollgateService implements AutoCloseable {
     private volatile HostInfo self;
     private final KafkaStreamsStatusSource localStatuses = new KafkaStreamsStatusSource(() -> streams);
     private volatile RolloutStatusSource statuses = localStatuses;
+    private final RolloutHistory history = new RolloutHistory();
+    private volatile HistoryFeed historyFeed;
 
     /** A service for the given configuration; nothing starts until {@link #start(boolean)}. */
     public TollgateService(TollgateConfig config) {
@@ -163,7 +167,7 @@ public final class TollgateService implements AutoCloseable {
             }
             // Flagger's calls without a weight are pinned to the router's latest RolloutEvent (durable, any instance)
             routerSteps = new KafkaRouterSteps(config, Duration.ofSeconds(5));
-            HttpApi api = new HttpApi(new StatusRouter(), localStatuses, this::stateName, registry::scrape)
+            HttpApi api = new HttpApi(new StatusRouter(), localStatuses, this::stateName, registry::scrape, history)
                     .withRouterSteps(routerSteps);
             http = ApiServer.start(api, config.httpHost(), config.httpPort(), 4, httpSecurity(config));
             self = advertised(config, http.port());
@@ -213,6 +217,7 @@ public final class TollgateService implements AutoCloseable {
             streamsMetrics.bindTo(registry);
             streams = ks;
             ks.start();
+            startHistoryFeed(topics);
             log.info(
                     "Tollgate started applicationId=[{}] bootstrapServers=[{}] topicPrefix=[{}] httpPort=[{}]",
                     config.applicationId(),
@@ -224,6 +229,18 @@ public final class TollgateService implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** Feeds the timeline pages from the output topics (its own consumer; see {@link HistoryFeed}). */
+    private void startHistoryFeed(TopicNames topics) {
+        HistoryFeed feed = new HistoryFeed(
+                config.plainClientConfig(),
+                config.serdeConfig(),
+                List.of(topics.gateResults(), topics.decisions(), topics.timeline()),
+                HistoryFeed.DEFAULT_LOOKBACK,
+                history);
+        historyFeed = feed;
+        feed.start();
     }
 
     /** The HTTP API's bearer token and TLS context from the configuration. */
@@ -332,6 +349,10 @@ public final class TollgateService implements AutoCloseable {
             if (!clean) {
                 log.warn("Kafka Streams did not close within timeout=[{}]", timeout);
             }
+        }
+        HistoryFeed feed = historyFeed;
+        if (feed != null) {
+            feed.close();
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();

@@ -79,8 +79,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--keep-running",
-            description = "Leave the broker and the HTTP API up after the rollouts "
-                    + "(until Ctrl-C) to explore /api/rollouts, /metrics and 'tollgate tail'.")
+            description = "Leave the broker and the HTTP API up after the rollouts (until Ctrl-C) to explore "
+                    + "the timeline at /ui/rollouts, /api/rollouts, /metrics and 'tollgate tail'.")
     boolean keepRunning;
 
     @Option(names = "--speed", description = "Event-time seconds per wall-clock second (default ${DEFAULT-VALUE}).")
@@ -241,6 +241,7 @@ public final class DemoCommand implements Callable<Integer> {
                     (System.nanoTime() - t0) / 1e9,
                     api,
                     api);
+            out.printf(Locale.ROOT, "tollgate demo: rollout timeline %s%n", timelineUrl(api, s));
             out.printf(Locale.ROOT, "tollgate demo: playing \"%s\": %s%n%n", s.name, s.description);
             out.flush();
 
@@ -299,6 +300,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (keepRunning) {
                 out.println();
                 out.println("tollgate demo: still running (Ctrl-C stops and cleans up):");
+                out.println("  timeline  " + timelineUrl(api, s) + "  (all services: " + api + "/ui/rollouts)");
                 out.println("  rollouts  curl " + api + "/api/rollouts");
                 out.println("  metrics   curl " + api + "/metrics");
                 out.println("  decisions tollgate tail decisions --bootstrap-servers " + bootstrapServers
@@ -326,6 +328,12 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             cleanedUp.countDown();
         }
+    }
+
+    /** The timeline page of the scenario's service (every rollout of the demo is of one service). */
+    static String timelineUrl(String api, ScenarioSpec s) {
+        return api + "/ui/rollouts/"
+                + java.net.URLEncoder.encode(s.service, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Stops the service and the broker and deletes the demo's directory (once). */

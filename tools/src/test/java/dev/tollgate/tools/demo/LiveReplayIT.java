@@ -149,6 +149,30 @@ class LiveReplayIT {
                             HttpResponse.BodyHandlers.ofString());
             assertThat(api.statusCode()).isEqualTo(200);
             assertThat(api.body()).contains("checkout").contains(SERVICE);
+
+            // and it printed the timeline URL and keeps serving the page and its data: both demo rollouts
+            String timelineUrl = "http://127.0.0.1:" + demo.apiPort + "/ui/rollouts/checkout";
+            assertThat(demoOut.toString())
+                    .contains("tollgate demo: rollout timeline " + timelineUrl)
+                    .contains("  timeline  " + timelineUrl);
+            HttpResponse<String> page = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(timelineUrl)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("/ui/assets/timeline.js").contains("/api/timeline/checkout");
+            HttpResponse<String> data = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + demo.apiPort + "/api/timeline/checkout"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(data.statusCode()).isEqualTo(200);
+            assertThat(data.body())
+                    .contains("\"releaseId\":\"checkout-rel-42\"")
+                    .contains("\"releaseId\":\"checkout-rel-43\"")
+                    .contains("\"action\":\"COMPLETE\"")
+                    .contains("\"action\":\"ROLLBACK\"");
         } finally {
             demo.stop();
             demoThread.join(60_000);
