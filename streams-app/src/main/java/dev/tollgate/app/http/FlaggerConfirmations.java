@@ -13,8 +13,9 @@ import java.util.Map;
  * of the release Tollgate knew at that moment counts for this checksum.
  *
  * <p>Kept in memory of the instance Flagger reaches (the Service uses {@code sessionAffinity: ClientIP}) and
- * bounded to {@value #MAX_ENTRIES} entries; lost on a restart (then the first call is judged on Tollgate's
- * state alone, see the README's deployment section).
+ * bounded to {@value #MAX_ENTRIES} entries; lost on a restart. In the service the durable guard is the router's
+ * own record ({@link RouterSteps}, see {@code HttpApi#judgeByRouter}): this memory only adds "one increase per
+ * step" for a router that has not published its shift yet.
  */
 final class FlaggerConfirmations {
     static final int MAX_ENTRIES = 10_000;

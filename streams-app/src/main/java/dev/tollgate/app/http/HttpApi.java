@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.app.http.RolloutStatusSource.StatusUnavailableException;
 import dev.tollgate.app.timeline.RolloutHistory;
 import dev.tollgate.app.timeline.TimelinePage;
+import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.schemas.avro.RolloutStatus;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +145,7 @@ public final class HttpApi {
     private final Supplier<String> streamsState;
     private final Supplier<String> metrics;
     private final FlaggerConfirmations confirmations = new FlaggerConfirmations();
+    private volatile RouterSteps routerSteps;
     private final RolloutHistory history;
 
     /**
@@ -189,6 +192,17 @@ public final class HttpApi {
         this.localStatuses = Objects.requireNonNull(localStatuses, "localStatuses");
         this.streamsState = Objects.requireNonNull(streamsState, "streamsState");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * Pins Flagger's calls that carry no weight to the step the router last published (see {@link RouterSteps});
+     * without it they are pinned only by this instance's in-memory {@link FlaggerConfirmations}.
+     *
+     * @return this API
+     */
+    public HttpApi withRouterSteps(RouterSteps steps) {
+        this.routerSteps = steps;
+        return this;
     }
 
     /** Answers one request; never throws. */
@@ -431,8 +445,13 @@ public final class HttpApi {
         String svc = service;
         String key = FlaggerConfirmations.key(svc, text(body.path("checksum")));
         Optional<RolloutStatus> status;
+        Optional<RolloutEvent> router = null;
+        RouterSteps steps = routerSteps;
         try {
             status = statuses.find(svc);
+            if (steps != null && !pin.any()) {
+                router = steps.latest(svc);
+            }
         } catch (StatusUnavailableException e) {
             // not a failed check of the rollout hook (200), and no traffic increase (412) until Tollgate answers
             ObjectNode o = unavailableJson(svc, e);
@@ -440,7 +459,9 @@ public final class HttpApi {
             o.put("message", "Tollgate cannot read " + svc + " right now; retry");
             return Response.json(requirePass ? PRECONDITION_FAILED : 200, o);
         }
-        Judged j = judgeFlagger(svc, status.orElse(null), pin, key, requirePass);
+        Judged j = router != null
+                ? judgeByRouter(svc, status.orElse(null), router.orElse(null), key, requirePass)
+                : judgeFlagger(svc, status.orElse(null), pin, key, requirePass);
         StepView view = j.view();
         boolean ok = j.ok();
         ObjectNode o = view.toJson();
@@ -514,6 +535,61 @@ public final class HttpApi {
         } else {
             v = StepView.of(s);
         }
+        boolean ok = requirePass ? v.pass() : v.status() != StepView.Status.FAIL;
+        if (requirePass && ok) {
+            confirmations.confirmStep(key, s);
+        }
+        return new Judged(v, ok, null);
+    }
+
+    /**
+     * Flagger's call without a pin, judged against the router's latest RolloutEvent (durable, shared by every
+     * instance) and then this instance's ledger. The router publishes its event when it shifts, before Flagger's
+     * next interval, so:
+     * <ul>
+     *   <li>no release under way at the router (none published, or COMPLETED/ABORTED): Flagger has not shifted
+     *       this canary yet; this is its 0 % call, 200 (nothing is exposed at 0 %; the previous release's verdict
+     *       neither passes nor fails it);</li>
+     *   <li>the router is at a step Tollgate has not processed (release, step index or weight differ): PENDING,
+     *       412 for {@code require=pass}: the previous step's PROMOTE does not count, whatever this instance
+     *       remembers or forgot;</li>
+     *   <li>otherwise the step's verdict, and the ledger still allows one confirmed increase per step (it covers a
+     *       router that has not published its shift yet).</li>
+     * </ul>
+     */
+    private Judged judgeByRouter(String svc, RolloutStatus s, RolloutEvent r, String key, boolean requirePass) {
+        boolean routerUnderWay =
+                r != null && r.getPhase() != RolloutPhase.COMPLETED && r.getPhase() != RolloutPhase.ABORTED;
+        if (!routerUnderWay) {
+            String zero = "0 %: the router has no release of " + svc + " under way, so no canary traffic to judge "
+                    + "yet; the first shift is allowed";
+            StepView v = s == null ? StepView.unavailable(svc, zero) : StepView.pending(s, List.of(zero));
+            if (requirePass) {
+                confirmations.confirmPreTraffic(key, s == null ? null : s.getReleaseId());
+            }
+            return new Judged(v, true, zero);
+        }
+        StepPin routerPin = new StepPin(r.getTrafficPercent(), r.getStepIndex(), r.getReleaseId(), null);
+        if (s == null) {
+            String why = "the router is at step " + r.getStepIndex() + " of " + r.getReleaseId()
+                    + "; Tollgate has not seen " + svc + " yet";
+            return new Judged(StepView.unavailable(svc, why), !requirePass, null);
+        }
+        List<String> behind = routerPin.mismatches(s);
+        if (!behind.isEmpty()) {
+            List<String> reasons = new ArrayList<>();
+            reasons.add("the router is at " + r.getTrafficPercent() + " % (step " + r.getStepIndex() + " of "
+                    + r.getReleaseId() + "); Tollgate has not processed that step yet");
+            reasons.addAll(behind);
+            return new Judged(StepView.pending(s, reasons), !requirePass, null);
+        }
+        FlaggerConfirmations.Entry e = confirmations.get(key);
+        StepView v = e != null && requirePass && e.sameStep(s)
+                ? StepView.pending(
+                        s,
+                        List.of("the increase from step " + s.getStepIndex() + " was confirmed already; waiting for "
+                                + "Tollgate to see the next step"))
+                : StepView.of(s);
         boolean ok = requirePass ? v.pass() : v.status() != StepView.Status.FAIL;
         if (requirePass && ok) {
             confirmations.confirmStep(key, s);

@@ -66,6 +66,7 @@ public final class TollgateService implements AutoCloseable {
     private volatile KafkaStreams streams;
     private volatile KafkaStreamsMetrics streamsMetrics;
     private volatile ApiServer http;
+    private volatile KafkaRouterSteps routerSteps;
     private volatile boolean failed;
     private volatile HostInfo self;
     private final KafkaStreamsStatusSource localStatuses = new KafkaStreamsStatusSource(() -> streams);
@@ -164,7 +165,10 @@ public final class TollgateService implements AutoCloseable {
             if (http != null) {
                 return;
             }
-            HttpApi api = new HttpApi(new StatusRouter(), localStatuses, this::stateName, registry::scrape, history);
+            // Flagger's calls without a weight are pinned to the router's latest RolloutEvent (durable, any instance)
+            routerSteps = new KafkaRouterSteps(config, Duration.ofSeconds(5));
+            HttpApi api = new HttpApi(new StatusRouter(), localStatuses, this::stateName, registry::scrape, history)
+                    .withRouterSteps(routerSteps);
             http = ApiServer.start(api, config.httpHost(), config.httpPort(), 4, httpSecurity(config));
             self = advertised(config, http.port());
             log.info("Advertising HTTP API to other instances applicationServer=[{}:{}]", self.host(), self.port());
@@ -356,6 +360,10 @@ public final class TollgateService implements AutoCloseable {
         ApiServer h = http;
         if (h != null) {
             h.close();
+        }
+        KafkaRouterSteps rs = routerSteps;
+        if (rs != null) {
+            rs.close();
         }
         gcMetrics.close();
         registry.close();

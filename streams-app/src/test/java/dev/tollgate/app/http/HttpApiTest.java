@@ -12,11 +12,15 @@ import dev.tollgate.app.http.HttpApi.Request;
 import dev.tollgate.app.http.HttpApi.Response;
 import dev.tollgate.schemas.avro.Action;
 import dev.tollgate.schemas.avro.GateDecision;
+import dev.tollgate.schemas.avro.RolloutEvent;
+import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.schemas.avro.RolloutStatus;
 import dev.tollgate.schemas.avro.Verdict;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -259,6 +263,58 @@ class HttpApiTest {
         assertThat(flagger(confirm, body).status()).isEqualTo(412);
         source.put(at("rel-2", "AWAITING_STEP", 1, 5.0, promote("rel-2", 0), promote("rel-2", 1)));
         assertThat(flagger(confirm, body).status()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldNotPassAFlaggerStepOnThePreviousPromoteAfterARestartWhenTheRouterIsAhead() throws Exception {
+        // given: the router's record (the rollouts topic) and an instance that confirmed the increase from step 0
+        Map<String, RolloutEvent> router = new HashMap<>();
+        RouterSteps steps = svc -> Optional.ofNullable(router.get(svc));
+        HttpApi before = new HttpApi(source, state::get, () -> "").withRouterSteps(steps);
+        String body = "{\"name\":\"checkout\",\"phase\":\"Progressing\",\"checksum\":\"c3\"}";
+        Request confirm = new Request(
+                "POST", "/api/flagger/checkout", Map.of("require", "pass"), body.getBytes(StandardCharsets.UTF_8));
+        Request rolloutHook =
+                new Request("POST", "/api/flagger/checkout", Map.of(), body.getBytes(StandardCharsets.UTF_8));
+        Response zero = before.handle(confirm);
+        router.put("checkout", routerAt("rel-2", 0, 1.0));
+        source.put(at("rel-2", "AWAITING_STEP", 0, 1.0, promote("rel-2", 0)));
+        Response fromStep0 = before.handle(confirm);
+
+        // when: Flagger shifts to 5 % (the router publishes step 1), the instance restarts (its memory is gone)
+        // and Flagger asks again before Tollgate processed step 1
+        router.put("checkout", routerAt("rel-2", 1, 5.0));
+        HttpApi after = new HttpApi(source, state::get, () -> "").withRouterSteps(steps);
+        Response stale = after.handle(confirm);
+        Response staleRolloutHook = after.handle(rolloutHook);
+        source.put(at("rel-2", "ACTIVE", 1, 5.0, promote("rel-2", 0)));
+        Response seenNotDecided = after.handle(confirm);
+        source.put(at("rel-2", "AWAITING_STEP", 1, 5.0, promote("rel-2", 0), promote("rel-2", 1)));
+        Response decided = after.handle(confirm);
+
+        // then: only Tollgate's PROMOTE of step 1 lets the next increase through; the stale window is no failed check
+        assertThat(zero.status()).as("0 %: the router has no release under way").isEqualTo(200);
+        assertThat(fromStep0.status()).isEqualTo(200);
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(json(stale).get("status").asText()).isEqualTo("PENDING");
+        assertThat(json(stale).get("reasons").get(0).asText()).contains("router is at 5.0 %");
+        assertThat(staleRolloutHook.status()).isEqualTo(200);
+        assertThat(seenNotDecided.status()).isEqualTo(412);
+        assertThat(decided.status()).isEqualTo(200);
+        assertThat(json(decided).get("trafficPercent").asDouble()).isEqualTo(5.0);
+    }
+
+    private static RolloutEvent routerAt(String release, int step, double weight) {
+        return RolloutEvent.newBuilder()
+                .setService("checkout")
+                .setReleaseId(release)
+                .setTimestamp(STEP_START + step * 100_000L)
+                .setBaselineRevision("rev-1")
+                .setCanaryRevision("rev-2")
+                .setPhase(step == 0 ? RolloutPhase.STARTED : RolloutPhase.STEP)
+                .setStepIndex(step)
+                .setTrafficPercent(weight)
+                .build();
     }
 
     @Test

@@ -45,13 +45,18 @@ final class ServiceProcess implements AutoCloseable {
      * @param log the file standard output and error are appended to
      */
     static ServiceProcess start(Path config, Map<String, String> env, Path log, String... args) throws IOException {
+        return start(List.of("-Xmx384m", "-XX:+UseSerialGC"), config, env, log, args);
+    }
+
+    /** As {@link #start(Path, Map, Path, String...)}, with these JVM options (heap, GC, ...) instead of the small defaults. */
+    static ServiceProcess start(List<String> jvmOptions, Path config, Map<String, String> env, Path log, String... args)
+            throws IOException {
         Path log4j = log.resolveSibling("service-log4j2.xml");
         Files.writeString(log4j, LOG4J, StandardCharsets.UTF_8);
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-XX:+UseSerialGC",
-                "-Dlog4j2.configurationFile=" + log4j.toUri()));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-Dlog4j2.configurationFile=" + log4j.toUri());
         String avro = System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES");
         if (avro != null) {
             cmd.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=" + avro);
