@@ -95,6 +95,13 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Result refresh; must match the service's " + "result.refresh.ms (default ${DEFAULT-VALUE}).")
     long resultRefreshMs = TopologySettings.DEFAULT_RESULT_REFRESH_MS;
 
+    @Option(
+            names = "--engine",
+            paramLabel = "fast|driver",
+            description = "fast (default): the evaluator driven directly; driver: the whole topology in a "
+                    + "TopologyTestDriver, committing after every record (slow; identical output).")
+    String engine = "fast";
+
     @Override
     public Integer call() {
         ToolLogging.quiet();
@@ -133,12 +140,13 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }
+        Replayer.Engine how = ReplaySource.engine(engine);
         Replayer.Counts counts;
         try (PrintWriter w = out == null
                 ? new PrintWriter(spec.commandLine().getOut())
                 : new PrintWriter(new BufferedWriter(
                         new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8)))) {
-            counts = Replayer.run(input.events(), defaultPolicy, settings, r -> {
+            counts = Replayer.run(input.events(), defaultPolicy, settings, how, r -> {
                 boolean print = r instanceof GateDecision || (!decisionsOnly && (r instanceof GateResult || timeline));
                 if (print) {
                     w.println(EventCodec.toLine(r));

@@ -12,8 +12,9 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Replays recorded events through the production topology without a broker: reads JSON lines, orders the events
- * by event time (stable: ties keep file order; policies without a timestamp come first), pipes them into an
- * {@link InProcessTopology} and hands every output to a sink in publication order.
+ * by event time (stable: ties keep file order; policies without a timestamp come first), pipes them into the
+ * evaluator ({@link Engine#FAST}: {@link DirectTopology}; {@link Engine#DRIVER}: the whole topology in an {@link
+ * InProcessTopology}) and hands every output to a sink in publication order.
  */
 public final class Replayer {
     private Replayer() {}
@@ -52,7 +53,7 @@ public final class Replayer {
             }
             lines++;
             try {
-                EventCodec.Event e = EventCodec.decode(line);
+                EventCodec.Event e = FastEventDecoder.decode(line);
                 if (!e.isInput()) {
                     throw new EventFormatException(e.type() + " is an output of Tollgate, not an input event");
                 }
@@ -78,12 +79,36 @@ public final class Replayer {
         return sorted;
     }
 
+    /** How a replay drives the topology; both give identical outputs. */
+    public enum Engine {
+        /** The evaluator node driven directly ({@link DirectTopology}): the default. */
+        FAST,
+        /** The whole topology in a TopologyTestDriver ({@link InProcessTopology}), committing after every record. */
+        DRIVER;
+
+        /** A fresh instance of this engine. */
+        public EventBus open(TopologySettings settings) {
+            return this == FAST ? new DirectTopology(settings, null) : new InProcessTopology(settings, null);
+        }
+    }
+
+    /** Runs the events through the {@link Engine#FAST} engine; see {@link #run(List, GatePolicy, TopologySettings,
+     * Engine, Consumer)}. */
+    public static Counts run(
+            List<EventCodec.Event> events,
+            GatePolicy policy,
+            TopologySettings settings,
+            Consumer<SpecificRecord> sink) {
+        return run(events, policy, settings, Engine.FAST, sink);
+    }
+
     /**
      * Runs the events through the topology.
      *
      * @param events   the events (any order; they are ordered here)
      * @param policy   a default policy piped under {@code *} after the events' own untimed policies, or null
      * @param settings topology settings (grace, tick, refresh; topics and serdes are replaced), or null for defaults
+     * @param engine   how to drive the topology
      * @param sink     receives every output record in publication order
      * @return counts of what was published
      */
@@ -91,6 +116,7 @@ public final class Replayer {
             List<EventCodec.Event> events,
             GatePolicy policy,
             TopologySettings settings,
+            Engine engine,
             Consumer<SpecificRecord> sink) {
         List<EventCodec.Event> sorted = ordered(events);
         if (policy != null) {
@@ -102,7 +128,7 @@ public final class Replayer {
         }
         Counts counts = new Counts();
         TopologySettings base = settings != null ? settings : TopologySettings.defaults("mock://unused");
-        try (InProcessTopology topology = new InProcessTopology(base, null)) {
+        try (EventBus topology = engine.open(base)) {
             for (EventCodec.Event e : sorted) {
                 topology.send(e);
                 counts.events++;
