@@ -13,7 +13,6 @@ import dev.tollgate.topology.store.BufferedStoreBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,8 +97,10 @@ public final class DirectTopology implements EventBus {
     }
 
     /**
-     * The in-memory twin of one of the evaluator's stores (same name, serdes and retention, no changelog); a
-     * store this class does not know is built as the topology builds it, without its changelog.
+     * The in-memory twin of one of the evaluator's key-value stores (same name and serdes, no changelog). The key
+     * ledger's window store is built as the topology builds it (RocksDB, in a temporary directory), without its
+     * changelog: Kafka Streams' in-memory window store scans every timestamp of the fetched range, and the ledger
+     * fetches days around each key; so is any store this class does not know.
      */
     private StoreBuilder<?> inMemory(StoreBuilder<?> b) {
         String name = b.name();
@@ -113,14 +114,6 @@ public final class DirectTopology implements EventBus {
         } else if (name.equals(Names.STORE_ROLLOUT_STATUS)) {
             return Stores.keyValueStoreBuilder(
                             inMemoryKeyValue(name), Serdes.String(), new AvroStateSerde<>(RolloutStatus.class))
-                    .withCachingDisabled()
-                    .withLoggingDisabled();
-        } else if (name.equals(Names.STORE_DEDUPE_KEYS)) {
-            return Stores.windowStoreBuilder(
-                            Stores.inMemoryWindowStore(
-                                    name, Duration.ofMillis(settings.ledgerRetentionMs()), Duration.ofMillis(1), false),
-                            Serdes.String(),
-                            Serdes.String())
                     .withCachingDisabled()
                     .withLoggingDisabled();
         }

@@ -73,6 +73,12 @@ final class ReplaySource {
         @Option(names = "--to", paramLabel = "TIME", description = "End of the range (exclusive), as --from.")
         String to;
 
+        @Option(
+                names = "--topic-prefix",
+                paramLabel = "PREFIX",
+                description = "Prefix of the contract topics (default ${DEFAULT-VALUE}).")
+        String topicPrefix = TopicNames.DEFAULT_PREFIX;
+
         boolean given() {
             return bootstrap != null || registryUrl != null || from != null || to != null;
         }
@@ -90,7 +96,7 @@ final class ReplaySource {
             }
             TopicEvents.Result r;
             try {
-                r = TopicEvents.read(bootstrap, registryUrl, TopicNames.defaults(), start, end, Map.of());
+                r = TopicEvents.read(bootstrap, registryUrl, new TopicNames(topicPrefix), start, end, Map.of());
             } catch (KafkaException | IllegalStateException e) {
                 throw new CommandFailedException("cannot read the input topics: " + e.getMessage(), e);
             }
