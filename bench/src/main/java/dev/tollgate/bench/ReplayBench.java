@@ -11,7 +11,6 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,40 +104,41 @@ public final class ReplayBench {
                 driverEvents,
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors());
-        System.out.println("Rates per second of wall time, and in brackets per second of the replaying thread's CPU"
-                + " time (the figure that a loaded machine distorts least).");
+        System.out.println("Rates per second of wall time, and in brackets per second of the process's CPU time"
+                + " (all threads: parallel decoding, GC and JIT included; what a loaded machine distorts least).");
         System.out.println();
         System.out.println("| round | decode JSON (events/s) | fast replay (events/s) | driver replay (events/s) "
                 + "| fast / driver | fast end to end incl. decode (events/s) | outputs (fast = driver) |");
         System.out.println("|---|---|---|---|---|---|---|");
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         List<double[]> all = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            long c0 = threads.getCurrentThreadCpuTime();
+            long c0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             Replayer.Input in;
             try (BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
                 in = Replayer.read(r, false);
             }
             double decodeSecs = (System.nanoTime() - t0) / 1e9;
-            double decodeCpu = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
+            double decodeCpu = (os.getProcessCpuTime() - c0) / 1e9;
             int n = in.events().size();
             Sink fast = new Sink();
-            long c1 = threads.getCurrentThreadCpuTime();
+            long c1 = os.getProcessCpuTime();
             long t1 = System.nanoTime();
             Replayer.run(in.events(), null, null, Replayer.Engine.FAST, fast);
             double fastSecs = (System.nanoTime() - t1) / 1e9;
-            double fastCpu = (threads.getCurrentThreadCpuTime() - c1) / 1e9;
+            double fastCpu = (os.getProcessCpuTime() - c1) / 1e9;
             List<EventCodec.Event> prefix;
             try (BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
                 prefix = Replayer.read(r, false).events().subList(0, Math.min(n, driverEvents + services));
             }
             Sink driver = new Sink();
-            long c2 = threads.getCurrentThreadCpuTime();
+            long c2 = os.getProcessCpuTime();
             long t2 = System.nanoTime();
             Replayer.run(prefix, null, null, Replayer.Engine.DRIVER, driver);
             double driverSecs = (System.nanoTime() - t2) / 1e9;
-            double driverCpu = (threads.getCurrentThreadCpuTime() - c2) / 1e9;
+            double driverCpu = (os.getProcessCpuTime() - c2) / 1e9;
             double decodeRate = n / decodeSecs;
             double fastRate = n / fastSecs;
             double driverRate = prefix.size() / driverSecs;
