@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,10 +47,12 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(
             names = "--events",
-            required = true,
             paramLabel = "FILE.jsonl",
             description = "Recorded events, one JSON object per line ('-' reads standard input).")
     String events;
+
+    @CommandLine.Mixin
+    ReplaySource.TopicOptions topics = new ReplaySource.TopicOptions();
 
     @Option(
             names = "--policy",
@@ -102,6 +105,13 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Result refresh; must match the service's " + "result.refresh.ms (default ${DEFAULT-VALUE}).")
     long resultRefreshMs = TopologySettings.DEFAULT_RESULT_REFRESH_MS;
 
+    @Option(
+            names = "--engine",
+            paramLabel = "fast|driver",
+            description = "fast (default): the evaluator driven directly; driver: the whole topology in a "
+                    + "TopologyTestDriver, committing after every record (slow; identical output).")
+    String engine = "fast";
+
     @Override
     public Integer call() {
         ToolLogging.quiet();
@@ -119,17 +129,27 @@ public final class ReplayCommand implements Callable<Integer> {
                 throw new UsageException("policy file " + policy + ": " + e.getMessage(), e);
             }
         }
-        Replayer.Input input;
-        try (BufferedReader in = "-".equals(events)
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(Path.of(events), StandardCharsets.UTF_8)) {
-            input = Replayer.read(in, skipBad);
-        } catch (NoSuchFileException e) {
-            throw new UsageException("events file " + events + " does not exist", e);
-        } catch (IOException | UncheckedIOException e) {
-            throw new UsageException("cannot read events file " + events + ": " + e.getMessage(), e);
-        } catch (EventFormatException e) {
-            throw new CommandFailedException(events + " " + e.getMessage(), e);
+        Replayer.Input input = null;
+        List<EventCodec.Event> loaded;
+        if (topics.given() == (events != null)) {
+            throw new UsageException(
+                    "give either --events FILE or --bootstrap-servers, --registry-url, --from and --to");
+        }
+        if (topics.given()) {
+            loaded = topics.read("replay", err);
+        } else {
+            try (BufferedReader in = "-".equals(events)
+                    ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    : Files.newBufferedReader(Path.of(events), StandardCharsets.UTF_8)) {
+                input = Replayer.read(in, skipBad);
+            } catch (NoSuchFileException e) {
+                throw new UsageException("events file " + events + " does not exist", e);
+            } catch (IOException | UncheckedIOException e) {
+                throw new UsageException("cannot read events file " + events + ": " + e.getMessage(), e);
+            } catch (EventFormatException e) {
+                throw new CommandFailedException(events + " " + e.getMessage(), e);
+            }
+            loaded = input.events();
         }
         TopologySettings settings;
         try {
@@ -140,13 +160,14 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }
+        Replayer.Engine how = ReplaySource.engine(engine);
         Replayer.Counts counts;
         ReplayHtml page = html == null ? null : new ReplayHtml();
         try (PrintWriter w = out == null
                 ? new PrintWriter(spec.commandLine().getOut())
                 : new PrintWriter(new BufferedWriter(
                         new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8)))) {
-            counts = Replayer.run(input.events(), defaultPolicy, settings, r -> {
+            counts = Replayer.run(loaded, defaultPolicy, settings, how, r -> {
                 boolean print = r instanceof GateDecision || (!decisionsOnly && (r instanceof GateResult || timeline));
                 if (print) {
                     w.println(EventCodec.toLine(r));
@@ -163,15 +184,17 @@ public final class ReplayCommand implements Callable<Integer> {
             try {
                 page.write(
                         html,
-                        "-".equals(events)
-                                ? "standard input"
-                                : Path.of(events).getFileName().toString());
+                        events == null
+                                ? "the input topics"
+                                : "-".equals(events)
+                                        ? "standard input"
+                                        : Path.of(events).getFileName().toString());
             } catch (IOException e) {
                 throw new UsageException("cannot write " + html + ": " + e.getMessage(), e);
             }
             err.println("replay: timeline of " + page.services() + " service(s) written to " + html);
         }
-        if (input.skipped() > 0) {
+        if (input != null && input.skipped() > 0) {
             err.println("replay: skipped " + input.skipped() + " bad line(s) of " + input.lines() + ":");
             input.errors().forEach(m -> err.println("  " + m));
             if (input.skipped() > input.errors().size()) {

@@ -2,6 +2,7 @@ package dev.tollgate.tools.cli;
 
 import dev.tollgate.app.cli.TollgateCli;
 import dev.tollgate.router.cli.RouterCommand;
+import dev.tollgate.tools.BacktestCommand;
 import dev.tollgate.tools.ReplayCommand;
 import dev.tollgate.tools.SimulateCommand;
 import dev.tollgate.tools.TailCommand;
@@ -31,6 +32,11 @@ public final class ToolsCli {
     /** The configured picocli command line with every subcommand. */
     public static CommandLine commandLine() {
         return TollgateCli.commandLine(
-                new DemoCommand(), new ReplayCommand(), new SimulateCommand(), new TailCommand(), new RouterCommand());
+                new DemoCommand(),
+                new ReplayCommand(),
+                new BacktestCommand(),
+                new SimulateCommand(),
+                new TailCommand(),
+                new RouterCommand());
     }
 }
