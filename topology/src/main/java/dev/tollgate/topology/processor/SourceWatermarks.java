@@ -14,9 +14,11 @@ import java.util.Set;
  * back; its next record makes it active again. A source not seen yet counts as active at {@code MIN} (it holds
  * everything) until it has been quiet for {@code idleMs}.
  *
- * <p>Idleness is only judged while the task is receiving records: after a pause of the whole task longer than
- * {@code idleMs} (the process was stopped, the broker was away, a long GC or rebalance), every source gets a fresh
- * {@code idleMs} to deliver what it has, so a backlog fetched partition by partition is not counted late.
+ * <p>Idleness is only judged while the task is receiving records: from its first record, and after a pause of the
+ * whole task longer than {@code idleMs} (the process was stopped, the broker was away, a long GC or rebalance), every
+ * source gets a fresh {@code idleMs} to deliver what it has, so a backlog fetched partition by partition is not
+ * counted late. (Measured: judging idleness from the task's initialization instead let a catch-up that started more
+ * than a second after it, on a loaded machine, count a whole rollout's RolloutEvents late.)
  *
  * <p>Also remembers which services are ahead of the source time (their own events would let them seal more), so
  * the processor can advance them when the source time moves, without waiting for their next event.
@@ -73,8 +75,9 @@ final class SourceWatermarks {
 
     /** Notes an accepted record of {@code topic} at event time {@code eventTime}, received at {@code wallClock}. */
     void observe(String topic, long eventTime, long wallClock) {
-        if (lastRecordWallClock != Long.MIN_VALUE && wallClock - lastRecordWallClock > idleMs) {
-            // the whole task received nothing for a while: nobody's silence says anything about its source
+        if (lastRecordWallClock == Long.MIN_VALUE || wallClock - lastRecordWallClock > idleMs) {
+            // the task's first record, or the whole task received nothing for a while (a slow start or restore, a
+            // pause): nobody's silence so far says anything about its source
             for (Source s : sources) {
                 s.lastRecordWallClock = wallClock;
             }

@@ -20,8 +20,24 @@ class SourceWatermarksTest {
 
         // then the unseen side-effects source holds the source time back
         assertThat(w.sourceTime(WALL + 10)).isEqualTo(Long.MIN_VALUE);
-        // and once it has been quiet for idle.ms it no longer does
-        assertThat(w.sourceTime(WALL + IDLE)).isEqualTo(T + 10_000);
+        // and once it has been quiet for idle.ms after the task's first record it no longer does
+        w.observe("requests", T + 10_500, WALL + 500);
+        assertThat(w.sourceTime(WALL + 10 + IDLE - 1)).isEqualTo(Long.MIN_VALUE);
+        assertThat(w.sourceTime(WALL + 10 + IDLE)).isEqualTo(T + 10_500);
+    }
+
+    @Test
+    void shouldNotJudgeIdlenessBeforeTheTasksFirstRecord() {
+        // given a task whose first record comes long after it was initialized (a slow restore, a loaded machine)
+        long first = WALL + 30_000;
+
+        // when requests deliver first
+        w.observe("requests", T + 10_000, first);
+
+        // then side effects, not fetched yet, still hold the source time back
+        assertThat(w.sourceTime(first)).isEqualTo(Long.MIN_VALUE);
+        w.observe("side-effects", T + 9_000, first + 300);
+        assertThat(w.sourceTime(first + 300)).isEqualTo(T + 9_000);
     }
 
     @Test
