@@ -14,15 +14,30 @@ package dev.tollgate.topology;
  *                             clock as record timestamp (their {@code evaluatedAt}/{@code decidedAt}/window fields
  *                             keep event time), so the broker's time-based retention keeps them for the topic's
  *                             retention however old their events are; false: the event time (replay, tests)
+ * @param sourceIdleMs         per-source watermarks: each input partition of a task holds ticks back until it has
+ *                             passed them, unless it delivered nothing for this long (wall clock); 0 = off, for
+ *                             input that arrives in event-time order (replay, tests)
  */
 public record LiveSettings(
-        long maxFutureSkewMs, long maxEventAgeMs, long inputRetentionMs, boolean wallClockOutputTimes) {
+        long maxFutureSkewMs,
+        long maxEventAgeMs,
+        long inputRetentionMs,
+        boolean wallClockOutputTimes,
+        long sourceIdleMs) {
 
-    /** No wall-clock check, outputs stamped with event time: deterministic (replay and tests). */
-    public static final LiveSettings OFF = new LiveSettings(0, 0, 0, false);
+    /** Default {@link #sourceIdleMs()} of a live run: a second. */
+    public static final long DEFAULT_SOURCE_IDLE_MS = 1_000L;
+
+    /** No wall-clock check, outputs stamped with event time, no idleness: deterministic (replay and tests). */
+    public static final LiveSettings OFF = new LiveSettings(0, 0, 0, false, 0);
+
+    /** As the full constructor, with per-source watermarks off. */
+    public LiveSettings(long maxFutureSkewMs, long maxEventAgeMs, long inputRetentionMs, boolean wallClockOutputTimes) {
+        this(maxFutureSkewMs, maxEventAgeMs, inputRetentionMs, wallClockOutputTimes, 0);
+    }
 
     public LiveSettings {
-        if (maxFutureSkewMs < 0 || maxEventAgeMs < 0 || inputRetentionMs < 0) {
+        if (maxFutureSkewMs < 0 || maxEventAgeMs < 0 || inputRetentionMs < 0 || sourceIdleMs < 0) {
             throw new IllegalArgumentException("LiveSettings: durations must be >= 0");
         }
     }

@@ -12,8 +12,22 @@ public interface TopologyListener {
     /** An input event of the given contract type (e.g. {@code RequestLog}) was accepted. */
     default void onEvent(String type) {}
 
-    /** An input event arrived later than the grace period and was dropped (counted, not lost silently). */
+    /**
+     * An input event arrived after its tick was sealed and its step was decided already: dropped, counted and named
+     * in the next results of the gates that read it (a rollout event is applied late instead).
+     */
     default void onLateEvent(String type) {}
+
+    /** As {@link #onLateEvent(String)}, naming the service (late drops are counted per type and service). */
+    default void onLateEvent(String type, String service) {
+        onLateEvent(type);
+    }
+
+    /**
+     * An input event arrived after its tick was sealed, but its step was still being evaluated: it was merged into
+     * the step's evidence (counted, not lost).
+     */
+    default void onLateMerged(String type, String service) {}
 
     /** A gate result was published. */
     default void onGateResult(GateResult result) {}

@@ -14,6 +14,7 @@ import dev.tollgate.topology.gates.GateIds;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.Metric;
@@ -31,6 +32,9 @@ class ShuffleDeterminismTest {
     private static final int RPS = 250;
     /** Arrival jitter: an event may arrive after events up to this much newer (grace is 2,000 ms). */
     private static final long MAX_DISPLACEMENT_MS = 1_500;
+
+    /** Source idle time of the per-source watermark runs: longer than the sparsest topic's gap (40 s). */
+    private static final long SOURCE_IDLE_MS = 60_000;
 
     private static final String REGRESSING = "checkout";
     private static final String HEALTHY = "search";
@@ -157,15 +161,33 @@ class ShuffleDeterminismTest {
 
     /** Feeds events through a fresh topology and returns it with every output collected. */
     private static Scenario run(List<Event> events) {
-        Scenario s = new Scenario(0, T0);
+        return run(events, TopologySettings.defaults("mock://x"), null);
+    }
+
+    /**
+     * Feeds events through a fresh topology with {@code settings}; with {@code arrivals} (wall-clock ms of each
+     * event's arrival, relative to the first) the driver's wall clock follows them, and after the last event it
+     * moves on by more than the source idle time, as a live run's clock would.
+     */
+    private static Scenario run(List<Event> events, TopologySettings settings, long[] arrivals) {
+        Scenario s = new Scenario(0, T0, settings);
         s.policy("*", policy());
-        for (Event e : events) {
+        long wall = 0;
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            if (arrivals != null && arrivals[i] > wall) {
+                s.driver.advanceWallClockTime(java.time.Duration.ofMillis(arrivals[i] - wall));
+                wall = arrivals[i];
+            }
             switch (e.topic()) {
                 case REQUESTS -> s.requests.pipeInput(e.service(), e.value(), e.ts());
                 case METRICS -> s.metrics.pipeInput(e.service(), e.value(), e.ts());
                 case ROLLOUTS -> s.rollouts.pipeInput(e.service(), e.value(), e.ts());
                 default -> throw new IllegalStateException();
             }
+        }
+        if (arrivals != null) {
+            s.driver.advanceWallClockTime(java.time.Duration.ofMillis(2 * SOURCE_IDLE_MS));
         }
         s.collect();
         return s;
@@ -179,6 +201,16 @@ class ShuffleDeterminismTest {
         return s.gateResults.stream()
                 .filter(r -> r.getService().equals(service))
                 .toList();
+    }
+
+    private static double metricTotal(Scenario s, String metricName) {
+        double total = 0;
+        for (var e : s.driver.metrics().entrySet()) {
+            if (e.getKey().name().equals(metricName)) {
+                total += ((Number) e.getValue().metricValue()).doubleValue();
+            }
+        }
+        return total;
     }
 
     private static double lateEventsTotal(Scenario s) {
@@ -241,8 +273,9 @@ class ShuffleDeterminismTest {
     }
 
     @Test
-    void shouldDropAndCountEventsLaterThanTheGracePeriodWithoutChangingAnything() {
-        // given a healthy rollout, and the same events plus twenty canary 5xx that arrive 50 s late
+    void shouldDropCountAndNameEventsOfADecidedStepWithoutChangingADecision() {
+        // given a healthy rollout, and the same events plus twenty canary 5xx of step 0 that arrive 50 s late,
+        // in step 1 (step 0 was decided at 30 s)
         List<Event> ordered = service(HEALTHY, 3, 2, 99, 0);
         List<Event> withLate = new ArrayList<>();
         int late = 0;
@@ -260,15 +293,119 @@ class ShuffleDeterminismTest {
         // when both go through fresh topologies
         try (Scenario a = run(ordered);
                 Scenario b = run(withLate)) {
-            // then the late events changed no result and no decision
+            // then the late events changed no decision
             assertThat(decisions(a, HEALTHY))
                     .extracting(GateDecision::getAction)
                     .containsExactly(Action.PROMOTE, Action.PROMOTE);
             assertThat(b.decisions).isEqualTo(a.decisions);
-            assertThat(b.gateResults).isEqualTo(a.gateResults);
             // and every one of them was counted as late
             assertThat(lateEventsTotal(a)).isZero();
             assertThat(lateEventsTotal(b)).isEqualTo(20.0);
+            // and the next result of each request gate of step 1 names them, once
+            String note = "20 request logs dropped as late (their step was decided already)";
+            List<GateResult> naming = b.gateResults.stream()
+                    .filter(r -> r.getDetail().contains(note))
+                    .toList();
+            assertThat(naming)
+                    .extracting(GateResult::getGate)
+                    .contains(GateIds.ERROR_RATE, GateIds.LATENCY_P95, GateIds.COLD_START)
+                    .doesNotContain(GateIds.WARM_CAPACITY)
+                    .doesNotHaveDuplicates();
+            assertThat(naming).allSatisfy(r -> {
+                assertThat(r.getStepIndex()).isEqualTo(1);
+                // the first evaluation after their arrival (the watermark trails the latest event by the grace)
+                assertThat(r.getEvaluatedAt()).isBetween(T0 + 57_000L, T0 + 61_000L);
+            });
+            // and without the note everything published is as without them, plus the results published only to
+            // name them
+            List<GateResult> stripped = stripNote(b.gateResults, note);
+            assertThat(stripped).containsSubsequence(a.gateResults);
+            List<GateResult> extra = new ArrayList<>(stripped);
+            a.gateResults.forEach(extra::remove);
+            assertThat(stripNote(naming, note)).containsAll(extra);
+        }
+    }
+
+    /** The results with {@code note} taken out of their reasons (a result due anyway also carries it in its detail). */
+    private static List<GateResult> stripNote(List<GateResult> results, String note) {
+        return results.stream()
+                .map(r -> GateResult.newBuilder(r)
+                        .setDetail(r.getDetail().replace("; " + note, ""))
+                        .build())
+                .toList();
+    }
+
+    /**
+     * Arrival (wall-clock) times of the events when each topic lags by its own delay (up to 20 s, ten times the
+     * grace) plus a jitter within the grace: within a topic events stay ordered within the grace, across topics
+     * any skew. Returned in arrival order, with each event's arrival time relative to the first.
+     */
+    private record Arrivals(List<Event> events, long[] wall) {}
+
+    private static Arrivals skewedByTopic(List<Event> ordered, long seed, Map<Topic, Long> lag) {
+        SplittableRandom random = new SplittableRandom(seed);
+        long[] arrival = new long[ordered.size()];
+        List<Integer> idx = new ArrayList<>(ordered.size());
+        for (int i = 0; i < ordered.size(); i++) {
+            Event e = ordered.get(i);
+            arrival[i] = e.ts() + lag.get(e.topic()) + random.nextLong(MAX_DISPLACEMENT_MS);
+            idx.add(i);
+        }
+        idx.sort(Comparator.<Integer>comparingLong(i -> arrival[i]).thenComparingInt(i -> i));
+        List<Event> events = idx.stream().map(ordered::get).toList();
+        long first = arrival[idx.get(0)];
+        long[] wall = idx.stream().mapToLong(i -> arrival[i] - first).toArray();
+        return new Arrivals(events, wall);
+    }
+
+    @Test
+    void shouldDecideIdenticallyWhateverTheSkewBetweenTopicsWithPerSourceWatermarks() {
+        // given the two rollouts in order, and the same events arriving with each topic lagging by its own delay
+        List<Event> ordered = inOrder(service(REGRESSING, 1, 2, 1, 0.02), service(HEALTHY, 2, 3, 99, 0));
+        TopologySettings live =
+                TopologySettings.defaults("mock://x").withLive(new LiveSettings(0, 0, 0, false, SOURCE_IDLE_MS));
+        List<Map<Topic, Long>> lags = List.of(
+                Map.of(Topic.REQUESTS, 0L, Topic.METRICS, 15_000L, Topic.ROLLOUTS, 8_000L),
+                Map.of(Topic.REQUESTS, 20_000L, Topic.METRICS, 0L, Topic.ROLLOUTS, 5_000L),
+                Map.of(Topic.REQUESTS, 3_000L, Topic.METRICS, 9_000L, Topic.ROLLOUTS, 0L));
+        try (Scenario expected = run(ordered)) {
+            assertThat(decisions(expected, REGRESSING))
+                    .extracting(GateDecision::getAction)
+                    .containsExactly(Action.PROMOTE, Action.ROLLBACK);
+            for (int i = 0; i < lags.size(); i++) {
+                Arrivals skewed = skewedByTopic(ordered, 11 + i, lags.get(i));
+
+                // when they go through a topology with per-source watermarks, the wall clock following arrival
+                try (Scenario b = run(skewed.events(), live, skewed.wall())) {
+                    // then it publishes exactly the same decisions and gate results, and nothing is late
+                    for (String service : List.of(REGRESSING, HEALTHY)) {
+                        assertThat(decisions(b, service))
+                                .as("decisions of %s with lags %s", service, lags.get(i))
+                                .isEqualTo(decisions(expected, service));
+                        assertThat(results(b, service))
+                                .as("gate results of %s with lags %s", service, lags.get(i))
+                                .isEqualTo(results(expected, service));
+                    }
+                    assertThat(lateEventsTotal(b)).isZero();
+                    assertThat(metricTotal(b, "late-merged-events-total")).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldCountEventsLateWithoutPerSourceWatermarksWhenTopicsAreSkewed() {
+        // given the same events with metrics and rollouts lagging 15 s and 8 s behind requests
+        List<Event> ordered = inOrder(service(REGRESSING, 1, 2, 1, 0.02), service(HEALTHY, 2, 3, 99, 0));
+        Arrivals skewed =
+                skewedByTopic(ordered, 11, Map.of(Topic.REQUESTS, 0L, Topic.METRICS, 15_000L, Topic.ROLLOUTS, 8_000L));
+
+        // when they go through a topology that takes each service's latest event time as its clock
+        try (Scenario b = run(skewed.events(), TopologySettings.defaults("mock://x"), skewed.wall());
+                Scenario expected = run(ordered)) {
+            // then metric samples are late (what per-source watermarks prevent) and decisions differ
+            assertThat(lateEventsTotal(b)).isPositive();
+            assertThat(b.decisions).isNotEqualTo(expected.decisions);
         }
     }
 }

@@ -74,6 +74,9 @@ public final class TollgateConfig extends AbstractConfig {
     public static final String TICK_MS = "tick.ms";
     public static final String MAX_FUTURE_SKEW_MS = "max.future.skew.ms";
     public static final String MAX_EVENT_AGE_MS = "max.event.age.ms";
+    /** Per-source watermarks: how long an input partition may deliver nothing before it stops holding ticks back. */
+    public static final String SOURCE_IDLE_MS = "source.idle.ms";
+
     public static final long DEFAULT_MAX_FUTURE_SKEW_MS = 300_000L;
     public static final long DEFAULT_MAX_EVENT_AGE_MS = 365L * 24 * 3_600_000L;
     public static final String RESULT_REFRESH_MS = "result.refresh.ms";
@@ -372,6 +375,11 @@ public final class TollgateConfig extends AbstractConfig {
         return getLong(GRACE_MS);
     }
 
+    /** {@value #SOURCE_IDLE_MS}: 0 = off (Kafka Streams' own cross-topic synchronization instead). */
+    public long sourceIdleMs() {
+        return getLong(SOURCE_IDLE_MS);
+    }
+
     /** {@value #MAX_FUTURE_SKEW_MS}: 0 = no check. */
     public long maxFutureSkewMs() {
         return getLong(MAX_FUTURE_SKEW_MS);
@@ -550,7 +558,8 @@ public final class TollgateConfig extends AbstractConfig {
                 decisionsHistory(),
                 listener,
                 ledgerRetentionMs(),
-                new LiveSettings(maxFutureSkewMs(), maxEventAgeMs(), TopicAdmin.INPUT_RETENTION_MS, true));
+                new LiveSettings(
+                        maxFutureSkewMs(), maxEventAgeMs(), TopicAdmin.INPUT_RETENTION_MS, true, sourceIdleMs()));
     }
 
     /**
@@ -721,6 +730,20 @@ public final class TollgateConfig extends AbstractConfig {
                 ++o,
                 ConfigDef.Width.SHORT,
                 "Max future skew");
+        def.define(
+                SOURCE_IDLE_MS,
+                Type.LONG,
+                LiveSettings.DEFAULT_SOURCE_IDLE_MS,
+                Range.atLeast(0),
+                Importance.LOW,
+                "Per-source watermarks: the evaluator seals a tick only when every input partition of its task has"
+                        + " passed it, except partitions that delivered nothing for this many ms (wall clock);"
+                        + " Kafka Streams then runs with max.task.idle.ms=-1 (no per-record readiness check)."
+                        + " 0 = off: Kafka Streams' own timestamp synchronization (max.task.idle.ms=0), slower",
+                service,
+                ++o,
+                ConfigDef.Width.SHORT,
+                "Source idle ms");
         def.define(
                 MAX_EVENT_AGE_MS,
                 Type.LONG,

@@ -120,6 +120,12 @@ public final class TollgateService implements AutoCloseable {
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
         }
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+        if (config.sourceIdleMs() > 0) {
+            // the evaluator keeps its own per-source watermarks, so Streams need not wait for empty partitions; its
+            // readiness check (PartitionGroup.readyToProcess formats a string per empty partition per record in
+            // 4.4) is then skipped, which is most of the thread's time. An override in the file still wins.
+            p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        }
         p.put(
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
                 config.topicNames().dlq());

@@ -52,8 +52,10 @@ import picocli.CommandLine;
  * buffered state store and the processor's live state cache lose nothing across a restart.
  *
  * <p>Each part is on the broker before its instance starts, so each instance catches up from its committed
- * offsets, the way a replacement instance does after an outage; Kafka Streams then orders the six input
- * topics by timestamp (with {@code max.task.idle.ms=0} it waits for partitions it knows have data).
+ * offsets, the way a replacement instance does after an outage; the evaluator's per-source watermarks hold each
+ * service's ticks until every input partition of the task has passed them (Kafka Streams runs with
+ * {@code max.task.idle.ms=-1}). An instance may stop before it sealed anything (the sources go idle only a second
+ * after its last record); its open ticks are in the state the next instance restores.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 @Timeout(value = 300)

@@ -5,10 +5,12 @@ import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.schemas.avro.Verdict;
 import dev.tollgate.topology.evidence.EvidenceKind;
+import dev.tollgate.topology.evidence.RevisionEvidence;
 import dev.tollgate.topology.gates.Gate;
 import dev.tollgate.topology.gates.GateInput;
 import dev.tollgate.topology.gates.Gates;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -20,8 +22,11 @@ import org.apache.avro.specific.SpecificRecord;
  * the gates ({@link GateRunner}) and the {@link DecisionPolicy}; {@link Outputs} builds the records.
  *
  * <p>Because evidence only counts once its tick is sealed, and rollout changes take effect at tick boundaries,
- * events that arrive out of order within the grace period give exactly the same results as in order; events
- * later than that are reported as late and not counted.
+ * events that arrive out of order within the grace period give exactly the same results as in order. Evidence
+ * later than that (its tick sealed already) is merged into the step it belongs to while that step is still being
+ * evaluated (the sequential statistics do not depend on arrival order); evidence of a step that was decided already
+ * is dropped, counted, and named in the next results of the gates that read it, and a late duplicate side effect
+ * fails {@code side-effects} on the current step (design.md, "late evidence").
  */
 public final class Evaluator {
     /** Default of how long a kind of evidence keeps its gates applicable after its latest event: 7 days. */
@@ -38,8 +43,13 @@ public final class Evaluator {
 
     /** Outcome of ingesting one event. */
     public enum Ingest {
+        /** Counted in its tick. */
         ACCEPTED,
+        /** Its tick was sealed, but its step is still evaluated: merged into the step's evidence. */
+        MERGED,
+        /** Its tick was sealed and its step decided already: dropped, counted and reported (rollout events: applied late). */
         LATE,
+        /** Not evidence Tollgate reads. */
         IGNORED
     }
 
@@ -81,16 +91,36 @@ public final class Evaluator {
             clock.advanceMaxEventTime(st.clock, ts);
             return clock.sealed(st.clock, tick) ? Ingest.LATE : Ingest.ACCEPTED;
         }
-        if (clock.sealed(st.clock, tick)) {
-            return Ingest.LATE;
-        }
+        boolean late = clock.sealed(st.clock, tick);
+        // a late event goes through the recorder too: the key ledger must remember its keys, and a late duplicate
+        // side effect is only known as one there
         EvidenceKind kind = recorder.record(st, service, event, ts, tick, ledger);
         clock.advanceMaxEventTime(st.clock, ts);
         if (kind == null) {
             return Ingest.IGNORED;
         }
         st.seen.record(kind, ts);
-        return Ingest.ACCEPTED;
+        return late ? late(st, service, kind, tick) : Ingest.ACCEPTED;
+    }
+
+    /** Evidence of a sealed tick: merged into its step while that is evaluated, else dropped and remembered. */
+    private Ingest late(ServiceState st, String service, EvidenceKind kind, long tick) {
+        // the tick was sealed, so the partial the recorder just opened for it holds this one event only
+        TreeMap<String, RevisionEvidence> partial = st.openTicks.remove(tick);
+        long tickStart = tick * clock.tickMs();
+        if (st.rollout.evaluating() && tickStart >= st.rollout.stepStart) {
+            long minute = Math.floorDiv(tickStart, TickClock.MINUTE_MS) * TickClock.MINUTE_MS;
+            boolean minuteOpen = minute + TickClock.MINUTE_MS > st.clock.nextTick * clock.tickMs();
+            folder.fold(st, tickStart, partial, policies.apply(service), minuteOpen);
+            return Ingest.MERGED;
+        }
+        st.late.drop(kind);
+        for (RevisionEvidence e : partial.values()) {
+            if (e.dedupe.sideEffectDuplicates > 0) {
+                st.late.duplicate(e.dedupe.sideEffectExample);
+            }
+        }
+        return Ingest.LATE;
     }
 
     /**
@@ -98,7 +128,22 @@ public final class Evaluator {
      * (so the caller refreshes the rollout status view).
      */
     public boolean advance(ServiceState st, String service, Emitter out) {
-        return clock.advance(st, k -> seal(st, service, k, out));
+        return advance(st, service, Long.MAX_VALUE, out);
+    }
+
+    /**
+     * As {@link #advance(ServiceState, String, Emitter)}, but never past {@code sourceTime}: the event time every
+     * active input source has reached (per-source watermarks; {@link Long#MAX_VALUE} when input arrives in event-time
+     * order, as in replay). A tick is sealed once both the service's own latest event and {@code sourceTime} are a
+     * grace period past its end.
+     */
+    public boolean advance(ServiceState st, String service, long sourceTime, Emitter out) {
+        return clock.advance(st, sourceTime, k -> seal(st, service, k, out));
+    }
+
+    /** The first tick of {@code st} not sealed yet, as event time (its start); Long.MIN_VALUE before any event. */
+    public long unsealedFrom(ServiceState st) {
+        return st.clock.nextTick == Long.MIN_VALUE ? Long.MIN_VALUE : st.clock.nextTick * clock.tickMs();
     }
 
     private boolean seal(ServiceState st, String service, long k, Emitter out) {
@@ -135,6 +180,10 @@ public final class Evaluator {
                 st.step.canary,
                 st.step.serviceLevel);
         List<GateRun> runs = gates.run(input, policy, st.seen);
+        boolean lateReported = !st.late.isEmpty();
+        if (lateReported) {
+            runs = st.late.annotate(runs);
+        }
 
         DecisionMemory memory = st.decisions;
         DecisionPolicy.StepDecision d = decisions.decide(
@@ -159,16 +208,24 @@ public final class Evaluator {
             boolean repeat = !changed
                     && run.outcome().verdict() != Verdict.NOT_APPLICABLE
                     && (decision != null || at - last[1] >= refreshMs);
-            if (changed || repeat) {
+            // a result naming late evidence goes out at once, without moving the refresh schedule
+            boolean lateNote =
+                    lateReported && !st.late.describe(run.gate().evidence()).isEmpty();
+            if (changed || repeat || lateNote) {
                 out.result(Outputs.result(service, r, st.rollout.stepStart, at, run, st.step));
+                emitted = true;
+            }
+            if (changed || repeat) {
                 memory.published.put(
                         run.gate().id(), new long[] {run.outcome().verdict().ordinal(), at});
-                emitted = true;
             }
         }
         if (decision != null) {
             out.decision(decision);
             emitted = true;
+        }
+        if (lateReported) {
+            st.late.clear();
         }
         return emitted;
     }

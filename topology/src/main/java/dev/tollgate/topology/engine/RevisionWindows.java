@@ -49,6 +49,13 @@ public final class RevisionWindows {
         return windows.firstKey();
     }
 
+    /** Removes and returns window {@code key}, or null. */
+    TreeMap<String, RevisionEvidence> remove(long key) {
+        cachedKey = Long.MIN_VALUE;
+        cachedRevisions = null;
+        return windows.remove(key);
+    }
+
     /** Removes and returns the oldest window. */
     Map.Entry<Long, TreeMap<String, RevisionEvidence>> pollFirst() {
         cachedKey = Long.MIN_VALUE;

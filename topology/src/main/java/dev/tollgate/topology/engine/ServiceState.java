@@ -16,6 +16,8 @@ public final class ServiceState {
     final StepEvidence step;
     final RevisionWindows minutes;
     final EvidenceSeen seen;
+    /** Late evidence of decided steps, until a result names it. */
+    final LateEvidence late;
 
     /** An empty state (before the service's first event). */
     public ServiceState() {
@@ -37,6 +39,19 @@ public final class ServiceState {
             StepEvidence step,
             RevisionWindows minutes,
             EvidenceSeen seen) {
+        this(clock, openTicks, rollout, decisions, step, minutes, seen, new LateEvidence());
+    }
+
+    ServiceState(
+            ClockState clock,
+            RevisionWindows openTicks,
+            RolloutTrack rollout,
+            DecisionMemory decisions,
+            StepEvidence step,
+            RevisionWindows minutes,
+            EvidenceSeen seen,
+            LateEvidence late) {
+        this.late = late;
         this.clock = clock;
         this.openTicks = openTicks;
         this.rollout = rollout;

@@ -24,7 +24,9 @@ import org.apache.kafka.common.serialization.Serializer;
  *   <li>v2: sections clock, open ticks, rollout, decisions, step evidence, timeline minutes; revision evidence in
  *       sections per concern. A part whose layout changes gets a new section version and keeps its reader.
  *   <li>v3: v2 plus the sections evidence seen and reference baseline window (left out while empty). A v1 or v2
- *       state has no evidence-seen section: the kinds it had seen are inferred from the evidence it holds.
+ *       state has no evidence-seen section: the kinds it had seen are inferred from the evidence it holds. Later
+ *       v3 writers add the late-evidence section (tag 9, left out while empty); a reader that predates it skips
+ *       it, as it skips every higher tag, so rolling back loses only the not yet reported late counts.
  * </ul>
  *
  * <p>Golden states of every released format are test fixtures ({@code GoldenStateTest}). A state this build
@@ -39,7 +41,7 @@ public final class ServiceStateSerde
     private static final int TAG_OPEN_TICKS = 2;
     private static final int TAG_MINUTES = 6;
     /** Highest section tag this build reads; sections of higher tags (a newer writer's) are skipped. */
-    private static final int MAX_TAG = StepEvidence.REFERENCE_TAG;
+    private static final int MAX_TAG = LateEvidence.TAG;
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {}
@@ -69,7 +71,8 @@ public final class ServiceStateSerde
             // a part added later is a new section, left out while empty, so older states re-encode identically
             boolean seen = !st.seen.isEmpty();
             boolean reference = st.step.baselineIsReference();
-            StateIo.writeInt(out, 6 + (seen ? 1 : 0) + (reference ? 1 : 0));
+            boolean late = !st.late.isEmpty();
+            StateIo.writeInt(out, 6 + (seen ? 1 : 0) + (reference ? 1 : 0) + (late ? 1 : 0));
             StateIo.writeSection(out, ClockState.TAG, ClockState.VERSION, st.clock::writeTo);
             StateIo.writeSection(out, TAG_OPEN_TICKS, RevisionWindows.VERSION, st.openTicks::writeTo);
             StateIo.writeSection(out, RolloutTrack.TAG, RolloutTrack.VERSION, st.rollout::writeTo);
@@ -82,6 +85,9 @@ public final class ServiceStateSerde
             if (reference) {
                 StateIo.writeSection(
                         out, StepEvidence.REFERENCE_TAG, StepEvidence.REFERENCE_VERSION, st.step::writeReferenceTo);
+            }
+            if (late) {
+                StateIo.writeSection(out, LateEvidence.TAG, LateEvidence.VERSION, st.late::writeTo);
             }
             out.flush();
             return bytes.toByteArray();
@@ -135,6 +141,7 @@ public final class ServiceStateSerde
         RevisionWindows[] minutes = {new RevisionWindows()};
         EvidenceSeen[] seen = {new EvidenceSeen()};
         long[][] reference = {null};
+        LateEvidence[] late = {new LateEvidence()};
         boolean[] seenMissing = {true};
         int sections = StateIo.readInt(in);
         StateIo.readSections(in, sections, tag -> tag >= 1 && tag <= MAX_TAG, (tag, version, body) -> {
@@ -154,6 +161,7 @@ public final class ServiceStateSerde
                     holder.readReferenceFrom(body, version);
                     reference[0] = new long[] {holder.referenceFrom, holder.referenceTo};
                 }
+                case LateEvidence.TAG -> late[0] = LateEvidence.readFrom(body, version);
                 default -> throw new IllegalStateException("unreachable tag " + tag);
             }
         });
@@ -161,7 +169,8 @@ public final class ServiceStateSerde
             step[0].referenceFrom = reference[0][0];
             step[0].referenceTo = reference[0][1];
         }
-        ServiceState st = new ServiceState(clock[0], ticks[0], rollout[0], decisions[0], step[0], minutes[0], seen[0]);
+        ServiceState st =
+                new ServiceState(clock[0], ticks[0], rollout[0], decisions[0], step[0], minutes[0], seen[0], late[0]);
         if (seenMissing[0]) {
             // written before the section existed: which kinds were seen follows from the evidence held
             ServiceState inferred = st;
@@ -172,7 +181,8 @@ public final class ServiceStateSerde
                     decisions[0],
                     step[0],
                     minutes[0],
-                    EvidenceSeen.inferredFrom(inferred));
+                    EvidenceSeen.inferredFrom(inferred),
+                    late[0]);
         }
         return st;
     }

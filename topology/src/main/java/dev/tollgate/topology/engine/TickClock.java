@@ -1,10 +1,12 @@
 package dev.tollgate.topology.engine;
 
 /**
- * Job: event-time progress of a service. The watermark is the largest event time seen minus {@code graceMs};
+ * Job: event-time progress of a service. The watermark is the smaller of the service's largest event time and the
+ * time every active input source has reached (per-source watermarks, kept by the caller), minus {@code graceMs};
  * tick {@code k} (event time {@code [k·tickMs, (k+1)·tickMs)}) is sealed once the watermark reaches its end.
- * Ticks are sealed in order; runs of ticks with nothing to do are skipped (evaluating once at the last
- * sealable tick), so a quiet service costs nothing per tick.
+ * Ticks are sealed in order. While a step is evaluated every tick is sealed (and evaluated), so which ticks are
+ * evaluated depends on the events only, never on how far the watermark moved at a time: live and replay decide
+ * alike. Between steps runs of ticks with nothing to do are skipped, so a quiet service costs nothing per tick.
  */
 final class TickClock {
     /** Timeline windows are one minute of event time. */
@@ -50,17 +52,17 @@ final class TickClock {
     }
 
     /** Seals every tick the watermark has passed, in order; returns whether anything was emitted. */
-    boolean advance(ServiceState st, Sealer sealer) {
+    boolean advance(ServiceState st, long sourceTime, Sealer sealer) {
         ClockState c = st.clock;
-        if (c.nextTick == Long.MIN_VALUE || c.maxEventTime == Long.MIN_VALUE) {
+        if (c.nextTick == Long.MIN_VALUE || c.maxEventTime == Long.MIN_VALUE || sourceTime == Long.MIN_VALUE) {
             return false;
         }
-        long watermark = c.maxEventTime - graceMs;
+        long watermark = Math.min(c.maxEventTime, sourceTime) - graceMs;
         long lastSealable = Math.floorDiv(watermark, tickMs) - 1; // tick k is sealed when (k+1)*T <= watermark
         boolean emitted = false;
         while (c.nextTick <= lastSealable) {
             long k = c.nextTick;
-            long nextEventTick = nextInterestingTick(st);
+            long nextEventTick = st.rollout.evaluating() ? k : nextInterestingTick(st);
             if (nextEventTick > k && nextEventTick > lastSealable) {
                 // nothing until the watermark: jump to the last sealable tick and evaluate there once
                 k = lastSealable;

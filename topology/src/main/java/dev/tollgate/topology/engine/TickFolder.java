@@ -19,6 +19,19 @@ final class TickFolder {
 
     /** Folds the partials of the tick starting at {@code tickStart}. */
     void fold(ServiceState st, long tickStart, TreeMap<String, RevisionEvidence> partials, GatePolicy policy) {
+        fold(st, tickStart, partials, policy, true);
+    }
+
+    /**
+     * Folds the partials of the tick starting at {@code tickStart}; {@code minuteOpen} false for late evidence whose
+     * timeline minute was published already (the minute is not re-opened: the step's evidence still gets it).
+     */
+    void fold(
+            ServiceState st,
+            long tickStart,
+            TreeMap<String, RevisionEvidence> partials,
+            GatePolicy policy,
+            boolean minuteOpen) {
         RolloutEvent r = st.rollout.current;
         for (Map.Entry<String, RevisionEvidence> e : partials.entrySet()) {
             String revision = e.getKey();
@@ -26,7 +39,7 @@ final class TickFolder {
             boolean isCanary = r != null && revision.equals(r.getCanaryRevision());
             boolean isBaseline = r != null && revision.equals(r.getBaselineRevision());
             derive(st, raw, tickStart, isCanary, isBaseline, policy);
-            if (!revision.isEmpty()) {
+            if (!revision.isEmpty() && minuteOpen) {
                 long minute = Math.floorDiv(tickStart, TickClock.MINUTE_MS) * TickClock.MINUTE_MS;
                 st.minutes.at(minute, revision).merge(raw);
             }

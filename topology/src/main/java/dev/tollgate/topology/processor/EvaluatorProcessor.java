@@ -5,7 +5,6 @@ import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.RevisionMinuteStats;
 import dev.tollgate.schemas.avro.RolloutEvent;
-import dev.tollgate.schemas.avro.RolloutPhase;
 import dev.tollgate.schemas.avro.RolloutStatus;
 import dev.tollgate.topology.Names;
 import dev.tollgate.topology.TopologyListener;
@@ -14,10 +13,8 @@ import dev.tollgate.topology.engine.Evaluator;
 import dev.tollgate.topology.engine.ServiceState;
 import dev.tollgate.topology.gates.Gates;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.metrics.Sensor;
@@ -43,17 +40,21 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     private final long ledgerRetentionMs;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, ServiceState> states;
-    private KeyValueStore<String, RolloutStatus> statuses;
     private TimestampedKeyValueStore<String, GatePolicy> policies;
     private WindowStoreLedger ledger;
     private Evaluator evaluator;
     private Sensor lateSensor;
+    private Sensor lateMergedSensor;
+    /** Tollgate's own cross-topic event-time progress (live); null when input arrives in event-time order (replay). */
+    private SourceWatermarks watermarks;
+
     private StaleEvents staleEvents;
     /** Event time of the event being processed: the policy cache's clock (never a rejected event's time). */
     private long currentEventTime;
 
     private TopologyListener listener;
     private final Collector collector = new Collector();
+    private StatusView statusView;
     /** Wall-clock time of the latest event per service on this task (not state: a restart re-arms it). */
     private final Map<String, long[]> lastSeenWallClock = new HashMap<>();
 
@@ -70,7 +71,8 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
     public void init(ProcessorContext<String, SpecificRecord> ctx) {
         this.context = ctx;
         this.states = ctx.getStateStore(Names.STORE_STEP_STATE);
-        this.statuses = ctx.getStateStore(Names.STORE_ROLLOUT_STATUS);
+        KeyValueStore<String, RolloutStatus> statuses = ctx.getStateStore(Names.STORE_ROLLOUT_STATUS);
+        this.statusView = new StatusView(statuses, settings.decisionsHistory());
         this.policies = ctx.getStateStore(Names.STORE_POLICIES);
         WindowStore<String, String> keys = ctx.getStateStore(Names.STORE_DEDUPE_KEYS);
         this.ledger = new WindowStoreLedger(keys, ledgerRetentionMs);
@@ -84,6 +86,9 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
                 settings.ledgerRetentionMs());
         this.lateSensor = ctx.metrics()
                 .addRateTotalSensor("tollgate", ctx.taskId().toString(), "late-events", Sensor.RecordingLevel.INFO);
+        this.lateMergedSensor = ctx.metrics()
+                .addRateTotalSensor(
+                        "tollgate", ctx.taskId().toString(), "late-merged-events", Sensor.RecordingLevel.INFO);
         this.staleEvents = new StaleEvents(
                 ctx.taskId(),
                 ctx.metrics()
@@ -91,6 +96,38 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
                                 "tollgate", ctx.taskId().toString(), "stale-events", Sensor.RecordingLevel.INFO),
                 settings.live().inputRetentionMs());
         ctx.schedule(STALL_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkStalls);
+        long idleMs = settings.live().sourceIdleMs();
+        if (idleMs > 0) {
+            this.watermarks = new SourceWatermarks(
+                    idleMs, settings.tickMs(), settings.topics().evidenceInputs(), ctx.currentSystemTimeMs());
+            // sources turn idle with no record arriving: the source time must move without one
+            ctx.schedule(
+                    Duration.ofMillis(Math.max(10, idleMs / 4)),
+                    PunctuationType.WALL_CLOCK_TIME,
+                    now -> sweep(watermarks.sourceTime(now)));
+        }
+    }
+
+    /** Advances the services that were waiting for the source time (per-source watermarks) to move. */
+    private void sweep(long sourceTime) {
+        for (String service : watermarks.sweep(sourceTime)) {
+            ServiceState st = load(service);
+            if (st != null) {
+                advance(service, st, sourceTime);
+            }
+        }
+    }
+
+    private void advance(String service, ServiceState st, long sourceTime) {
+        collector.clear();
+        evaluator.advance(st, service, sourceTime, collector);
+        if (watermarks != null && st.maxEventTime() > sourceTime) {
+            watermarks.ahead(service);
+        }
+        save(service, st);
+        if (!collector.isEmpty()) {
+            publish(service, st);
+        }
     }
 
     /** The service's state: the step-state store is a buffered store whose cache holds live objects. */
@@ -154,8 +191,14 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         SpecificRecord event = record.value();
         long now = context.currentSystemTimeMs();
         // before any state or watermark is touched: an invalid event throws, and is dead-lettered
-        validator.check(topicOf(), record.key(), event, now);
+        String topic = topicOf();
+        validator.check(topic, record.key(), event, now);
         staleEvents.check(record.key(), record.timestamp(), now);
+        long sourceTime = SourceWatermarks.NONE;
+        if (watermarks != null) {
+            watermarks.observe(topic, record.timestamp(), now);
+            sourceTime = watermarks.sourceTime(now);
+        }
         currentEventTime = record.timestamp();
         String service = record.key();
         ServiceState st = load(service);
@@ -172,20 +215,23 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         switch (evaluator.ingest(st, service, event, record.timestamp(), ledger)) {
             case LATE -> {
                 lateSensor.record();
-                listener.onLateEvent(type);
+                listener.onLateEvent(type, service);
                 if (!(event instanceof RolloutEvent)) {
                     save(service, st);
                     return;
                 }
             }
+            case MERGED -> {
+                lateMergedSensor.record();
+                listener.onLateMerged(type, service);
+                listener.onEvent(type);
+            }
             case ACCEPTED -> listener.onEvent(type);
             default -> {}
         }
-        collector.clear();
-        evaluator.advance(st, service, collector);
-        save(service, st);
-        if (!collector.isEmpty()) {
-            publish(service, st);
+        advance(service, st, sourceTime);
+        if (watermarks != null) {
+            sweep(sourceTime);
         }
     }
 
@@ -219,53 +265,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
                     new Record<String, SpecificRecord>(service, m, outputTime(m.getWindowEnd())), Names.SINK_TIMELINE);
         }
         if (!collector.results.isEmpty() || !collector.decisions.isEmpty()) {
-            updateStatus(service, st);
+            statusView.update(service, st, collector);
         }
-    }
-
-    private void updateStatus(String service, ServiceState st) {
-        RolloutEvent r = st.rollout();
-        if (r == null) {
-            return;
-        }
-        RolloutStatus old = statuses.get(service);
-        boolean sameStep = old != null
-                && old.getReleaseId().equals(r.getReleaseId())
-                && old.getStepIndex() == r.getStepIndex()
-                && old.getStepStartedAt() == st.stepStart();
-        List<GateResult> results = sameStep ? new ArrayList<>(old.getLatestResults()) : new ArrayList<>();
-        for (GateResult res : collector.results) {
-            results.removeIf(x -> x.getGate().equals(res.getGate()));
-            results.add(res);
-        }
-        List<GateDecision> decisions = old != null && old.getReleaseId().equals(r.getReleaseId())
-                ? new ArrayList<>(old.getDecisions())
-                : new ArrayList<>();
-        decisions.addAll(collector.decisions);
-        while (decisions.size() > settings.decisionsHistory()) {
-            decisions.remove(0);
-        }
-        long updated = collector.results.isEmpty()
-                ? st.maxEventTime()
-                : collector.results.get(collector.results.size() - 1).getEvaluatedAt();
-        for (GateDecision d : collector.decisions) {
-            updated = Math.max(updated, d.getDecidedAt());
-        }
-        statuses.put(
-                service,
-                RolloutStatus.newBuilder()
-                        .setService(service)
-                        .setReleaseId(r.getReleaseId())
-                        .setBaselineRevision(r.getBaselineRevision())
-                        .setCanaryRevision(r.getCanaryRevision())
-                        .setPhase(r.getPhase() == null ? RolloutPhase.STEP : r.getPhase())
-                        .setState(st.state().name())
-                        .setStepIndex(r.getStepIndex())
-                        .setTrafficPercent(r.getTrafficPercent())
-                        .setStepStartedAt(st.stepStart())
-                        .setUpdatedAt(updated)
-                        .setLatestResults(results)
-                        .setDecisions(decisions)
-                        .build());
     }
 }

@@ -1,0 +1,128 @@
+package dev.tollgate.topology.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SourceWatermarksTest {
+    private static final long IDLE = 1_000;
+    private static final long T = 1_767_000_000_000L;
+    private static final long WALL = 5_000_000L;
+
+    private final SourceWatermarks w = new SourceWatermarks(IDLE, 1_000, List.of("requests", "side-effects"), WALL);
+
+    @Test
+    void shouldHoldEverythingUntilEverySourceDeliveredOrWentIdle() {
+        // given requests delivered but side effects not yet
+        w.observe("requests", T + 10_000, WALL + 10);
+
+        // then the unseen side-effects source holds the source time back
+        assertThat(w.sourceTime(WALL + 10)).isEqualTo(Long.MIN_VALUE);
+        // and once it has been quiet for idle.ms after the task's first record it no longer does
+        w.observe("requests", T + 10_500, WALL + 500);
+        assertThat(w.sourceTime(WALL + 10 + IDLE - 1)).isEqualTo(Long.MIN_VALUE);
+        assertThat(w.sourceTime(WALL + 10 + IDLE)).isEqualTo(T + 10_500);
+    }
+
+    @Test
+    void shouldNotJudgeIdlenessBeforeTheTasksFirstRecord() {
+        // given a task whose first record comes long after it was initialized (a slow restore, a loaded machine)
+        long first = WALL + 30_000;
+
+        // when requests deliver first
+        w.observe("requests", T + 10_000, first);
+
+        // then side effects, not fetched yet, still hold the source time back
+        assertThat(w.sourceTime(first)).isEqualTo(Long.MIN_VALUE);
+        w.observe("side-effects", T + 9_000, first + 300);
+        assertThat(w.sourceTime(first + 300)).isEqualTo(T + 9_000);
+    }
+
+    @Test
+    void shouldBeTheSlowestActiveSource() {
+        // given both sources delivering, side effects behind
+        w.observe("requests", T + 10_000, WALL + 10);
+        w.observe("side-effects", T + 4_000, WALL + 20);
+        w.observe("requests", T + 12_000, WALL + 30);
+
+        // then the source time is the slower source's
+        assertThat(w.sourceTime(WALL + 30)).isEqualTo(T + 4_000);
+        // and a record of the slow source moves it
+        w.observe("side-effects", T + 11_000, WALL + 40);
+        assertThat(w.sourceTime(WALL + 40)).isEqualTo(T + 11_000);
+    }
+
+    @Test
+    void shouldNotLetARecordOlderThanTheSourcesLatestMoveItBack() {
+        w.observe("requests", T + 10_000, WALL);
+        w.observe("side-effects", T + 10_000, WALL);
+        w.observe("side-effects", T + 8_000, WALL + 1);
+        assertThat(w.sourceTime(WALL + 1)).isEqualTo(T + 10_000);
+    }
+
+    @Test
+    void shouldReactivateAnIdleSourceWithItsNextRecord() {
+        // given side effects idle while requests go on
+        w.observe("side-effects", T, WALL);
+        w.observe("requests", T + 1_000, WALL + 500);
+        w.observe("requests", T + 3_000, WALL + 1_000);
+        w.observe("requests", T + 5_000, WALL + 1_500);
+        assertThat(w.sourceTime(WALL + 1_500)).isEqualTo(T + 5_000);
+
+        // when side effects deliver again
+        w.observe("side-effects", T + 4_500, WALL + 1_600);
+
+        // then they hold the source time again
+        assertThat(w.sourceTime(WALL + 1_600)).isEqualTo(T + 4_500);
+    }
+
+    @Test
+    void shouldGiveEverySourceAFreshIdlePeriodAfterTheWholeTaskPaused() {
+        // given both sources active
+        w.observe("requests", T + 1_000, WALL);
+        w.observe("side-effects", T + 1_000, WALL);
+
+        // when the task receives nothing for a minute (SIGSTOP, broker away) and requests come back first
+        long resumed = WALL + 60_000;
+        w.observe("requests", T + 30_000, resumed);
+
+        // then side effects, silent only because the task was, still hold the source time
+        assertThat(w.sourceTime(resumed)).isEqualTo(T + 1_000);
+        assertThat(w.sourceTime(resumed + IDLE - 1)).isEqualTo(T + 1_000);
+        // and only a real silence of idle.ms while the task receives records makes them idle
+        w.observe("requests", T + 30_600, resumed + 600);
+        assertThat(w.sourceTime(resumed + IDLE)).isEqualTo(T + 30_600);
+    }
+
+    @Test
+    void shouldBeNoneWhenEverySourceIsIdle() {
+        w.observe("requests", T, WALL);
+        w.observe("side-effects", T, WALL);
+        assertThat(w.sourceTime(WALL + IDLE)).isEqualTo(SourceWatermarks.NONE);
+    }
+
+    @Test
+    void shouldSweepWaitingServicesOncePerTickOfSourceTime() {
+        // given two services ahead of the source time
+        w.ahead("a");
+        w.ahead("b");
+
+        // when the source time enters a tick, then both are due, once
+        assertThat(w.sweep(T + 1_500)).containsExactly("a", "b");
+        assertThat(w.sweep(T + 1_700)).isEmpty();
+
+        // and a service still ahead after its sweep is due again at the next tick
+        w.ahead("b");
+        assertThat(w.sweep(T + 1_900)).isEmpty();
+        assertThat(w.sweep(T + 2_000)).containsExactly("b");
+    }
+
+    @Test
+    void shouldRejectANonPositiveIdlePeriod() {
+        assertThatThrownBy(() -> new SourceWatermarks(0, 1_000, List.of("x"), WALL))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("idleMs");
+    }
+}
