@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TollgateService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TollgateService.class);
+    /** How often the cluster is asked whether it answers (see {@link BrokerWatch}). */
+    private static final Duration BROKER_CHECK_INTERVAL = Duration.ofSeconds(2);
 
     private final TollgateConfig config;
     private final PrometheusMeterRegistry registry;
@@ -66,6 +68,7 @@ public final class TollgateService implements AutoCloseable {
     private volatile ApiServer http;
     private volatile boolean failed;
     private volatile HostInfo self;
+    private volatile BrokerWatch brokerWatch;
     private final KafkaStreamsStatusSource localStatuses = new KafkaStreamsStatusSource(() -> streams);
     private volatile RolloutStatusSource statuses = localStatuses;
 
@@ -160,7 +163,7 @@ public final class TollgateService implements AutoCloseable {
             if (http != null) {
                 return;
             }
-            HttpApi api = new HttpApi(new StatusRouter(), localStatuses, this::stateName, registry::scrape);
+            HttpApi api = new HttpApi(new StatusRouter(), localStatuses, this::reportedState, registry::scrape);
             http = ApiServer.start(api, config.httpHost(), config.httpPort(), 4, httpSecurity(config));
             self = advertised(config, http.port());
             log.info("Advertising HTTP API to other instances applicationServer=[{}:{}]", self.host(), self.port());
@@ -189,6 +192,8 @@ public final class TollgateService implements AutoCloseable {
                 }
             }
 
+            brokerWatch = BrokerWatch.start(config.adminClientConfig(), BROKER_CHECK_INTERVAL);
+            registry.gauge("tollgate.broker.reachable", brokerWatch, w -> w.reachable() ? 1 : 0);
             TopologySettings settings = config.topologySettings(metrics);
             Topology topology = TollgateTopology.build(settings);
             log.debug("Topology description=[{}]", topology.describe());
@@ -278,6 +283,19 @@ public final class TollgateService implements AutoCloseable {
         return h.port();
     }
 
+    /**
+     * The state the health endpoints report: the Kafka Streams state, or {@link Readiness#BROKER_UNREACHABLE}
+     * while Kafka Streams runs (or rebalances) but the cluster does not answer.
+     */
+    String reportedState() {
+        String state = stateName();
+        BrokerWatch w = brokerWatch;
+        if (w != null && !w.reachable() && (state.equals("RUNNING") || state.equals("REBALANCING"))) {
+            return Readiness.BROKER_UNREACHABLE;
+        }
+        return state;
+    }
+
     /** The Kafka Streams state, or {@code NOT_STARTED}. */
     public String stateName() {
         KafkaStreams ks = streams;
@@ -331,6 +349,10 @@ public final class TollgateService implements AutoCloseable {
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
+        }
+        BrokerWatch w = brokerWatch;
+        if (w != null) {
+            w.close();
         }
         ApiServer h = http;
         if (h != null) {
