@@ -70,7 +70,6 @@ class BrokerRestartDrillIT {
                 tmp,
                 start,
                 Duration.ofSeconds(5),
-                150,
                 p -> {
                     p.setNoDataTimeoutMs(300_000L);
                     return p;
@@ -102,8 +101,8 @@ class BrokerRestartDrillIT {
             Drill.sendPolicies(bus, events);
             ItSupport.await("service RUNNING", WAIT, () -> Drill.status(port, "/health/streams") == 200);
             try (Drill.Player player = new Drill.Player(bus, events, Math.max(1.0, span / 90_000.0))) {
-                ItSupport.await("a third of the rollouts played", WAIT, () -> player.progress() > 0.35);
-                ItSupport.pollUntil(decisions, published, Duration.ofSeconds(1), () -> false);
+                // the first decision is out: mid-rollout
+                ItSupport.pollUntil(decisions, published, WAIT, () -> !published.isEmpty());
                 assertThat(published).as("decisions before the outage").isNotEmpty();
 
                 // when the broker is stopped for 30 s (the producers hold their events meanwhile)

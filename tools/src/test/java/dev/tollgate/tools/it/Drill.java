@@ -3,18 +3,25 @@ package dev.tollgate.tools.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.app.admin.TopicAdmin;
+import dev.tollgate.app.cli.CliErrors;
 import dev.tollgate.app.cli.TollgateCli;
 import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.tools.EventCodec;
 import dev.tollgate.tools.KafkaBus;
 import dev.tollgate.tools.Replayer;
+import dev.tollgate.tools.SimulateCommand;
 import dev.tollgate.topology.TopicNames;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +38,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine;
 
 /**
  * What the reliability drills share: a live rollout of several services recorded by the simulator (event times
@@ -77,17 +85,20 @@ final class Drill {
     }
 
     /**
-     * Healthy rollouts of the given services (one seed each), starting {@code spacing} apart from {@code startMs},
-     * merged in replay order, every policy passed through {@code policy}. Asserts that all six evidence types are
-     * in it.
+     * Rollouts of the given services (the scenario {@code drill-scenario.json}: a healthy rollout of about 11,000
+     * events over 64 s of event time, one seed each), starting {@code spacing} apart from {@code startMs}, merged in
+     * replay order, every policy passed through {@code policy}. Asserts that all six evidence types are in it.
      */
     static List<EventCodec.Event> rollouts(
-            Path dir, long startMs, Duration spacing, int rate, UnaryOperator<GatePolicy> policy, String... services)
+            Path dir, long startMs, Duration spacing, UnaryOperator<GatePolicy> policy, String... services)
             throws IOException {
+        Path scenario = dir.resolve("drill-scenario.json");
+        try (InputStream in = Drill.class.getResourceAsStream("/drill-scenario.json")) {
+            Files.copy(in, scenario, StandardCopyOption.REPLACE_EXISTING);
+        }
         List<EventCodec.Event> all = new ArrayList<>();
         for (int i = 0; i < services.length; i++) {
-            for (EventCodec.Event e :
-                    ItSupport.recordedRollout(dir, services[i], 31 + i, rate, startMs + i * spacing.toMillis())) {
+            for (EventCodec.Event e : recorded(dir, scenario, services[i], 31 + i, startMs + i * spacing.toMillis())) {
                 all.add(
                         e.record() instanceof GatePolicy p
                                 ? new EventCodec.Event(e.type(), e.key(), e.timestamp(), policy.apply(p))
@@ -102,6 +113,34 @@ final class Drill {
                 .containsAll(EVIDENCE)
                 .contains("RolloutEvent");
         return ordered;
+    }
+
+    /** The events the simulator records for a scenario (checked to end as it expects), in replay order. */
+    private static List<EventCodec.Event> recorded(Path dir, Path scenario, String service, long seed, long startMs)
+            throws IOException {
+        Path export = dir.resolve(service + "-" + seed + ".jsonl");
+        StringWriter out = new StringWriter();
+        CommandLine sim = CliErrors.install(new CommandLine(new SimulateCommand()));
+        sim.setOut(new PrintWriter(out, true));
+        sim.setErr(new PrintWriter(out, true));
+        int code = sim.execute(
+                "--scenario",
+                scenario.toString(),
+                "--service",
+                service,
+                "--seed",
+                Long.toString(seed),
+                "--start-time",
+                Long.toString(startMs),
+                "--export",
+                export.toString(),
+                "--view",
+                "plain",
+                "--check");
+        assertThat(code).as(out.toString()).isZero();
+        try (BufferedReader in = Files.newBufferedReader(export)) {
+            return Replayer.ordered(Replayer.read(in, false).events());
+        }
     }
 
     /** The decisions a replay of the events publishes, per service, as replay's JSON lines. */

@@ -61,7 +61,7 @@ class FailoverDrillIT {
             throws Exception {
         // given a rollout of recent events and its replay
         long start = (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis()) / 1000 * 1000;
-        List<EventCodec.Event> events = Drill.rollouts(tmp, start, Duration.ZERO, 150, p -> p, SERVICE);
+        List<EventCodec.Event> events = Drill.rollouts(tmp, start, Duration.ZERO, p -> p, SERVICE);
         Map<String, List<String>> expected = Drill.replayedByService(events);
         long span = events.get(events.size() - 1).timestamp() - start;
 

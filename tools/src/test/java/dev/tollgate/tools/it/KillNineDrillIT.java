@@ -49,7 +49,7 @@ class KillNineDrillIT {
         // given three services' rollouts of recent events (the last one well before now), and their replay
         long start = (System.currentTimeMillis() - Duration.ofMinutes(15).toMillis()) / 1000 * 1000;
         List<EventCodec.Event> events =
-                Drill.rollouts(tmp, start, Duration.ofSeconds(8), 150, p -> p, SERVICES.toArray(String[]::new));
+                Drill.rollouts(tmp, start, Duration.ofSeconds(8), p -> p, SERVICES.toArray(String[]::new));
         Map<String, List<String>> expected = Drill.replayedByService(events);
         assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(SERVICES);
         long span = events.get(events.size() - 1).timestamp() - start;
@@ -80,12 +80,16 @@ class KillNineDrillIT {
                 try (Drill.Player player = new Drill.Player(bus, events, speed)) {
                     for (int k = 1; k <= KILLS; k++) {
                         long started = System.currentTimeMillis();
+                        String running = "";
                         if (k % 2 == 0) {
                             // while it processes
                             ItSupport.await(
                                     "instance " + k + " RUNNING",
                                     WAIT,
                                     () -> Drill.status(port, "/health/streams") == 200);
+                            running = String.format(
+                                    " (RUNNING %.1f s after the restart)",
+                                    (System.currentTimeMillis() - started) / 1000.0);
                             Thread.sleep(random.nextInt(6_000));
                         } else {
                             // at any moment of start-up, group join, restoration or processing
@@ -94,8 +98,12 @@ class KillNineDrillIT {
                         late += Drill.sum(Drill.metrics(port), "tollgate_events_late_total");
                         service.kill();
                         kills.add(String.format(
-                                "kill %d after %.1f s, %.0f %% played",
-                                k, (System.currentTimeMillis() - started) / 1000.0, 100 * player.progress()));
+                                "kill %d at %s, %.1f s after the restart%s, %.0f %% played",
+                                k,
+                                java.time.LocalTime.now(),
+                                (System.currentTimeMillis() - started) / 1000.0,
+                                running,
+                                100 * player.progress()));
                         Files.writeString(
                                 log,
                                 "==== " + kills.get(kills.size() - 1) + "\n",
