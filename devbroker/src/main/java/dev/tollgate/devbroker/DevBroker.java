@@ -227,7 +227,7 @@ public final class DevBroker implements AutoCloseable {
                         System.getProperty("java.class.path"),
                         BrokerMain.class.getName(),
                         props.toString(),
-                        clusterId()));
+                        clusterId(dir)));
                 ProcessBuilder pb = new ProcessBuilder(cmd)
                         .redirectErrorStream(true)
                         .redirectOutput(
@@ -489,7 +489,19 @@ public final class DevBroker implements AutoCloseable {
         return ports;
     }
 
-    private static String clusterId() {
+    /** The cluster id of the storage in {@code dir} when it was formatted before (a restart), else a new one. */
+    private static String clusterId(Path dir) throws IOException {
+        Path meta = dir.resolve("data").resolve("meta.properties");
+        if (Files.exists(meta)) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newInputStream(meta)) {
+                p.load(in);
+            }
+            String id = p.getProperty("cluster.id");
+            if (id != null && !id.isBlank()) {
+                return id;
+            }
+        }
         UUID u = UUID.randomUUID();
         byte[] b = new byte[16];
         long hi = u.getMostSignificantBits();

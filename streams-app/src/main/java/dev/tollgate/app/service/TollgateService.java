@@ -182,6 +182,10 @@ public final class TollgateService implements AutoCloseable {
      */
     public void startStreams(boolean createTopics) {
         try {
+            // start-up phases at INFO with their durations: what a restart's time goes to (README "Restart cost")
+            long jvmMs =
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            long t0 = System.nanoTime();
             TopicNames topics = config.topicNames();
             try (Admin admin = Admin.create(config.adminClientConfig())) {
                 TopicAdmin topicAdmin = new TopicAdmin(admin, Duration.ofSeconds(30));
@@ -192,12 +196,15 @@ public final class TollgateService implements AutoCloseable {
                 }
             }
 
+            long t1 = System.nanoTime();
             brokerWatch = BrokerWatch.start(config.adminClientConfig(), BROKER_CHECK_INTERVAL);
             registry.gauge("tollgate.broker.reachable", brokerWatch, w -> w.reachable() ? 1 : 0);
             TopologySettings settings = config.topologySettings(metrics);
             Topology topology = TollgateTopology.build(settings);
             log.debug("Topology description=[{}]", topology.describe());
+            long t2 = System.nanoTime();
             KafkaStreams ks = new KafkaStreams(topology, streamsProperties(config, metrics, self));
+            long t3 = System.nanoTime();
             statuses = self == null
                     ? localStatuses
                     : new KafkaStreamsStatusSource(() -> streams, self, remoteStatusClient(config));
@@ -214,6 +221,14 @@ public final class TollgateService implements AutoCloseable {
             streamsMetrics.bindTo(registry);
             streams = ks;
             ks.start();
+            log.info(
+                    "Start-up phases jvmToStreamsMs=[{}] topicCheckMs=[{}] topologyMs=[{}] kafkaStreamsCreateMs=[{}]"
+                            + " kafkaStreamsStartMs=[{}]",
+                    jvmMs,
+                    (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000,
+                    (t3 - t2) / 1_000_000,
+                    (System.nanoTime() - t3) / 1_000_000);
             log.info(
                     "Tollgate started applicationId=[{}] bootstrapServers=[{}] topicPrefix=[{}] httpPort=[{}]",
                     config.applicationId(),

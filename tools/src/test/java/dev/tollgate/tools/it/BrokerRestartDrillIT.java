@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * an outage longer than that timeout makes it hold, a decision a replay of the events does not make.
  */
 @ExtendWith(SchemaRegistryExtension.class)
-@Timeout(value = 420)
+@Timeout(value = 600)
 class BrokerRestartDrillIT {
     private static final List<String> SERVICES = List.of("inventory", "pricing");
     private static final Duration WAIT = Duration.ofSeconds(120);

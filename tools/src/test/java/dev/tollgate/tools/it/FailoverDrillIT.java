@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 200, or 503 ("retry") only between the kill and the takeover, while the group still counts the dead owner.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
-@Timeout(value = 420)
+@Timeout(value = 600)
 class FailoverDrillIT {
     private static final String SERVICE = "orders";
     private static final Duration WAIT = Duration.ofSeconds(120);

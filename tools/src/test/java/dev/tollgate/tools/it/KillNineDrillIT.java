@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of the same events: none missing, none doubled, the same decision ids; and no instance counted a late event.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
-@Timeout(value = 480)
+@Timeout(value = 600)
 class KillNineDrillIT {
     private static final List<String> SERVICES = List.of("cart", "search", "billing");
     private static final int KILLS = 10;
