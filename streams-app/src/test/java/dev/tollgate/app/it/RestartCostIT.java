@@ -50,8 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The restart-cost drill: {@code tollgate run} in a child JVM evaluates live traffic (event times = now); it is
  * killed with SIGKILL and started again at once with the same state directory. Measured from the kill: when the
- * new instance is RUNNING ({@code /health/ready} 200) and when it decides again (the first gate result on {@code
- * …gate-results}, read_committed, evaluated at an event time after the kill). Once with dynamic membership (the
+ * new instance is RUNNING ({@code /health/streams} 200; {@code /health/ready} is 200 already while it rebalances)
+ * and when it decides again (the first gate result on {@code …gate-results}, read_committed, evaluated at an event
+ * time after the kill). Once with dynamic membership (the
  * dead member keeps its partitions until {@code session.timeout.ms}, 45 s, expires) and once with static
  * membership ({@code group.instance.id}). The figures go to the test output and {@code
  * target/restart-cost.txt}; README "Restart cost" has them.
@@ -247,7 +248,7 @@ class RestartCostIT {
         try {
             return HttpClient.newHttpClient()
                             .send(
-                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/streams"))
                                             .timeout(Duration.ofSeconds(2))
                                             .build(),
                                     HttpResponse.BodyHandlers.discarding())
