@@ -60,6 +60,7 @@ public final class DevBroker implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final int controllerPort;
     private final SaslSsl saslSsl;
     private final Process process;
     private final OutputStream lifeline;
@@ -68,9 +69,16 @@ public final class DevBroker implements AutoCloseable {
     private volatile boolean closed;
 
     private DevBroker(
-            Path dir, int port, SaslSsl saslSsl, Process process, boolean stopOnJvmExit, boolean deleteDirOnClose) {
+            Path dir,
+            int port,
+            int controllerPort,
+            SaslSsl saslSsl,
+            Process process,
+            boolean stopOnJvmExit,
+            boolean deleteDirOnClose) {
         this.dir = dir;
         this.port = port;
+        this.controllerPort = controllerPort;
         this.saslSsl = saslSsl;
         this.process = process;
         this.lifeline = process.getOutputStream();
@@ -95,6 +103,7 @@ public final class DevBroker implements AutoCloseable {
         private boolean deleteDirOnClose;
         private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
         private SaslSsl saslSsl;
+        private int[] fixedPorts;
 
         private Builder(Path dir) {
             this.dir = Objects.requireNonNull(dir, "dir");
@@ -150,6 +159,15 @@ public final class DevBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Listens on these ports instead of free ones: to start a stopped broker again in the same directory, where
+         * its clients expect it ({@link DevBroker#port()}, {@link DevBroker#controllerPort()}).
+         */
+        public Builder ports(int port, int controllerPort) {
+            this.fixedPorts = new int[] {port, controllerPort};
+            return this;
+        }
+
         /** Replaces the child JVM's options (heap, GC, JIT); see {@link #DEFAULT_JVM_OPTIONS}. */
         public Builder jvmOptions(List<String> options) {
             this.jvmOptions = List.copyOf(options);
@@ -182,7 +200,7 @@ public final class DevBroker implements AutoCloseable {
         private DevBroker startOnce() {
             try {
                 Files.createDirectories(dir.resolve("logs"));
-                int[] ports = freePorts(2);
+                int[] ports = fixedPorts != null ? fixedPorts : freePorts(2);
                 Path props = dir.resolve("server.properties");
                 Map<String, String> all = new LinkedHashMap<>();
                 if (saslSsl != null) {
@@ -209,12 +227,13 @@ public final class DevBroker implements AutoCloseable {
                         System.getProperty("java.class.path"),
                         BrokerMain.class.getName(),
                         props.toString(),
-                        clusterId()));
+                        clusterId(dir)));
                 ProcessBuilder pb = new ProcessBuilder(cmd)
                         .redirectErrorStream(true)
                         .redirectOutput(
                                 dir.resolve("logs").resolve("broker.out").toFile());
-                DevBroker k = new DevBroker(dir, ports[0], saslSsl, pb.start(), stopOnJvmExit, deleteDirOnClose);
+                DevBroker k =
+                        new DevBroker(dir, ports[0], ports[1], saslSsl, pb.start(), stopOnJvmExit, deleteDirOnClose);
                 try {
                     k.awaitReady(timeout);
                 } catch (RuntimeException e) {
@@ -305,6 +324,16 @@ public final class DevBroker implements AutoCloseable {
         public String toString() {
             return "SaslSsl[" + tls + ", users=" + users.keySet() + "]";
         }
+    }
+
+    /** The client listener's port. */
+    public int port() {
+        return port;
+    }
+
+    /** The KRaft controller listener's port. */
+    public int controllerPort() {
+        return controllerPort;
     }
 
     /** The child JVM's process id. */
@@ -460,7 +489,19 @@ public final class DevBroker implements AutoCloseable {
         return ports;
     }
 
-    private static String clusterId() {
+    /** The cluster id of the storage in {@code dir} when it was formatted before (a restart), else a new one. */
+    private static String clusterId(Path dir) throws IOException {
+        Path meta = dir.resolve("data").resolve("meta.properties");
+        if (Files.exists(meta)) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newInputStream(meta)) {
+                p.load(in);
+            }
+            String id = p.getProperty("cluster.id");
+            if (id != null && !id.isBlank()) {
+                return id;
+            }
+        }
         UUID u = UUID.randomUUID();
         byte[] b = new byte[16];
         long hi = u.getMostSignificantBits();

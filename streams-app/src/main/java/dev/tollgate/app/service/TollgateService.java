@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TollgateService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TollgateService.class);
+    /** How often the cluster is asked whether it answers (see {@link BrokerWatch}). */
+    private static final Duration BROKER_CHECK_INTERVAL = Duration.ofSeconds(2);
 
     private final TollgateConfig config;
     private final PrometheusMeterRegistry registry;
@@ -69,6 +71,7 @@ public final class TollgateService implements AutoCloseable {
     private volatile KafkaRouterSteps routerSteps;
     private volatile boolean failed;
     private volatile HostInfo self;
+    private volatile BrokerWatch brokerWatch;
     private final KafkaStreamsStatusSource localStatuses = new KafkaStreamsStatusSource(() -> streams);
     private volatile RolloutStatusSource statuses = localStatuses;
     private final RolloutHistory history = new RolloutHistory();
@@ -173,7 +176,7 @@ public final class TollgateService implements AutoCloseable {
             }
             // Flagger's calls without a weight are pinned to the router's latest RolloutEvent (durable, any instance)
             routerSteps = new KafkaRouterSteps(config, Duration.ofSeconds(5));
-            HttpApi api = new HttpApi(new StatusRouter(), localStatuses, this::stateName, registry::scrape, history)
+            HttpApi api = new HttpApi(new StatusRouter(), localStatuses, this::reportedState, registry::scrape, history)
                     .withRouterSteps(routerSteps);
             http = ApiServer.start(api, config.httpHost(), config.httpPort(), 4, httpSecurity(config));
             self = advertised(config, http.port());
@@ -193,6 +196,10 @@ public final class TollgateService implements AutoCloseable {
      */
     public void startStreams(boolean createTopics) {
         try {
+            // start-up phases at INFO with their durations: what a restart's time goes to (README "Restart cost")
+            long jvmMs =
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            long t0 = System.nanoTime();
             TopicNames topics = config.topicNames();
             try (Admin admin = Admin.create(config.adminClientConfig())) {
                 TopicAdmin topicAdmin = new TopicAdmin(admin, Duration.ofSeconds(30));
@@ -203,10 +210,15 @@ public final class TollgateService implements AutoCloseable {
                 }
             }
 
+            long t1 = System.nanoTime();
+            brokerWatch = BrokerWatch.start(config.adminClientConfig(), BROKER_CHECK_INTERVAL);
+            registry.gauge("tollgate.broker.reachable", brokerWatch, w -> w.reachable() ? 1 : 0);
             TopologySettings settings = config.topologySettings(metrics);
             Topology topology = TollgateTopology.build(settings);
             log.debug("Topology description=[{}]", topology.describe());
+            long t2 = System.nanoTime();
             KafkaStreams ks = new KafkaStreams(topology, streamsProperties(config, metrics, self));
+            long t3 = System.nanoTime();
             statuses = self == null
                     ? localStatuses
                     : new KafkaStreamsStatusSource(() -> streams, self, remoteStatusClient(config));
@@ -224,6 +236,14 @@ public final class TollgateService implements AutoCloseable {
             streams = ks;
             ks.start();
             startHistoryFeed(topics);
+            log.info(
+                    "Start-up phases jvmToStreamsMs=[{}] topicCheckMs=[{}] topologyMs=[{}] kafkaStreamsCreateMs=[{}]"
+                            + " kafkaStreamsStartMs=[{}]",
+                    jvmMs,
+                    (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000,
+                    (t3 - t2) / 1_000_000,
+                    (System.nanoTime() - t3) / 1_000_000);
             log.info(
                     "Tollgate started applicationId=[{}] bootstrapServers=[{}] topicPrefix=[{}] httpPort=[{}]",
                     config.applicationId(),
@@ -305,6 +325,19 @@ public final class TollgateService implements AutoCloseable {
         return h.port();
     }
 
+    /**
+     * The state the health endpoints report: the Kafka Streams state, or {@link Readiness#BROKER_UNREACHABLE}
+     * while Kafka Streams runs (or rebalances) but the cluster does not answer.
+     */
+    String reportedState() {
+        String state = stateName();
+        BrokerWatch w = brokerWatch;
+        if (w != null && !w.reachable() && (state.equals("RUNNING") || state.equals("REBALANCING"))) {
+            return Readiness.BROKER_UNREACHABLE;
+        }
+        return state;
+    }
+
     /** The Kafka Streams state, or {@code NOT_STARTED}. */
     public String stateName() {
         KafkaStreams ks = streams;
@@ -362,6 +395,10 @@ public final class TollgateService implements AutoCloseable {
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
+        }
+        BrokerWatch w = brokerWatch;
+        if (w != null) {
+            w.close();
         }
         ApiServer h = http;
         if (h != null) {

@@ -19,4 +19,13 @@ class ReadinessTest {
         }
         assertThat(Readiness.of(null)).isEqualTo(new Readiness(true, false, Readiness.NOT_STARTED));
     }
+
+    @Test
+    void shouldServeButNotProcessWhileTheBrokerIsUnreachable() {
+        // when
+        Readiness r = Readiness.of(Readiness.BROKER_UNREACHABLE);
+
+        // then
+        assertThat(r).isEqualTo(new Readiness(true, false, Readiness.BROKER_UNREACHABLE));
+    }
 }

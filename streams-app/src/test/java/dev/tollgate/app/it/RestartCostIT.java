@@ -50,8 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The restart-cost drill: {@code tollgate run} in a child JVM evaluates live traffic (event times = now); it is
  * killed with SIGKILL and started again at once with the same state directory. Measured from the kill: when the
- * new instance is RUNNING ({@code /health/ready} 200) and when it decides again (the first gate result on {@code
- * …gate-results}, read_committed, evaluated at an event time after the kill). Once with dynamic membership (the
+ * new instance is RUNNING ({@code /health/streams} 200; {@code /health/ready} is 200 already while it rebalances)
+ * and when it decides again (the first gate result on {@code …gate-results}, read_committed, evaluated at an event
+ * time after the kill). Once with dynamic membership (the
  * dead member keeps its partitions until {@code session.timeout.ms}, 45 s, expires) and once with static
  * membership ({@code group.instance.id}). The figures go to the test output and {@code
  * target/restart-cost.txt}; README "Restart cost" has them.
@@ -80,10 +81,16 @@ class RestartCostIT {
     }
 
     /**
-     * Wall-clock seconds from the kill: until the new JVM's Kafka Streams starts (REBALANCING: process start,
-     * configuration, topic check, clients), until it is RUNNING, and until it decides again.
+     * Wall-clock seconds from the kill: until the new JVM serves HTTP (process start, class loading, configuration,
+     * metrics), until its Kafka Streams starts (REBALANCING: topic check, topology, clients, state directory), until
+     * it is RUNNING, and until it decides again.
      */
-    record Cost(String membership, double startedSeconds, double runningSeconds, double decidingSeconds) {
+    record Cost(
+            String membership,
+            double httpSeconds,
+            double startedSeconds,
+            double runningSeconds,
+            double decidingSeconds) {
         /** From Kafka Streams' start to RUNNING: the group join, assignment and restoration alone. */
         double groupSeconds() {
             return runningSeconds - startedSeconds;
@@ -92,9 +99,9 @@ class RestartCostIT {
         @Override
         public String toString() {
             return String.format(
-                    "%-7s membership: Kafka Streams started after %5.1f s, RUNNING after %5.1f s (%4.1f s in the"
-                            + " group), deciding again after %5.1f s",
-                    membership, startedSeconds, runningSeconds, groupSeconds(), decidingSeconds);
+                    "%-7s membership: HTTP up after %5.1f s, Kafka Streams started after %5.1f s, RUNNING after"
+                            + " %5.1f s (%4.1f s in the group), deciding again after %5.1f s",
+                    membership, httpSeconds, startedSeconds, runningSeconds, groupSeconds(), decidingSeconds);
         }
     }
 
@@ -216,17 +223,16 @@ class RestartCostIT {
         second.stop(30);
         return new Cost(
                 instanceId == null ? "dynamic" : "static",
-                (streamsStartedAt(second.output(), kill) - kill) / 1000.0,
+                (lastLineAt(second.output(), "Advertising HTTP API", kill) - kill) / 1000.0,
+                (lastLineAt(second.output(), "from=[CREATED] to=[REBALANCING]", kill) - kill) / 1000.0,
                 (running - kill) / 1000.0,
                 (deciding - kill) / 1000.0);
     }
 
-    /** Wall-clock ms of the last "to=[REBALANCING]" from CREATED in the log (its lines carry HH:mm:ss.SSS). */
-    private static long streamsStartedAt(String log, long kill) {
-        String line = log.lines()
-                .filter(l -> l.contains("from=[CREATED] to=[REBALANCING]"))
-                .reduce((a, b) -> b)
-                .orElseThrow();
+    /** Wall-clock ms of the last log line containing {@code text} (the lines carry HH:mm:ss.SSS). */
+    private static long lastLineAt(String log, String text, long kill) {
+        String line =
+                log.lines().filter(l -> l.contains(text)).reduce((a, b) -> b).orElseThrow();
         LocalTime time = LocalTime.parse(line.substring(0, 12));
         LocalDate day =
                 Instant.ofEpochMilli(kill).atZone(ZoneId.systemDefault()).toLocalDate();
@@ -242,7 +248,7 @@ class RestartCostIT {
         try {
             return HttpClient.newHttpClient()
                             .send(
-                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/streams"))
                                             .timeout(Duration.ofSeconds(2))
                                             .build(),
                                     HttpResponse.BodyHandlers.discarding())
