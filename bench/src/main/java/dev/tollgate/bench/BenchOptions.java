@@ -51,17 +51,31 @@ public record BenchOptions(
     public enum Mode {
         /** A plain KafkaConsumer decoding every RequestLog with the Tollgate deserializer. */
         CONSUMER("consumer", "raw decoding consumer (KafkaConsumer + SpecificAvroDeserializer)"),
-        /** TollgateTopology under exactly_once_v2, commit.interval.ms 100. */
-        EOS("eos", "Tollgate topology, exactly_once_v2, commit.interval.ms=100"),
-        /** TollgateTopology under at_least_once. */
-        ALOS("alos", "Tollgate topology, at_least_once"),
         /**
-         * Diagnostic: EOS with max.task.idle.ms=-1, which skips Kafka Streams' per-record task-readiness check
-         * (and the log strings it formats) when some input partitions of a task are empty.
+         * TollgateTopology as the service runs it by default: exactly_once_v2, commit.interval.ms 100, the live
+         * settings (per-source watermarks, source.idle.ms 1000) and max.task.idle.ms=-1.
+         */
+        EOS(
+                "eos",
+                "Tollgate defaults: exactly_once_v2, commit.interval.ms=100, per-source watermarks,"
+                        + " max.task.idle.ms=-1"),
+        /** As {@link #EOS} under at_least_once. */
+        ALOS("alos", "Tollgate defaults under at_least_once"),
+        /**
+         * The trade-off measured: no per-source watermarks, Kafka Streams' own cross-topic synchronization
+         * (max.task.idle.ms=0, its per-record readiness check), as Tollgate ran before issue 12.
+         */
+        EOS_SYNC(
+                "eos-sync",
+                "Tollgate without per-source watermarks, Kafka Streams' own synchronization (max.task.idle.ms=0),"
+                        + " exactly_once_v2"),
+        /**
+         * Diagnostic: neither per-source watermarks nor Streams' synchronization (max.task.idle.ms=-1): the cost of
+         * the watermarks themselves, unsafe (a partition fetched late is counted late).
          */
         EOS_NOIDLE(
                 "eos-noidle",
-                "Tollgate topology, exactly_once_v2, commit.interval.ms=100, max.task.idle.ms=-1 (diagnostic)"),
+                "Tollgate without per-source watermarks, max.task.idle.ms=-1, exactly_once_v2 (diagnostic, unsafe)"),
         /** groupByKey().aggregate() into an Avro-encoded sketch value, exactly_once_v2. */
         NAIVE("naive", "naive DSL groupByKey().aggregate(), Avro-encoded sketch value, exactly_once_v2");
 
@@ -87,7 +101,8 @@ public record BenchOptions(
                     return m;
                 }
             }
-            throw new IllegalArgumentException("unknown mode '" + s + "' (consumer, eos, alos, eos-noidle, naive)");
+            throw new IllegalArgumentException(
+                    "unknown mode '" + s + "' (consumer, eos, alos, eos-sync, eos-noidle, naive)");
         }
     }
 
@@ -122,7 +137,7 @@ public record BenchOptions(
         long records = 2_000_000;
         int rounds = 3;
         Long warmup = null;
-        List<Mode> modes = List.of(Mode.CONSUMER, Mode.EOS, Mode.ALOS, Mode.EOS_NOIDLE, Mode.NAIVE);
+        List<Mode> modes = List.of(Mode.CONSUMER, Mode.EOS, Mode.EOS_SYNC, Mode.ALOS, Mode.NAIVE);
         String bootstrap = null;
         String prefix = "tollgate.";
         int partitions = 6;

@@ -9,6 +9,7 @@ import dev.tollgate.schemas.avro.RolloutEvent;
 import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
 import dev.tollgate.schemas.serde.SpecificAvroSerializer;
 import dev.tollgate.tools.FleetTraffic;
+import dev.tollgate.topology.LiveSettings;
 import dev.tollgate.topology.TollgateTopology;
 import dev.tollgate.topology.TopicNames;
 import dev.tollgate.topology.TopologySettings;
@@ -69,6 +70,11 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 public final class ThroughputBench {
     static final String AVRO_TRUSTED = "dev.tollgate.schemas.avro,java.lang,java.util,org.apache.avro.util";
     static final String REGISTRY = "mock://bench";
+
+    /** The service's default live settings (TollgateConfig): skew and age checks, wall-clock output times, watermarks. */
+    private static final LiveSettings LIVE = new LiveSettings(
+            300_000L, 365L * 24 * 3_600_000L, 7L * 24 * 3_600_000L, true, LiveSettings.DEFAULT_SOURCE_IDLE_MS);
+
     private static final long SAMPLE_MS = 10;
     private static final Duration NO_PROGRESS_TIMEOUT = Duration.ofSeconds(180);
 
@@ -338,7 +344,7 @@ public final class ThroughputBench {
     private Measurement measure(Mode mode, int round, boolean warmup) throws Exception {
         return switch (mode) {
             case CONSUMER -> consumer(round, warmup);
-            case EOS, ALOS, EOS_NOIDLE, NAIVE -> streams(mode, round, warmup);
+            case EOS, ALOS, EOS_SYNC, EOS_NOIDLE, NAIVE -> streams(mode, round, warmup);
         };
     }
 
@@ -418,7 +424,8 @@ public final class ThroughputBench {
             p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
             p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L);
         }
-        if (mode == Mode.EOS_NOIDLE) {
+        if (mode != Mode.EOS_SYNC) {
+            // as the service: the evaluator keeps its own per-source watermarks (except the diagnostic eos-noidle)
             p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         }
         return p;
@@ -428,7 +435,11 @@ public final class ThroughputBench {
         if (mode == Mode.NAIVE) {
             return NaiveAggregateTopology.build(topics.requests(), serdeConfig);
         }
-        return TollgateTopology.build(TopologySettings.defaults(REGISTRY).withTopics(topics));
+        TopologySettings settings = TopologySettings.defaults(REGISTRY).withTopics(topics);
+        if (mode == Mode.EOS || mode == Mode.ALOS) {
+            settings = settings.withLive(LIVE);
+        }
+        return TollgateTopology.build(settings);
     }
 
     private Measurement streams(Mode mode, int round, boolean warmup) throws Exception {

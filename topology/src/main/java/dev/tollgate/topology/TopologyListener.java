@@ -18,11 +18,16 @@ public interface TopologyListener {
      */
     default void onLateEvent(String type) {}
 
+    /** As {@link #onLateEvent(String)}, naming the service (late drops are counted per type and service). */
+    default void onLateEvent(String type, String service) {
+        onLateEvent(type);
+    }
+
     /**
      * An input event arrived after its tick was sealed, but its step was still being evaluated: it was merged into
      * the step's evidence (counted, not lost).
      */
-    default void onLateMerged(String type) {}
+    default void onLateMerged(String type, String service) {}
 
     /** A gate result was published. */
     default void onGateResult(GateResult result) {}

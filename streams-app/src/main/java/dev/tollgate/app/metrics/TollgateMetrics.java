@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * handlers through {@link DlqListener}:
  * <ul>
  *   <li>{@code tollgate_events_in_total{type}}: input events accepted, by contract type;</li>
- *   <li>{@code tollgate_events_late_total{type}}: events dropped for arriving after the grace period;</li>
+ *   <li>{@code tollgate_events_late_total{type,service}}: events dropped as late: their tick was sealed and their
+ *       step decided already (named in the next results of the gates that read them);</li>
+ *   <li>{@code tollgate_events_late_merged_total{type,service}}: events whose tick was sealed but whose step was
+ *       still evaluated: merged into the step's evidence (also counted in {@code tollgate_events_in_total});</li>
  *   <li>{@code tollgate_dlq_total{stage}}: records sent to the dead-letter topic (stage deserialization or
  *       processing);</li>
  *   <li>{@code tollgate_gate_verdicts_total{gate,verdict}}: gate results published;</li>
@@ -30,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TollgateMetrics implements TopologyListener, DlqListener {
     public static final String EVENTS_IN = "tollgate.events.in";
     public static final String EVENTS_LATE = "tollgate.events.late";
+    public static final String EVENTS_LATE_MERGED = "tollgate.events.late.merged";
     public static final String DLQ = "tollgate.dlq";
     public static final String GATE_VERDICTS = "tollgate.gate.verdicts";
     public static final String DECISIONS = "tollgate.decisions";
@@ -38,7 +42,10 @@ public final class TollgateMetrics implements TopologyListener, DlqListener {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<String, Counter> eventsIn = new ConcurrentHashMap<>();
-    private final Map<String, Counter> eventsLate = new ConcurrentHashMap<>();
+    /** Per type, per service: created on a service's first late event only (late events are rare). */
+    private final Map<String, Map<String, Counter>> eventsLate = new ConcurrentHashMap<>();
+
+    private final Map<String, Map<String, Counter>> eventsLateMerged = new ConcurrentHashMap<>();
     private final Map<String, Counter> dlq = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Counter>> verdicts = new ConcurrentHashMap<>();
     private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
@@ -78,15 +85,32 @@ public final class TollgateMetrics implements TopologyListener, DlqListener {
     }
 
     @Override
-    public void onLateEvent(String type) {
-        eventsLate
-                .computeIfAbsent(
-                        type,
-                        t -> Counter.builder(EVENTS_LATE)
-                                .description("Input events dropped for arriving after the grace period")
-                                .tag("type", t)
-                                .register(registry))
+    public void onLateEvent(String type, String service) {
+        late(eventsLate, EVENTS_LATE, "Input events dropped as late (their step was decided already)", type, service)
                 .increment();
+    }
+
+    @Override
+    public void onLateMerged(String type, String service) {
+        late(
+                        eventsLateMerged,
+                        EVENTS_LATE_MERGED,
+                        "Input events later than the watermark merged into their step, still evaluated",
+                        type,
+                        service)
+                .increment();
+    }
+
+    private Counter late(
+            Map<String, Map<String, Counter>> counters, String name, String description, String type, String service) {
+        return counters.computeIfAbsent(type, t -> new ConcurrentHashMap<>())
+                .computeIfAbsent(
+                        service,
+                        s -> Counter.builder(name)
+                                .description(description)
+                                .tag("type", type)
+                                .tag("service", s)
+                                .register(registry));
     }
 
     @Override

@@ -51,7 +51,8 @@ class TollgateMetricsTest {
         metrics.onEvent("RequestLog");
         metrics.onEvent("RequestLog");
         metrics.onEvent("RolloutEvent");
-        metrics.onLateEvent("RequestLog");
+        metrics.onLateEvent("RequestLog", "checkout");
+        metrics.onLateMerged("SideEffect", "checkout");
         metrics.onGateResult(result("error-rate", Verdict.FAIL));
         metrics.onDecision(decision(Action.ROLLBACK, 90_000L));
         metrics.onDeadLetter(DlqListener.STAGE_DESERIALIZATION, "tollgate.requests");
@@ -63,7 +64,8 @@ class TollgateMetricsTest {
         assertThat(text)
                 .contains("tollgate_events_in_total{type=\"RequestLog\"} 2.0")
                 .contains("tollgate_events_in_total{type=\"RolloutEvent\"} 1.0")
-                .contains("tollgate_events_late_total{type=\"RequestLog\"} 1.0")
+                .contains("tollgate_events_late_total{service=\"checkout\",type=\"RequestLog\"} 1.0")
+                .contains("tollgate_events_late_merged_total{service=\"checkout\",type=\"SideEffect\"} 1.0")
                 .contains("tollgate_gate_verdicts_total{gate=\"error-rate\",verdict=\"FAIL\"} 1.0")
                 .contains("tollgate_decisions_total{action=\"ROLLBACK\"} 1.0")
                 .contains("tollgate_dlq_total{stage=\"deserialization\"} 1.0")

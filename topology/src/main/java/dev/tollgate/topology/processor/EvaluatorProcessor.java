@@ -215,7 +215,7 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         switch (evaluator.ingest(st, service, event, record.timestamp(), ledger)) {
             case LATE -> {
                 lateSensor.record();
-                listener.onLateEvent(type);
+                listener.onLateEvent(type, service);
                 if (!(event instanceof RolloutEvent)) {
                     save(service, st);
                     return;
@@ -223,7 +223,8 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
             }
             case MERGED -> {
                 lateMergedSensor.record();
-                listener.onLateMerged(type);
+                listener.onLateMerged(type, service);
+                listener.onEvent(type);
             }
             case ACCEPTED -> listener.onEvent(type);
             default -> {}
