@@ -32,17 +32,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -320,20 +316,31 @@ public final class ClockDrill {
                 play(bus, timed, speed, sentNanos, pause);
                 log("all events sent");
             }
-            // the end: the replay's decision count, then a little longer (a decision too many would show)
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(optLong("wait-s", 1200));
+            // the end: every input event counted by the service (accepted, merged or dropped as late) and the
+            // replay's decision count, or nothing moving for --quiet-s; then a little longer (a decision too many
+            // would show)
             long nextLog = System.nanoTime();
-            try (Admin admin = Admin.create(cfg.adminClientConfig())) {
-                long lag = Long.MAX_VALUE;
-                while (System.nanoTime() < deadline && (lag > 0 || size(received) < expectedLines.size())) {
-                    lag = lag(admin, cfg.applicationId(), topics);
-                    if (System.nanoTime() >= nextLog) {
-                        log("decisions read: " + size(received) + " of " + expectedLines.size()
-                                + "; input records not yet committed by the service: " + lag);
-                        nextLog += TimeUnit.SECONDS.toNanos(15);
-                    }
-                    sleep(500);
+            long lastChange = System.nanoTime();
+            long seen = -1;
+            long counted = 0;
+            while (System.nanoTime() < deadline
+                    && (counted < inputs || size(received) < expectedLines.size())
+                    && System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(optLong("quiet-s", 90))) {
+                String m = get(httpPort, "/metrics");
+                counted = total(sum(m, "tollgate_events_in_total"))
+                        + total(sum(m, "tollgate_events_late_total"))
+                        + total(sum(m, "tollgate_dlq_total"));
+                if (counted + size(received) != seen) {
+                    seen = counted + size(received);
+                    lastChange = System.nanoTime();
                 }
+                if (System.nanoTime() >= nextLog) {
+                    log("decisions read: " + size(received) + " of " + expectedLines.size()
+                            + "; input events counted by the service: " + counted + " of " + inputs);
+                    nextLog += TimeUnit.SECONDS.toNanos(15);
+                }
+                sleep(1_000);
             }
             wallEnd = System.nanoTime();
             sleep(5_000);
@@ -371,36 +378,8 @@ public final class ClockDrill {
                 wallEnd - wallStart);
     }
 
-    /** Input records the application has not committed yet (end offsets minus committed offsets). */
-    private static long lag(Admin admin, String group, TopicNames topics) {
-        try {
-            List<String> inputs = List.of(
-                    topics.requests(),
-                    topics.sideEffects(),
-                    topics.queueWork(),
-                    topics.metrics(),
-                    topics.probes(),
-                    topics.rollouts());
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (var d : admin.describeTopics(inputs).allTopicNames().get().values()) {
-                d.partitions()
-                        .forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
-            }
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata()
-                    .get();
-            long lag = 0;
-            for (var e : admin.listOffsets(latest).all().get().entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-            }
-            return lag;
-        } catch (ExecutionException e) {
-            return Long.MAX_VALUE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Long.MAX_VALUE;
-        }
+    private static long total(Map<String, Long> samples) {
+        return samples.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private record Received(GateDecision decision, long nanos) {}
