@@ -464,7 +464,13 @@ public final class ClockDrill {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("TOLLGATE_"));
         log("starting the service: " + String.join(" ", cmd) + " (log " + log + ")");
-        return pb.start();
+        Process p = pb.start();
+        // a drill stopped with SIGTERM/Ctrl-C must not leave the service running (or stopped by SIGSTOP)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            signal(p, "CONT");
+            p.destroyForcibly();
+        }));
+        return p;
     }
 
     private static void awaitHealthy(int port, Process service) throws InterruptedException {
