@@ -14,7 +14,7 @@
 # Environment:
 #   BENCH_SKIP_BUILD=1    reuse the built jars (no mvn)
 #   DRILL_REGISTRY_URL    a running Confluent-compatible registry to use instead of starting Apicurio
-#   DRILL_JAVA_OPTS       JVM options of the drill (default: -Xmx1g); the service runs with -Xmx512m
+#   DRILL_JAVA_OPTS       JVM options of the drill (default: -Xmx2g; the recording and replay hold every event); the service runs with -Xmx512m
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -33,7 +33,7 @@ if [[ -z "$registry" ]]; then
   deploy/registry/start.sh --port "$port" --state-dir "$state" --timeout 180 --owner-pid $$
   registry="http://127.0.0.1:$port/apis/ccompat/v7"
 fi
-read -r -a java_opts <<<"${DRILL_JAVA_OPTS:--Xmx1g}"
+read -r -a java_opts <<<"${DRILL_JAVA_OPTS:--Xmx2g}"
 java "${java_opts[@]}" \
   -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.tollgate.schemas.avro,java.lang,java.util,org.apache.avro.util \
   -cp "$cp" dev.tollgate.bench.ClockDrill --schema-registry-url "$registry" \
