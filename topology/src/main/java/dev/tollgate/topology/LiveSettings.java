@@ -17,26 +17,39 @@ package dev.tollgate.topology;
  * @param sourceIdleMs         per-source watermarks: each input partition of a task holds ticks back until it has
  *                             passed them, unless it delivered nothing for this long (wall clock); 0 = off, for
  *                             input that arrives in event-time order (replay, tests)
+ * @param sourceLag            the consumer's lag per input partition: a silent partition is idle only once caught up
  */
 public record LiveSettings(
         long maxFutureSkewMs,
         long maxEventAgeMs,
         long inputRetentionMs,
         boolean wallClockOutputTimes,
-        long sourceIdleMs) {
+        long sourceIdleMs,
+        SourceLag sourceLag) {
 
     /** Default {@link #sourceIdleMs()} of a live run: a second. */
     public static final long DEFAULT_SOURCE_IDLE_MS = 1_000L;
 
     /** No wall-clock check, outputs stamped with event time, no idleness: deterministic (replay and tests). */
-    public static final LiveSettings OFF = new LiveSettings(0, 0, 0, false, 0);
+    public static final LiveSettings OFF = new LiveSettings(0, 0, 0, false, 0, SourceLag.CAUGHT_UP);
 
     /** As the full constructor, with per-source watermarks off. */
     public LiveSettings(long maxFutureSkewMs, long maxEventAgeMs, long inputRetentionMs, boolean wallClockOutputTimes) {
-        this(maxFutureSkewMs, maxEventAgeMs, inputRetentionMs, wallClockOutputTimes, 0);
+        this(maxFutureSkewMs, maxEventAgeMs, inputRetentionMs, wallClockOutputTimes, 0, SourceLag.CAUGHT_UP);
+    }
+
+    /** As the full constructor, every partition taken as caught up (no consumer to ask: tests). */
+    public LiveSettings(
+            long maxFutureSkewMs,
+            long maxEventAgeMs,
+            long inputRetentionMs,
+            boolean wallClockOutputTimes,
+            long sourceIdleMs) {
+        this(maxFutureSkewMs, maxEventAgeMs, inputRetentionMs, wallClockOutputTimes, sourceIdleMs, SourceLag.CAUGHT_UP);
     }
 
     public LiveSettings {
+        java.util.Objects.requireNonNull(sourceLag, "sourceLag");
         if (maxFutureSkewMs < 0 || maxEventAgeMs < 0 || inputRetentionMs < 0 || sourceIdleMs < 0) {
             throw new IllegalArgumentException("LiveSettings: durations must be >= 0");
         }

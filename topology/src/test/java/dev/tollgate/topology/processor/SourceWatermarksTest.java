@@ -125,4 +125,41 @@ class SourceWatermarksTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("idleMs");
     }
+
+    @Test
+    void shouldNotTakeASilentSourceAsIdleWhileRecordsWaitForItOnTheBroker() {
+        // given a consumer that has side-effect records still to fetch (a catch-up), then none
+        long[] sideEffectLag = {500};
+        SourceWatermarks lagging = new SourceWatermarks(
+                IDLE,
+                1_000,
+                List.of("requests", "side-effects"),
+                WALL,
+                3,
+                (topic, partition) -> topic.equals("side-effects") && partition == 3 ? sideEffectLag[0] : 0);
+        lagging.observe("side-effects", T + 1_000, WALL);
+        lagging.observe("requests", T + 30_000, WALL + 500);
+        lagging.observe("requests", T + 50_000, WALL + 1_000);
+        lagging.observe("requests", T + 70_000, WALL + 1_500);
+        lagging.observe("requests", T + 90_000, WALL + 2_000);
+
+        // then side effects, silent for 2 s while requests raced a minute ahead, still hold the source time
+        assertThat(lagging.sourceTime(WALL + 2_000)).isEqualTo(T + 1_000);
+        // and once the consumer has nothing more of them, they are idle
+        sideEffectLag[0] = 0;
+        assertThat(lagging.sourceTime(WALL + 2_000)).isEqualTo(T + 90_000);
+    }
+
+    @Test
+    void shouldTakeASourceWhoseLagStaysUnknownAsIdleAfterALongSilence() {
+        SourceWatermarks unknown =
+                new SourceWatermarks(IDLE, 1_000, List.of("requests", "probes"), WALL, 0, (topic, partition) -> -1);
+        unknown.observe("probes", T, WALL);
+        for (long ms = 0; ms <= SourceWatermarks.MAX_HOLD_FACTOR * IDLE; ms += 500) {
+            unknown.observe("requests", T + ms, WALL + ms);
+        }
+        long end = WALL + SourceWatermarks.MAX_HOLD_FACTOR * IDLE;
+        assertThat(unknown.sourceTime(end - 1)).isEqualTo(T);
+        assertThat(unknown.sourceTime(end)).isEqualTo(T + SourceWatermarks.MAX_HOLD_FACTOR * IDLE);
+    }
 }
