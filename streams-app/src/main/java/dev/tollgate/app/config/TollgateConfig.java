@@ -733,13 +733,15 @@ public final class TollgateConfig extends AbstractConfig {
         def.define(
                 SOURCE_IDLE_MS,
                 Type.LONG,
-                LiveSettings.DEFAULT_SOURCE_IDLE_MS,
+                0L,
                 Range.atLeast(0),
                 Importance.LOW,
-                "Per-source watermarks: the evaluator seals a tick only when every input partition of its task has"
-                        + " passed it, except partitions that delivered nothing for this many ms (wall clock);"
-                        + " Kafka Streams then runs with max.task.idle.ms=-1 (no per-record readiness check)."
-                        + " 0 = off: Kafka Streams' own timestamp synchronization (max.task.idle.ms=0), slower",
+                "Experimental per-source watermarks (e.g. 1000): the evaluator seals a tick only when every input"
+                        + " partition of its task has passed it, except partitions that delivered nothing for this"
+                        + " many ms (wall clock) and have nothing left to fetch; Kafka Streams then runs with"
+                        + " max.task.idle.ms=-1 (about 2.6x the throughput). Not the default: a catch-up from a"
+                        + " backlog still counts evidence late with it (README, Event time). 0 = off: Kafka"
+                        + " Streams' own timestamp synchronization (max.task.idle.ms=0)",
                 service,
                 ++o,
                 ConfigDef.Width.SHORT,

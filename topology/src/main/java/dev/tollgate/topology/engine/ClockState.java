@@ -12,7 +12,7 @@ public final class ClockState {
 
     /** Largest event time seen for the service; Long.MIN_VALUE before the first event. */
     long maxEventTime = Long.MIN_VALUE;
-    /** Index of the first tick not yet sealed; Long.MIN_VALUE before the first event. */
+    /** Index of the first tick not yet sealed; Long.MIN_VALUE before the first seal (nothing is late yet). */
     long nextTick = Long.MIN_VALUE;
 
     /** Largest event time seen. */

@@ -83,7 +83,6 @@ public final class Evaluator {
 
     /** Adds one event of {@code service} (event time {@code ts}) to the open partials. */
     public Ingest ingest(ServiceState st, String service, SpecificRecord event, long ts, KeyLedger ledger) {
-        clock.observe(st.clock, ts);
         long tick = clock.tickOf(ts);
         if (event instanceof RolloutEvent r) {
             // control events are never dropped: a late one takes effect at the next boundary

@@ -35,16 +35,13 @@ final class TickClock {
         return Math.floorDiv(ts, tickMs);
     }
 
-    /** Notes an event at {@code ts}: the first event starts the clock one grace period back. */
-    void observe(ClockState c, long ts) {
-        if (c.nextTick == Long.MIN_VALUE) {
-            c.nextTick = Math.floorDiv(ts - graceMs, tickMs);
-        }
-    }
-
-    /** Whether tick {@code tick} was sealed already (its events are late). */
+    /**
+     * Whether tick {@code tick} was sealed already (its events are late). Before the first seal nothing is: the first
+     * tick is chosen only when sealing starts (the earliest tick holding evidence or a rollout event), so an event
+     * of one topic that arrives before older events of another (a catch-up, a burst) does not make them late.
+     */
     boolean sealed(ClockState c, long tick) {
-        return tick < c.nextTick;
+        return c.nextTick != Long.MIN_VALUE && tick < c.nextTick;
     }
 
     void advanceMaxEventTime(ClockState c, long ts) {
@@ -54,11 +51,18 @@ final class TickClock {
     /** Seals every tick the watermark has passed, in order; returns whether anything was emitted. */
     boolean advance(ServiceState st, long sourceTime, Sealer sealer) {
         ClockState c = st.clock;
-        if (c.nextTick == Long.MIN_VALUE || c.maxEventTime == Long.MIN_VALUE || sourceTime == Long.MIN_VALUE) {
+        if (c.maxEventTime == Long.MIN_VALUE || sourceTime == Long.MIN_VALUE) {
             return false;
         }
         long watermark = Math.min(c.maxEventTime, sourceTime) - graceMs;
         long lastSealable = Math.floorDiv(watermark, tickMs) - 1; // tick k is sealed when (k+1)*T <= watermark
+        if (c.nextTick == Long.MIN_VALUE) {
+            long first = nextInterestingTick(st);
+            if (first == Long.MAX_VALUE || first > lastSealable) {
+                return false;
+            }
+            c.nextTick = first;
+        }
         boolean emitted = false;
         while (c.nextTick <= lastSealable) {
             long k = c.nextTick;
