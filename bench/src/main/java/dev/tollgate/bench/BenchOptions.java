@@ -52,23 +52,22 @@ public record BenchOptions(
         /** A plain KafkaConsumer decoding every RequestLog with the Tollgate deserializer. */
         CONSUMER("consumer", "raw decoding consumer (KafkaConsumer + SpecificAvroDeserializer)"),
         /**
-         * TollgateTopology as the service runs it by default: exactly_once_v2, commit.interval.ms 100, the live
-         * settings (per-source watermarks, source.idle.ms 1000) and max.task.idle.ms=-1.
+         * TollgateTopology with the experimental per-source watermarks (source.idle.ms 1000, the live settings) and
+         * max.task.idle.ms=-1, exactly_once_v2, commit.interval.ms 100.
          */
         EOS(
                 "eos",
-                "Tollgate defaults: exactly_once_v2, commit.interval.ms=100, per-source watermarks,"
+                "Tollgate with per-source watermarks (experimental), exactly_once_v2, commit.interval.ms=100,"
                         + " max.task.idle.ms=-1"),
         /** As {@link #EOS} under at_least_once. */
-        ALOS("alos", "Tollgate defaults under at_least_once"),
+        ALOS("alos", "Tollgate with per-source watermarks (experimental) under at_least_once"),
         /**
-         * The trade-off measured: no per-source watermarks, Kafka Streams' own cross-topic synchronization
-         * (max.task.idle.ms=0, its per-record readiness check), as Tollgate ran before issue 12.
+         * The service's default: no per-source watermarks, Kafka Streams' own cross-topic synchronization
+         * (max.task.idle.ms=0, its per-record readiness check).
          */
         EOS_SYNC(
                 "eos-sync",
-                "Tollgate without per-source watermarks, Kafka Streams' own synchronization (max.task.idle.ms=0),"
-                        + " exactly_once_v2"),
+                "Tollgate defaults: Kafka Streams' own synchronization (max.task.idle.ms=0), exactly_once_v2"),
         /**
          * Diagnostic: neither per-source watermarks nor Streams' synchronization (max.task.idle.ms=-1): the cost of
          * the watermarks themselves, unsafe (a partition fetched late is counted late).
