@@ -248,8 +248,14 @@ class SecuredClusterIT {
                 .as("decisions; service log:%n%s", service.output())
                 .anyMatch(d -> d.getAction() == Action.PROMOTE && d.getStepIndex() == 0);
 
-        // and: the API answers only with the token (health excepted); the registry was used through its auth
+        // and: the API answers only with the token (health excepted); the registry was used through its auth. A 503
+        // means "retry, rebalancing" (the API's contract): a rebalance right after the first decision is allowed
         HttpResponse<String> rollout = get(httpPort, "/api/rollouts/" + SERVICE, httpToken);
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (rollout.statusCode() == 503 && System.nanoTime() < until) {
+            Thread.sleep(500);
+            rollout = get(httpPort, "/api/rollouts/" + SERVICE, httpToken);
+        }
         HttpResponse<String> metrics = get(httpPort, "/metrics", httpToken);
         assertThat(rollout.statusCode()).isEqualTo(200);
         assertThat(rollout.body()).contains(RELEASE);
