@@ -98,8 +98,14 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
         ctx.schedule(STALL_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::checkStalls);
         long idleMs = settings.live().sourceIdleMs();
         if (idleMs > 0) {
+            // the task holds the same partition of every (co-partitioned) input topic
             this.watermarks = new SourceWatermarks(
-                    idleMs, settings.tickMs(), settings.topics().evidenceInputs(), ctx.currentSystemTimeMs());
+                    idleMs,
+                    settings.tickMs(),
+                    settings.topics().evidenceInputs(),
+                    ctx.currentSystemTimeMs(),
+                    ctx.taskId().partition(),
+                    settings.live().sourceLag());
             // sources turn idle with no record arriving: the source time must move without one
             ctx.schedule(
                     Duration.ofMillis(Math.max(10, idleMs / 4)),
