@@ -375,7 +375,7 @@ public final class TollgateConfig extends AbstractConfig {
         return getLong(GRACE_MS);
     }
 
-    /** {@value #SOURCE_IDLE_MS}: 0 = off (Kafka Streams' own cross-topic synchronization instead). */
+    /** {@value #SOURCE_IDLE_MS}: per-source watermarks (default 1000 ms); 0 = off (Kafka Streams' own synchronization). */
     public long sourceIdleMs() {
         return getLong(SOURCE_IDLE_MS);
     }
@@ -733,15 +733,16 @@ public final class TollgateConfig extends AbstractConfig {
         def.define(
                 SOURCE_IDLE_MS,
                 Type.LONG,
-                0L,
+                LiveSettings.DEFAULT_SOURCE_IDLE_MS,
                 Range.atLeast(0),
                 Importance.LOW,
-                "Experimental per-source watermarks (e.g. 1000): the evaluator seals a tick only when every input"
-                        + " partition of its task has passed it, except partitions that delivered nothing for this"
-                        + " many ms (wall clock) and have nothing left to fetch; Kafka Streams then runs with"
-                        + " max.task.idle.ms=-1 (about 2.6x the throughput). Not the default: a catch-up from a"
-                        + " backlog still counts evidence late with it (README, Event time). 0 = off: Kafka"
-                        + " Streams' own timestamp synchronization (max.task.idle.ms=0)",
+                "Per-source watermarks: the evaluator seals a tick only when every input partition of its task has"
+                        + " passed it, except partitions that delivered nothing for this many ms (wall clock) and"
+                        + " have nothing left to fetch (the consumer's lag is 0), or that stayed silent for 30 times"
+                        + " this long. Kafka Streams then runs with max.task.idle.ms=-1: it does not wait for empty"
+                        + " partitions itself, and skips its per-record readiness check (most of the stream"
+                        + " thread's time in 4.4). 0 = off: Kafka Streams' own timestamp synchronization"
+                        + " (max.task.idle.ms=0), about a third of the throughput",
                 service,
                 ++o,
                 ConfigDef.Width.SHORT,

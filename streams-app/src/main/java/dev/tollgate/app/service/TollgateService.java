@@ -74,6 +74,9 @@ public final class TollgateService implements AutoCloseable {
     private volatile boolean failed;
     private volatile HostInfo self;
     private volatile BrokerWatch brokerWatch;
+    /** The stream threads' lag source for the per-source watermarks; asks the broker for end offsets. */
+    private volatile ConsumerLag consumerLag;
+
     private final KafkaStreamsStatusSource localStatuses = new KafkaStreamsStatusSource(() -> streams);
     private volatile RolloutStatusSource statuses = localStatuses;
     private final RolloutHistory history = new RolloutHistory();
@@ -226,7 +229,17 @@ public final class TollgateService implements AutoCloseable {
             long t1 = System.nanoTime();
             brokerWatch = BrokerWatch.start(config.adminClientConfig(), BROKER_CHECK_INTERVAL);
             registry.gauge("tollgate.broker.reachable", brokerWatch, w -> w.reachable() ? 1 : 0);
-            ConsumerLag lag = new ConsumerLag();
+            ConsumerLag lag = new ConsumerLag(
+                    ConsumerLag.EndOffsets.admin(config.adminClientConfig(), Duration.ofSeconds(5)),
+                    System::currentTimeMillis);
+            ConsumerLag previous = consumerLag;
+            if (previous != null) {
+                previous.close();
+            }
+            consumerLag = lag;
+            if (config.sourceIdleMs() > 0) {
+                lag.start(Math.max(50, Math.min(250, config.sourceIdleMs() / 4)));
+            }
             TopologySettings settings = config.topologySettings(metrics);
             settings = settings.withLive(withLag(settings.live(), lag));
             Topology topology = TollgateTopology.build(settings);
@@ -403,6 +416,10 @@ public final class TollgateService implements AutoCloseable {
             if (!clean) {
                 log.warn("Kafka Streams did not close within timeout=[{}]", timeout);
             }
+        }
+        ConsumerLag lag = consumerLag;
+        if (lag != null) {
+            lag.close();
         }
         HistoryFeed feed = historyFeed;
         if (feed != null) {

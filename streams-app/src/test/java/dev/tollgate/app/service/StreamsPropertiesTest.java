@@ -92,4 +92,23 @@ class StreamsPropertiesTest {
         assertThat(TollgateService.streamsProperties(config(Map.of("bootstrap.servers", "k:9092")), DlqListener.NOOP))
                 .doesNotContainKey("main.consumer.group.instance.id");
     }
+
+    @Test
+    void shouldLetTheEvaluatorsWatermarksReplaceStreamsTaskIdlingByDefault() {
+        // given the default configuration, and one with per-source watermarks off
+        TollgateConfig defaults = config(Map.of("bootstrap.servers", "k:9092"));
+        TollgateConfig off = config(Map.of("bootstrap.servers", "k:9092", "source.idle.ms", "0"));
+
+        // when
+        StreamsConfig withWatermarks = new StreamsConfig(TollgateService.streamsProperties(defaults, DlqListener.NOOP));
+        StreamsConfig withoutWatermarks = new StreamsConfig(TollgateService.streamsProperties(off, DlqListener.NOOP));
+
+        // then Streams does not wait for empty partitions (and skips its per-record readiness check) only when the
+        // evaluator holds ticks back itself
+        assertThat(defaults.sourceIdleMs()).isEqualTo(1_000L);
+        assertThat(withWatermarks.getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
+                .isEqualTo(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        assertThat(withoutWatermarks.getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
+                .isZero();
+    }
 }

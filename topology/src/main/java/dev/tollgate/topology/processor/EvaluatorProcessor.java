@@ -155,6 +155,10 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
             if (silent < policyFor(service).getNoDataTimeoutMs()) {
                 continue;
             }
+            if (watermarks != null && !watermarks.caughtUp(settings.topics().requests(), e.getValue()[0])) {
+                // its requests wait on the broker (a backlog, a busy thread, a broker away): behind, not stalled
+                continue;
+            }
             it.remove(); // once per silence; the next event re-arms it
             ServiceState st = load(service);
             collector.clear();

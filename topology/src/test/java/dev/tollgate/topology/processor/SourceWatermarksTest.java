@@ -3,6 +3,7 @@ package dev.tollgate.topology.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.topology.SourceLag;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -145,9 +146,40 @@ class SourceWatermarksTest {
 
         // then side effects, silent for 2 s while requests raced a minute ahead, still hold the source time
         assertThat(lagging.sourceTime(WALL + 2_000)).isEqualTo(T + 1_000);
-        // and once the consumer has nothing more of them, they are idle
+        // and once the consumer has nothing more of them, they are idle (the lag is asked again after 100 ms)
         sideEffectLag[0] = 0;
-        assertThat(lagging.sourceTime(WALL + 2_000)).isEqualTo(T + 90_000);
+        assertThat(lagging.sourceTime(WALL + 2_050)).isEqualTo(T + 1_000);
+        assertThat(lagging.sourceTime(WALL + 2_100)).isEqualTo(T + 90_000);
+    }
+
+    @Test
+    void shouldTakeOnlyABrokerAnswerFromAfterTheSilenceBeganAsCaughtUp() {
+        // given a lag source whose last broker answer (lag 0) was asked for at WALL + 200
+        long[] answeredAt = {WALL + 200};
+        SourceLag lag = new SourceLag() {
+            @Override
+            public long lag(String topic, int partition) {
+                return 0;
+            }
+
+            @Override
+            public long lagSince(String topic, int partition, long since) {
+                return answeredAt[0] >= since ? 0 : SourceLag.UNKNOWN;
+            }
+        };
+        SourceWatermarks w = new SourceWatermarks(IDLE, 1_000, List.of("requests", "side-effects"), WALL, 0, lag);
+        w.observe("side-effects", T + 1_000, WALL + 500);
+        w.observe("requests", T + 30_000, WALL + 1_000);
+        w.observe("requests", T + 60_000, WALL + 2_000);
+
+        // when side effects fell silent at WALL + 500, after that answer
+        // then they hold the source time however long they have been silent (short of the safety valve)
+        assertThat(w.sourceTime(WALL + 2_000)).isEqualTo(T + 1_000);
+        // and an answer asked for after they fell silent makes them idle
+        answeredAt[0] = WALL + 1_700;
+        assertThat(w.sourceTime(WALL + 2_200)).isEqualTo(T + 60_000);
+        assertThat(w.caughtUp("side-effects", WALL + 1_700)).isTrue();
+        assertThat(w.caughtUp("side-effects", WALL + 1_701)).isFalse();
     }
 
     @Test
