@@ -227,6 +227,7 @@ class TakeoverQueryIT {
                 answers.size(),
                 during.size(),
                 during.stream().map(Answer::status).toList());
+        during.stream().map(Answer::body).distinct().forEach(body -> System.out.println("  held: " + body));
         assertThat(during).as("answers while the takeover was held").isNotEmpty();
         // and answered 503 (retry) while it could not know, never "unknown service"; then 200 from its own store
         assertThat(during).as("answers while the takeover was held").allMatch(x -> x.status() == 503);
