@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 15 s) evaluate a live rollout; the one owning it is killed with SIGKILL. The other takes over within
  * {@code session.timeout.ms} + 10 s (its first gate result for the service after the kill), decides the rest of the
  * rollout exactly as {@code tollgate replay} of the events, and its HTTP API answers for the service throughout:
- * 200, or 503 ("retry") only between the kill and the takeover, while the group still counts the dead owner.
+ * 200, or 503 ("retry") only between the kill and the takeover, while the group still counts the dead owner; never 404.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 @Timeout(value = 600)
@@ -166,16 +166,14 @@ class FailoverDrillIT {
         assertThat(answers.stream().filter(a -> a.at() < kill || a.at() > takeover + 1_000))
                 .as("answers before the kill and after the takeover")
                 .allMatch(a -> a.status() == 200);
-        // during the takeover: 503 (retry), or once in a CI run a 404 while the survivor's restored store did not hold
-        // the service yet (a known defect, README "Known issues"); never anything else
-        assertThat(answers)
-                .as("answers")
-                .allMatch(a -> a.status() == 200
-                        || a.status() == 503
-                        || (a.status() == 404 && a.at() >= kill && a.at() <= takeover + 1_000));
+        // during the takeover: 503 (retry), never "unknown service" (404: the survivor is named the partition's
+        // active host before its task has moved and restored; TakeoverQueryIT holds that gap open) nor anything else
         System.out.printf(
-                "failover drill: %d answers, %d of them 503%n",
-                answers.size(), answers.stream().filter(a -> a.status() == 503).count());
+                "failover drill: %d answers, %d of them 503, %d of them 404%n",
+                answers.size(),
+                answers.stream().filter(a -> a.status() == 503).count(),
+                answers.stream().filter(a -> a.status() == 404).count());
+        assertThat(answers).as("answers").allMatch(a -> a.status() == 200 || a.status() == 503);
     }
 
     /** The wall-clock time (record timestamp) of the first gate result for the service published after {@code t}. */
