@@ -59,6 +59,11 @@ public final class HttpApi {
     public static final String JSON = "application/json; charset=utf-8";
     /** Content type of the Prometheus text exposition format. */
     public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /**
+     * Header set (to {@code true}) on a status read from this instance's standby copy while the owner could not be
+     * asked or was still taking the service over; the body then carries {@code "stale": true}.
+     */
+    public static final String STALE_HEADER = "X-Tollgate-Stale";
     /** Status code of a Flagger check that does not pass. */
     public static final int PRECONDITION_FAILED = 412;
 
@@ -325,9 +330,18 @@ public final class HttpApi {
     }
 
     private Response rollout(String service) {
-        return statuses.find(service)
-                .map(s -> Response.json(200, AvroJson.toJson(s)))
-                .orElseGet(() -> unknown(service));
+        return statuses.read(service).map(HttpApi::status).orElseGet(() -> unknown(service));
+    }
+
+    /** A status as JSON; a standby's copy says so ({@code "stale": true} and a header), the owner's does not. */
+    private static Response status(RolloutStatusSource.Read read) {
+        ObjectNode json = AvroJson.toJson(read.status());
+        if (!read.stale()) {
+            return Response.json(200, json);
+        }
+        json.put("stale", true);
+        Response r = Response.json(200, json);
+        return new Response(r.status(), r.contentType(), r.body(), Map.of(STALE_HEADER, "true"));
     }
 
     private Response ui(List<String> seg) {

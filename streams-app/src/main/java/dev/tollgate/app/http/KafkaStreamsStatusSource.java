@@ -99,6 +99,46 @@ public final class KafkaStreamsStatusSource implements RolloutStatusSource {
     }
 
     /**
+     * As {@link #find}, and while that cannot answer (the owner does not answer, or this instance is still taking
+     * the service over) this instance's copy of the service's partition, when it holds one with the service: a
+     * standby task's, or the active task's before it runs. Marked stale. Without such a copy: 503 as {@link #find},
+     * never "unknown" (a copy that lacks the service may just be behind).
+     */
+    @Override
+    public Optional<Read> read(String service) {
+        try {
+            return find(service).map(s -> new Read(s, false));
+        } catch (StatusUnavailableException e) {
+            Optional<RolloutStatus> copy = localCopy(service);
+            if (copy.isPresent()) {
+                return copy.map(s -> new Read(s, true));
+            }
+            throw e;
+        }
+    }
+
+    private Optional<RolloutStatus> localCopy(String service) {
+        KafkaStreams ks = streams.get();
+        if (ks == null) {
+            return Optional.empty();
+        }
+        try {
+            KeyQueryMetadata md = ks.queryMetadataForKey(Names.STORE_ROLLOUT_STATUS, service, KEYS);
+            if (md == null || KeyQueryMetadata.NOT_AVAILABLE.equals(md)) {
+                return Optional.empty();
+            }
+            // no requireActive: a standby task's store answers too
+            StateQueryResult<RolloutStatus> result = ks.query(StateQueryRequest.inStore(Names.STORE_ROLLOUT_STATUS)
+                    .withQuery(KeyQuery.<String, RolloutStatus>withKey(service))
+                    .withPartitions(Set.of(md.partition())));
+            QueryResult<RolloutStatus> r = result.getPartitionResults().get(md.partition());
+            return r != null && r.isSuccess() ? Optional.ofNullable(r.getResult()) : Optional.empty();
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * The service's status from this instance's active task of its partition, read only while that task is
      * running. Kafka Streams publishes a new assignment in its query metadata before it moves the tasks: an
      * instance taking a partition over is already its "active host" while the task is still a standby, a task to
