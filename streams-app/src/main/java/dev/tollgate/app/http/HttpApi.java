@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *       or running), 503 while it shuts down or failed ({@link Readiness})</td></tr>
  *   <tr><td>GET /health/streams</td><td>200 while Kafka Streams is RUNNING, else 503 with the state</td></tr>
  *   <tr><td>GET /api/rollouts</td><td>every service's RolloutStatus (JSON array)</td></tr>
- *   <tr><td>GET /api/rollouts/{service}</td><td>one RolloutStatus; 404 for an unknown service</td></tr>
+ *   <tr><td>GET /api/rollouts/{service}</td><td>one RolloutStatus; 404 for an unknown service; while the owner
+ *       cannot be asked or this instance takes the service over, its standby copy marked stale
+ *       ({@link #STALE_HEADER}, {@code "stale": true}) or 503</td></tr>
  *   <tr><td>GET /api/argo/{service}</td><td>Argo Rollouts web metric: {@link StepView} JSON, pinned to the
  *       step the query names ({@link StepPin}); PENDING while the status cannot be read</td></tr>
  *   <tr><td>POST /api/flagger[/{service}]</td><td>Flagger webhook: 200 unless the step fails (412);
