@@ -223,6 +223,12 @@ final class HaproxyDemo implements AutoCloseable {
             startRouter(runtime);
             follow(out, viewer, ansi, board, row, consumer, decoder, runtime);
         }
+        if (closed.get()) {
+            // Ctrl-C: the shutdown hook is stopping HAProxy, the service and the broker
+            out.println("tollgate demo: stopped before the rollout ended");
+            out.flush();
+            return board;
+        }
         viewer.finish(board, row.eventEnd);
         watchAfterEnd(out, row);
         load.close();
