@@ -80,6 +80,7 @@ final class StateFootprint {
         "timeline minute windows (count)",
         "step requests, baseline (count)",
         "step requests, canary (count)",
+        "latency sketches, all, if their buckets were encoded sparse (estimate, not the format)",
     };
 
     static final int TOTAL = 0;
@@ -93,6 +94,7 @@ final class StateFootprint {
     static final int MINUTES = 17;
     static final int REQ_BASELINE = 18;
     static final int REQ_CANARY = 19;
+    static final int SKETCH_SPARSE = 20;
 
     private static final int STEP_TAG = 5;
     private static final int OPEN_TICKS_TAG = 2;
@@ -118,6 +120,7 @@ final class StateFootprint {
      * @param perService         per service, the breakdown of its latest state (see {@link #COLUMNS})
      * @param keysPerPartition   services per changelog partition (= per task)
      * @param decodedHeapBytes   heap taken by every state decoded into a list (after a full GC)
+     * @param histogram          top of the class histogram with Kafka Streams running (see {@link #classHistogram})
      */
     record Result(
             Dataset dataset,
@@ -133,7 +136,8 @@ final class StateFootprint {
             String compactionNote,
             List<long[]> perService,
             int[] keysPerPartition,
-            long decodedHeapBytes) {
+            long decodedHeapBytes,
+            String histogram) {
 
         int services() {
             return perService.size();
@@ -186,6 +190,40 @@ final class StateFootprint {
         return used;
     }
 
+    /**
+     * The top of this JVM's class histogram ({@code jcmd PID GC.class_histogram}, itself after a full GC): the
+     * {@code top} largest classes and every Tollgate class among the first 300; a note when jcmd fails.
+     */
+    static String classHistogram(int top) {
+        try {
+            Process p = new ProcessBuilder(
+                            "jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+                    .redirectErrorStream(true)
+                    .start();
+            List<String> lines;
+            try (var r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                lines = r.lines().limit(303).toList();
+            }
+            p.waitFor(120, TimeUnit.SECONDS);
+            StringBuilder sb = new StringBuilder();
+            int rows = 0;
+            for (String line : lines) {
+                boolean entry = line.trim().matches("^\\d+:.*");
+                if (!line.isBlank() && (!entry || rows < top || line.contains("dev.tollgate."))) {
+                    sb.append(line).append('\n');
+                }
+                rows += entry ? 1 : 0;
+            }
+            return sb.toString();
+        } catch (IOException e) {
+            return "jcmd failed: " + e.getMessage() + "\n";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted\n";
+        }
+    }
+
     /** The step-state store's object-cache counters ({@code tollgate-state-cache}), summed over tasks. */
     static Map<String, Double> cacheStats(Map<MetricName, ? extends Metric> metrics) {
         Map<String, Double> sums = new TreeMap<>();
@@ -213,7 +251,8 @@ final class StateFootprint {
             Mode mode,
             int round,
             long heapAfterGc,
-            Map<String, Double> cacheStats)
+            Map<String, Double> cacheStats,
+            String histogram)
             throws Exception {
         Scan scan = scan(bootstrap, changelog);
         List<long[]> perService = new ArrayList<>();
@@ -277,7 +316,8 @@ final class StateFootprint {
                 note,
                 perService,
                 scan.keysPerPartition,
-                decodedHeap);
+                decodedHeap,
+                histogram);
     }
 
     // ------------------------------------------------------------------ the state's layout
@@ -331,9 +371,10 @@ final class StateFootprint {
             int before = bin.available();
             RevisionEvidence e = RevisionEvidence.readFrom(in);
             c[column] += before - bin.available();
-            long sketch = sketchBytes(e);
-            c[SKETCH_ALL] += sketch;
-            c[SKETCH_STEP] += sketch;
+            long[] sketch = sketchBytes(e);
+            c[SKETCH_ALL] += sketch[0];
+            c[SKETCH_STEP] += sketch[0];
+            c[SKETCH_SPARSE] += sketch[1];
             if (column == STEP_BASELINE) {
                 c[REQ_BASELINE] = e.traffic.requests;
             } else if (column == STEP_CANARY) {
@@ -351,20 +392,54 @@ final class StateFootprint {
             int revisions = StateIo.readInt(in);
             for (int j = 0; j < revisions; j++) {
                 in.readUTF();
-                c[SKETCH_ALL] += sketchBytes(RevisionEvidence.readFrom(in));
+                long[] sketch = sketchBytes(RevisionEvidence.readFrom(in));
+                c[SKETCH_ALL] += sketch[0];
+                c[SKETCH_SPARSE] += sketch[1];
             }
         }
     }
 
-    private static long sketchBytes(RevisionEvidence e) throws IOException {
+    /**
+     * The bytes of the revision's latency sketch as the format writes it (a dense window of var-long bucket
+     * counts, zeros included), and what the same sketch would take with only its non-zero buckets written as
+     * (index delta, count) var-ints: an estimate of what a sparse layout would save, not a format.
+     */
+    static long[] sketchBytes(RevisionEvidence e) throws IOException {
         if (e.traffic.latency.count() == 0) {
-            return 0;
+            return new long[] {0, 0};
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         e.traffic.latency.writeTo(out);
         out.flush();
-        return bytes.size();
+        byte[] dense = bytes.toByteArray();
+        // re-read the layout of LatencySketch.writeTo: count, zeroCount, sum, min, max, first index, length, counts
+        ByteArrayInputStream bin = new ByteArrayInputStream(dense);
+        DataInputStream in = new DataInputStream(bin);
+        StateIo.readLong(in);
+        StateIo.readLong(in);
+        in.readDouble();
+        in.readDouble();
+        in.readDouble();
+        StateIo.readInt(in);
+        int header = dense.length - bin.available();
+        int len = StateIo.readInt(in);
+        ByteArrayOutputStream sparseBytes = new ByteArrayOutputStream();
+        DataOutputStream sparse = new DataOutputStream(sparseBytes);
+        int nonZero = 0;
+        int last = 0;
+        for (int i = 0; i < len; i++) {
+            long n = StateIo.readLong(in);
+            if (n != 0) {
+                nonZero++;
+                StateIo.writeInt(sparse, i - last);
+                StateIo.writeLong(sparse, n);
+                last = i;
+            }
+        }
+        ByteArrayOutputStream countBytes = new ByteArrayOutputStream();
+        StateIo.writeInt(new DataOutputStream(countBytes), nonZero);
+        return new long[] {dense.length, header + countBytes.size() + sparseBytes.size()};
     }
 
     // ------------------------------------------------------------------ the changelog on the broker
@@ -605,6 +680,14 @@ final class StateFootprint {
         if (small != null) {
             long heapDelta = large.heapAfterGc() - small.heapAfterGc();
             long cachedDelta = large.cachedStates() - small.cachedStates();
+            for (Result r : List.of(small, large)) {
+                sb.append("Class histogram with the ")
+                        .append(r.dataset().label())
+                        .append(
+                                " run's Kafka Streams running (`jcmd PID GC.class_histogram`, top and Tollgate classes):\n\n```\n")
+                        .append(r.histogram())
+                        .append("```\n\n");
+            }
             sb.append(String.format(
                     Locale.ROOT,
                     "Heap per service, running service: (%,d − %,d) bytes / (%,d − %,d) services = **%,.0f bytes per"

@@ -528,6 +528,7 @@ public final class ThroughputBench {
         long cEnd = 0;
         long heapAfterGc = -1;
         Map<String, Double> cacheStats = Map.of();
+        String histogram = "";
         try {
             ks.start();
             Metric processed = null;
@@ -573,6 +574,7 @@ public final class ThroughputBench {
                 Thread.sleep(500);
                 heapAfterGc = StateFootprint.heapUsedAfterFullGc();
                 cacheStats = StateFootprint.cacheStats(ks.metrics());
+                histogram = StateFootprint.classHistogram(15);
                 log(String.format(
                         Locale.ROOT,
                         "%s %s: heap used after full GC %,d bytes; state cache %s",
@@ -606,7 +608,8 @@ public final class ThroughputBench {
                 String changelog = appId + "-" + Names.STORE_STEP_STATE + "-changelog";
                 footprints.put(
                         d,
-                        StateFootprint.measure(admin, bootstrap, changelog, d, mode, round, heapAfterGc, cacheStats));
+                        StateFootprint.measure(
+                                admin, bootstrap, changelog, d, mode, round, heapAfterGc, cacheStats, histogram));
             }
             deleteInternalTopics(admin, appId);
         }
