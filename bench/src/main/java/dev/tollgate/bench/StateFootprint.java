@@ -672,6 +672,12 @@ final class StateFootprint {
                 r -> r.cacheStats().toString());
         row(
                 sb,
+                "services per task (changelog partition)",
+                small,
+                large,
+                r -> java.util.Arrays.toString(r.keysPerPartition()));
+        row(
+                sb,
                 "heap of every state decoded into a list, per state",
                 small,
                 large,

@@ -107,10 +107,13 @@ public final class ThroughputBench {
         this.opts = opts;
         this.bootstrap = bootstrap;
         this.main = new Dataset(
-                opts.services() + " services", new TopicNames(opts.topicPrefix()), opts.services(), opts.records());
+                String.format(Locale.ROOT, "%,d services", opts.services()),
+                new TopicNames(opts.topicPrefix()),
+                opts.services(),
+                opts.records());
         this.scale = opts.scale()
                 ? new Dataset(
-                        opts.scaleServices() + " services",
+                        String.format(Locale.ROOT, "%,d services", opts.scaleServices()),
                         new TopicNames(opts.topicPrefix() + "scale."),
                         opts.scaleServices(),
                         opts.scaleRecords())
