@@ -27,6 +27,9 @@ import java.util.Set;
  * @param defaultPolicy    publish a default GatePolicy (all defaults) under key {@code *} on the policies topic
  * @param report           where the Markdown report is written
  * @param seed             random seed of the generator
+ * @param scaleServices    services of the scale dataset (measured beside the main one); 0: no scale part
+ * @param scaleRecords     RequestLog records of the scale dataset
+ * @param scaleModes       what is measured on the scale dataset (the state is measured on its first Tollgate mode)
  */
 public record BenchOptions(
         long records,
@@ -45,7 +48,10 @@ public record BenchOptions(
         Long alosCommitMs,
         boolean defaultPolicy,
         Path report,
-        long seed) {
+        long seed,
+        int scaleServices,
+        long scaleRecords,
+        List<Mode> scaleModes) {
 
     /** What one measurement runs. */
     public enum Mode {
@@ -123,7 +129,19 @@ public record BenchOptions(
                 || !(postWithKeyShare >= 0 && postWithKeyShare <= 1)) {
             throw new IllegalArgumentException("shares must be within [0, 1)");
         }
+        if (scaleServices < 0 || (scaleServices > 0 && scaleRecords < scaleServices)) {
+            throw new IllegalArgumentException("--scale-services must be >= 0 and --scale-records >= --scale-services");
+        }
+        if (scaleServices > 0 && scaleModes.isEmpty()) {
+            throw new IllegalArgumentException("--scale-modes must name at least one mode");
+        }
         modes = List.copyOf(modes);
+        scaleModes = List.copyOf(scaleModes);
+    }
+
+    /** Whether a scale dataset is measured beside the main one. */
+    public boolean scale() {
+        return scaleServices > 0;
     }
 
     /** The defaults (see {@link #usage()}). */
@@ -150,6 +168,9 @@ public record BenchOptions(
         boolean defaultPolicy = false;
         Path report = Path.of("bench", "target", "performance-report.md");
         long seed = 42;
+        int scaleServices = 0;
+        Long scaleRecords = null;
+        List<Mode> scaleModes = List.of(Mode.CONSUMER, Mode.EOS_SYNC);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -163,15 +184,10 @@ public record BenchOptions(
                 case "--records" -> records = parseCount(v);
                 case "--rounds" -> rounds = Integer.parseInt(v);
                 case "--warmup-records" -> warmup = parseCount(v);
-                case "--modes" -> {
-                    Set<Mode> set = new LinkedHashSet<>();
-                    for (String m : v.split(",")) {
-                        if (!m.isBlank()) {
-                            set.add(Mode.parse(m));
-                        }
-                    }
-                    modes = new ArrayList<>(set);
-                }
+                case "--modes" -> modes = parseModes(v);
+                case "--scale-services" -> scaleServices = Integer.parseInt(v);
+                case "--scale-records" -> scaleRecords = parseCount(v);
+                case "--scale-modes" -> scaleModes = parseModes(v);
                 case "--bootstrap-servers" -> bootstrap = v;
                 case "--topic-prefix" -> prefix = v;
                 case "--partitions" -> partitions = Integer.parseInt(v);
@@ -206,7 +222,20 @@ public record BenchOptions(
                 alosCommit,
                 defaultPolicy,
                 report,
-                seed);
+                seed,
+                scaleServices,
+                scaleRecords != null ? scaleRecords : 400L * scaleServices,
+                scaleModes);
+    }
+
+    private static List<Mode> parseModes(String v) {
+        Set<Mode> set = new LinkedHashSet<>();
+        for (String m : v.split(",")) {
+            if (!m.isBlank()) {
+                set.add(Mode.parse(m));
+            }
+        }
+        return new ArrayList<>(set);
     }
 
     /** Accepts 2000000, 2_000_000, 2m, 500k. */
@@ -232,7 +261,7 @@ public record BenchOptions(
                 "  --records N             RequestLog records to produce (default 2000000; 2m, 500k accepted)",
                 "  --rounds N              measured rounds, order alternating (default 3)",
                 "  --warmup-records N      records per mode in an unmeasured warm-up pass (default min(N, 300k); 0: none)",
-                "  --modes a,b,...         consumer, eos, alos, eos-noidle, naive (default all five)",
+                "  --modes a,b,...         consumer, eos, eos-sync, alos, eos-noidle, naive (default all but eos-noidle)",
                 "  --bootstrap-servers S   use this broker instead of starting a dev broker on free ports",
                 "  --topic-prefix P        topic prefix (default tollgate.)",
                 "  --partitions N          partitions of the topics (default 6)",
@@ -245,7 +274,12 @@ public record BenchOptions(
                 "  --alos-commit-ms N      commit.interval.ms under at_least_once (default: Kafka Streams' 30000)",
                 "  --default-policy B      true: publish a default GatePolicy under key * first (default false)",
                 "  --report FILE           Markdown report (default bench/target/performance-report.md)",
-                "  --seed N                generator seed (default 42)");
+                "  --seed N                generator seed (default 42)",
+                "  --scale-services N      also measure a second dataset of N services (e.g. 10000), each with a",
+                "                          STARTED rollout, in the same rounds; and the state per service (store,",
+                "                          changelog, heap) against the main dataset (default 0: off)",
+                "  --scale-records N       request logs of the scale dataset (default 400 per service)",
+                "  --scale-modes a,b,...   modes measured on the scale dataset (default consumer,eos-sync)");
     }
 
     /** Thrown for --help: not an error. */

@@ -44,6 +44,11 @@ final class CpuAccounting {
         return seconds <= 0 ? Double.NaN : ((b.self() - a.self()) + (b.broker() - a.broker())) / 100.0 / seconds;
     }
 
+    /** CPU-seconds this JVM and the broker used between {@code a} and {@code b}. */
+    static double ownCpuSeconds(Snapshot a, Snapshot b) {
+        return ((b.self() - a.self()) + (b.broker() - a.broker())) / 100.0;
+    }
+
     /** The 1-minute load average, NaN when unknown. */
     static double load1() {
         try {

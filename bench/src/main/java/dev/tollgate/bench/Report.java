@@ -22,10 +22,28 @@ final class Report {
      * @param load1     1-minute load average right after the run (includes this benchmark and its broker)
      * @param otherCores CPU used during the run by processes other than this JVM and its broker, in cores
      * @param note      anything worth showing next to the number (outputs written, start-up time), may be empty
+     * @param ownCpuSeconds CPU time this JVM and its broker used during the counted span; NaN when unknown
      */
-    record Measurement(Mode mode, int round, long records, long nanos, double load1, double otherCores, String note) {
+    record Measurement(
+            Mode mode,
+            int round,
+            long records,
+            long nanos,
+            double load1,
+            double otherCores,
+            String note,
+            double ownCpuSeconds) {
+        Measurement(Mode mode, int round, long records, long nanos, double load1, double otherCores, String note) {
+            this(mode, round, records, nanos, load1, otherCores, note, Double.NaN);
+        }
+
         double perSecond() {
             return nanos <= 0 ? Double.NaN : records * 1e9 / nanos;
+        }
+
+        /** Records per CPU-second of this JVM and its broker: less sensitive to other load than {@link #perSecond}. */
+        double perCpuSecond() {
+            return ownCpuSeconds > 0 ? records / ownCpuSeconds : Double.NaN;
         }
     }
 
@@ -44,7 +62,7 @@ final class Report {
     }
 
     /** Per mode: throughput stats and stats of the per-round ratio to the consumer of the same round. */
-    record Row(Mode mode, Stats perSecond, Stats ratio) {}
+    record Row(Mode mode, Stats perSecond, Stats ratio, Stats perCpuSecond) {}
 
     static List<Row> rows(List<Measurement> ms) {
         Map<Integer, Double> consumerByRound = new java.util.HashMap<>();
@@ -67,7 +85,9 @@ final class Report {
                         return c == null ? Double.NaN : m.perSecond() / c;
                     })
                     .toArray();
-            rows.add(new Row(e.getKey(), Stats.of(rps), Stats.of(ratios)));
+            double[] perCpu =
+                    list.stream().mapToDouble(Measurement::perCpuSecond).toArray();
+            rows.add(new Row(e.getKey(), Stats.of(rps), Stats.of(ratios), Stats.of(perCpu)));
         }
         return rows;
     }
@@ -76,8 +96,9 @@ final class Report {
     static String table(List<Measurement> ms) {
         StringBuilder sb = new StringBuilder();
         sb.append(
-                "| measurement | records/s median | records/s min–max | ratio to consumer median | ratio min–max | runs |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|\n");
+                "| measurement | records/s median | records/s min–max | ratio to consumer median | ratio min–max | runs |"
+                        + " records per CPU-second median |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows(ms)) {
             sb.append("| ")
                     .append(r.mode().description())
@@ -95,6 +116,8 @@ final class Report {
                     .append(ratio(r.ratio().max()))
                     .append(" | ")
                     .append(r.perSecond().n())
+                    .append(" | ")
+                    .append(thousands(r.perCpuSecond().median()))
                     .append(" |\n");
         }
         return sb.toString();
@@ -104,8 +127,9 @@ final class Report {
     static String runs(List<Measurement> ms) {
         StringBuilder sb = new StringBuilder();
         sb.append(
-                "| round | measurement | records | seconds | records/s | load (1 min) after | other processes' CPU (cores) | note |\n");
-        sb.append("|---:|---|---:|---:|---:|---:|---:|---|\n");
+                "| round | measurement | records | seconds | records/s | CPU-seconds (JVM + broker) | load (1 min) after |"
+                        + " other processes' CPU (cores) | note |\n");
+        sb.append("|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
         for (Measurement m : ms) {
             sb.append("| ")
                     .append(m.round())
@@ -117,6 +141,8 @@ final class Report {
                     .append(String.format(Locale.ROOT, "%.2f", m.nanos() / 1e9))
                     .append(" | ")
                     .append(thousands(m.perSecond()))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", m.ownCpuSeconds()))
                     .append(" | ")
                     .append(String.format(Locale.ROOT, "%.2f", m.load1()))
                     .append(" | ")

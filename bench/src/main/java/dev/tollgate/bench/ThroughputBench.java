@@ -10,6 +10,7 @@ import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
 import dev.tollgate.schemas.serde.SpecificAvroSerializer;
 import dev.tollgate.tools.FleetTraffic;
 import dev.tollgate.topology.LiveSettings;
+import dev.tollgate.topology.Names;
 import dev.tollgate.topology.TollgateTopology;
 import dev.tollgate.topology.TopicNames;
 import dev.tollgate.topology.TopologySettings;
@@ -80,15 +81,43 @@ public final class ThroughputBench {
 
     private final BenchOptions opts;
     private final String bootstrap;
-    private final TopicNames topics;
+    private final Dataset main;
+    private final Dataset scale;
     private final Map<String, Object> serdeConfig = Map.of("schema.registry.url", REGISTRY);
     private final CpuAccounting cpu;
-    private long inputRecords; // requests + rollouts, what the Tollgate topology processes
+    /** What the state probe found per dataset (last round of the scale dataset's first Tollgate mode). */
+    private final Map<Dataset, StateFootprint.Result> footprints = new HashMap<>();
+
+    /**
+     * One produced dataset: its topics, its fleet and its request logs.
+     *
+     * @param label    how reports name it
+     * @param topics   its topics (the scale dataset has its own prefix)
+     * @param services services, each with one STARTED rollout
+     * @param records  request logs
+     */
+    record Dataset(String label, TopicNames topics, int services, long records) {
+        /** Records the Tollgate topology processes: the request logs and one rollout per service. */
+        long inputRecords() {
+            return records + services;
+        }
+    }
 
     ThroughputBench(BenchOptions opts, String bootstrap, long brokerPid) {
         this.opts = opts;
         this.bootstrap = bootstrap;
-        this.topics = new TopicNames(opts.topicPrefix());
+        this.main = new Dataset(
+                String.format(Locale.ROOT, "%,d services", opts.services()),
+                new TopicNames(opts.topicPrefix()),
+                opts.services(),
+                opts.records());
+        this.scale = opts.scale()
+                ? new Dataset(
+                        String.format(Locale.ROOT, "%,d services", opts.scaleServices()),
+                        new TopicNames(opts.topicPrefix() + "scale."),
+                        opts.scaleServices(),
+                        opts.scaleRecords())
+                : null;
         this.cpu = new CpuAccounting(brokerPid);
     }
 
@@ -135,41 +164,38 @@ public final class ThroughputBench {
     }
 
     private void run(String[] args, String loadAtStart, boolean ownBroker) throws Exception {
-        createTopics();
-        double produceRate = produce();
+        createTopics(main);
+        double produceRate = produce(main);
+        double scaleProduceRate = Double.NaN;
+        if (scale != null) {
+            createTopics(scale);
+            scaleProduceRate = produce(scale);
+        }
+        Mode stateMode = scale == null ? null : StateFootprint.probedMode(opts.scaleModes());
         List<Measurement> warmups = new ArrayList<>();
         if (opts.warmupRecords() > 0) {
             for (Mode m : opts.modes()) {
                 log("warm-up " + m.id() + " (" + opts.warmupRecords() + " records, not counted)");
-                warmups.add(measure(m, 0, true));
+                warmups.add(measure(m, main, 0, true, false));
             }
         }
         List<Measurement> ms = new ArrayList<>();
+        List<Measurement> scaleMs = new ArrayList<>();
         CpuAccounting.Snapshot all0 = cpu.snapshot();
         for (int round = 1; round <= opts.rounds(); round++) {
-            List<Mode> order = new ArrayList<>(opts.modes());
-            if (round % 2 == 0) {
-                Collections.reverse(order);
-            }
-            for (Mode m : order) {
-                Measurement x = measure(m, round, false);
-                ms.add(x);
-                log(String.format(
-                        Locale.ROOT,
-                        "round %d %-8s %,12.0f records/s  (%,d records in %.2f s; others %.2f cores; %s)",
-                        round,
-                        m.id(),
-                        x.perSecond(),
-                        x.records(),
-                        x.nanos() / 1e9,
-                        x.otherCores(),
-                        x.note()));
+            boolean last = round == opts.rounds();
+            runRound(round, main, opts.modes(), last ? stateMode : null, ms);
+            if (scale != null) {
+                runRound(round, scale, opts.scaleModes(), last ? stateMode : null, scaleMs);
             }
         }
         CpuAccounting.Snapshot all1 = cpu.snapshot();
         String loadAtEnd = CpuAccounting.loadavg();
         System.out.println();
         System.out.println(Report.table(ms));
+        if (scale != null) {
+            System.out.println(Report.table(scaleMs));
+        }
         String md = markdown(
                 args,
                 loadAtStart,
@@ -180,12 +206,40 @@ public final class ThroughputBench {
                 warmups,
                 CpuAccounting.otherCores(all0, all1),
                 CpuAccounting.ownCores(all0, all1));
+        if (scale != null) {
+            md += StateFootprint.markdown(
+                    main, scale, scaleMs, scaleProduceRate, stateMode, footprints.get(main), footprints.get(scale));
+        }
         Path report = opts.report();
         if (report.getParent() != null) {
             Files.createDirectories(report.getParent());
         }
         Files.writeString(report, md);
         log("report written to " + report.toAbsolutePath());
+    }
+
+    /** One round over one dataset's modes, the order alternating between rounds. */
+    private void runRound(int round, Dataset d, List<Mode> modes, Mode probe, List<Measurement> into) throws Exception {
+        List<Mode> order = new ArrayList<>(modes);
+        if (round % 2 == 0) {
+            Collections.reverse(order);
+        }
+        for (Mode m : order) {
+            Measurement x = measure(m, d, round, false, m == probe);
+            into.add(x);
+            log(String.format(
+                    Locale.ROOT,
+                    "round %d %s %-8s %,12.0f records/s  (%,d records in %.2f s; %.2f CPU-s; others %.2f cores; %s)",
+                    round,
+                    d.label(),
+                    m.id(),
+                    x.perSecond(),
+                    x.records(),
+                    x.nanos() / 1e9,
+                    x.ownCpuSeconds(),
+                    x.otherCores(),
+                    x.note()));
+        }
     }
 
     // ------------------------------------------------------------------ data
@@ -196,7 +250,8 @@ public final class ThroughputBench {
         return c;
     }
 
-    private void createTopics() throws Exception {
+    private void createTopics(Dataset d) throws Exception {
+        TopicNames topics = d.topics();
         try (Admin admin = Admin.create(adminConfig())) {
             List<NewTopic> create = new ArrayList<>();
             for (String t : topics.all()) {
@@ -253,13 +308,14 @@ public final class ThroughputBench {
                 .collect(Collectors.toList());
     }
 
-    /** Produces the rollouts, then the request logs; returns the produce rate (records/s). */
-    private double produce() throws Exception {
-        long span = opts.records() * 1000L / opts.eventsPerSecond();
+    /** Produces the rollouts, then the request logs of {@code d}; returns the produce rate (records/s). */
+    private double produce(Dataset d) throws Exception {
+        TopicNames topics = d.topics();
+        long span = d.records() * 1000L / opts.eventsPerSecond();
         long base = (System.currentTimeMillis() - span - 5_000) / 1000 * 1000;
         FleetTraffic gen = new FleetTraffic(
                 new FleetTraffic.Settings(
-                        opts.services(),
+                        d.services(),
                         opts.canaryShare(),
                         opts.errorShare(),
                         opts.eventsPerSecond(),
@@ -301,13 +357,13 @@ public final class ThroughputBench {
             log(String.format(
                     Locale.ROOT,
                     "producing %,d request logs (%d services, canary %.1f %%, 5xx %.2f %%, %,d events/s of event time from %s) ...",
-                    opts.records(),
-                    opts.services(),
+                    d.records(),
+                    d.services(),
                     opts.canaryShare() * 100,
                     opts.errorShare() * 100,
                     opts.eventsPerSecond(),
                     Instant.ofEpochMilli(base)));
-            for (long i = 0; i < opts.records(); i++) {
+            for (long i = 0; i < d.records(); i++) {
                 RequestLog r = gen.next();
                 producer.send(
                         new ProducerRecord<>(topics.requests(), null, r.getTimestamp(), r.getService(), r), (md, e) -> {
@@ -320,7 +376,9 @@ public final class ThroughputBench {
                 }
             }
             producer.flush();
-            inputRecords = opts.records() + rollouts.size();
+            if (rollouts.size() != d.services()) {
+                throw new IllegalStateException(rollouts.size() + " rollouts for " + d.services() + " services");
+            }
         }
         if (failure.get() != null) {
             throw new IllegalStateException("producing failed", failure.get());
@@ -328,28 +386,27 @@ public final class ThroughputBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         try (Admin admin = Admin.create(adminConfig())) {
             long n = count(admin, topics.requests());
-            if (n != opts.records()) {
+            if (n != d.records()) {
                 throw new IllegalStateException(
-                        topics.requests() + " holds " + n + " records, expected " + opts.records());
+                        topics.requests() + " holds " + n + " records, expected " + d.records());
             }
         }
-        double rate = opts.records() / seconds;
-        log(String.format(
-                Locale.ROOT, "produced %,d records in %.1f s (%,.0f records/s)", opts.records(), seconds, rate));
+        double rate = d.records() / seconds;
+        log(String.format(Locale.ROOT, "produced %,d records in %.1f s (%,.0f records/s)", d.records(), seconds, rate));
         return rate;
     }
 
     // ------------------------------------------------------------------ measurements
 
-    private Measurement measure(Mode mode, int round, boolean warmup) throws Exception {
+    private Measurement measure(Mode mode, Dataset d, int round, boolean warmup, boolean probeState) throws Exception {
         return switch (mode) {
-            case CONSUMER -> consumer(round, warmup);
-            case EOS, ALOS, EOS_SYNC, EOS_NOIDLE, NAIVE -> streams(mode, round, warmup);
+            case CONSUMER -> consumer(d, round, warmup);
+            case EOS, ALOS, EOS_SYNC, EOS_NOIDLE, NAIVE -> streams(mode, d, round, warmup, probeState);
         };
     }
 
-    private Measurement consumer(int round, boolean warmup) throws Exception {
-        long target = warmup ? opts.warmupRecords() : opts.records();
+    private Measurement consumer(Dataset d, int round, boolean warmup) throws Exception {
+        long target = warmup ? opts.warmupRecords() : d.records();
         Map<String, Object> cc = new HashMap<>();
         cc.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cc.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -359,6 +416,8 @@ public final class ThroughputBench {
         SpecificAvroDeserializer<SpecificRecord> values = new SpecificAvroDeserializer<>();
         values.configure(serdeConfig, false);
         CpuAccounting.Snapshot c0 = cpu.snapshot();
+        CpuAccounting.Snapshot cpuFirst = null;
+        CpuAccounting.Snapshot cpuLast = null;
         long count = 0;
         long firstCount = -1;
         long tFirst = 0;
@@ -368,7 +427,7 @@ public final class ThroughputBench {
         try (KafkaConsumer<String, SpecificRecord> consumer =
                 new KafkaConsumer<>(cc, new StringDeserializer(), values)) {
             List<TopicPartition> tps = new ArrayList<>();
-            consumer.partitionsFor(topics.requests())
+            consumer.partitionsFor(d.topics().requests())
                     .forEach(p -> tps.add(new TopicPartition(p.topic(), p.partition())));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
@@ -391,9 +450,11 @@ public final class ThroughputBench {
                 if (firstCount < 0) {
                     firstCount = count;
                     tFirst = now;
+                    cpuFirst = cpu.snapshot();
                 }
                 tLast = now;
             }
+            cpuLast = cpu.snapshot();
         }
         CpuAccounting.Snapshot c1 = cpu.snapshot();
         String note = String.format(
@@ -405,7 +466,8 @@ public final class ThroughputBench {
                 tLast - tFirst,
                 CpuAccounting.load1(),
                 CpuAccounting.otherCores(c0, c1),
-                note);
+                note,
+                cpuFirst == null || cpuLast == null ? Double.NaN : CpuAccounting.ownCpuSeconds(cpuFirst, cpuLast));
     }
 
     private Properties streamsProps(Mode mode, String appId, Path stateDir) {
@@ -431,7 +493,7 @@ public final class ThroughputBench {
         return p;
     }
 
-    private Topology topology(Mode mode) {
+    private Topology topology(Mode mode, TopicNames topics) {
         if (mode == Mode.NAIVE) {
             return NaiveAggregateTopology.build(topics.requests(), serdeConfig);
         }
@@ -442,8 +504,10 @@ public final class ThroughputBench {
         return TollgateTopology.build(settings);
     }
 
-    private Measurement streams(Mode mode, int round, boolean warmup) throws Exception {
-        long target = warmup ? opts.warmupRecords() : mode == Mode.NAIVE ? opts.records() : inputRecords;
+    /** Runs the Streams mode and returns its measurement (see {@link #measure}). */
+    private Measurement streams(Mode mode, Dataset d, int round, boolean warmup, boolean probeState) throws Exception {
+        TopicNames topics = d.topics();
+        long target = warmup ? opts.warmupRecords() : mode == Mode.NAIVE ? d.records() : d.inputRecords();
         String appId = "bench-" + mode.id() + "-" + (warmup ? "warmup" : "r" + round) + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         Path stateDir = Files.createTempDirectory("tollgate-bench-state-");
@@ -453,7 +517,7 @@ public final class ThroughputBench {
             outBefore = endOffsets(admin, outputs);
         }
         AtomicReference<Throwable> error = new AtomicReference<>();
-        KafkaStreams ks = new KafkaStreams(topology(mode), streamsProps(mode, appId, stateDir));
+        KafkaStreams ks = new KafkaStreams(topology(mode, topics), streamsProps(mode, appId, stateDir));
         ks.setUncaughtExceptionHandler(e -> {
             error.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -465,6 +529,9 @@ public final class ThroughputBench {
         long cFirst = -1;
         long tEnd = 0;
         long cEnd = 0;
+        long heapAfterGc = -1;
+        Map<String, Double> cacheStats = Map.of();
+        String histogram = "";
         try {
             ks.start();
             Metric processed = null;
@@ -505,6 +572,20 @@ public final class ThroughputBench {
                     break;
                 }
             }
+            if (probeState) {
+                // after the counted span: let the last commit interval pass, then the heap with this state cached
+                Thread.sleep(500);
+                heapAfterGc = StateFootprint.heapUsedAfterFullGc();
+                cacheStats = StateFootprint.cacheStats(ks.metrics());
+                histogram = StateFootprint.classHistogram(15);
+                log(String.format(
+                        Locale.ROOT,
+                        "%s %s: heap used after full GC %,d bytes; state cache %s",
+                        d.label(),
+                        mode.id(),
+                        heapAfterGc,
+                        cacheStats));
+            }
         } finally {
             ks.close(Duration.ofSeconds(60));
             ks.cleanUp();
@@ -526,6 +607,13 @@ public final class ThroughputBench {
                         minutes,
                         mode == Mode.ALOS ? "" : " (incl. txn markers)");
             }
+            if (probeState) {
+                String changelog = appId + "-" + Names.STORE_STEP_STATE + "-changelog";
+                footprints.put(
+                        d,
+                        StateFootprint.measure(
+                                admin, bootstrap, changelog, d, mode, round, heapAfterGc, cacheStats, histogram));
+            }
             deleteInternalTopics(admin, appId);
         }
         if (cEnd > target) {
@@ -538,7 +626,8 @@ public final class ThroughputBench {
                 tEnd - tFirst,
                 CpuAccounting.load1(),
                 c0 == null ? Double.NaN : CpuAccounting.otherCores(c0, c1),
-                note);
+                note,
+                c0 == null ? Double.NaN : CpuAccounting.ownCpuSeconds(c0, c1));
     }
 
     /** The stream thread's {@code process-total} (records processed by the thread), null until it exists. */
@@ -633,12 +722,12 @@ public final class ThroughputBench {
                 "- data: %,d RequestLog records on `%s` (%d partitions) + %d RolloutEvent STARTED on `%s`; %d services, "
                         + "canary %.1f %%, 5xx %.2f %%, POST with Idempotency-Key %.1f %%, %,d events/s of event time, compression %s; "
                         + "default policy `*` on the policies topic: %s; produced at %,.0f records/s\n",
-                opts.records(),
-                topics.requests(),
+                main.records(),
+                main.topics().requests(),
                 opts.partitions(),
-                opts.services(),
-                topics.rollouts(),
-                opts.services(),
+                main.services(),
+                main.topics().rollouts(),
+                main.services(),
                 opts.canaryShare() * 100,
                 opts.errorShare() * 100,
                 opts.postWithKeyShare() * 100,

@@ -45,7 +45,7 @@ class ReportTest {
         String table = Report.table(List.of(m(Mode.CONSUMER, 1, 530_000), m(Mode.EOS, 1, 318_000)));
 
         assertThat(table.lines()).hasSize(4);
-        assertThat(table).contains("| 530,000 | 530,000 – 530,000 | 1.00 | 1.00 – 1.00 | 1 |");
+        assertThat(table).contains("| 530,000 | 530,000 – 530,000 | 1.00 | 1.00 – 1.00 | 1 | n/a |");
         assertThat(table).contains("exactly_once_v2").contains("| 318,000 |").contains("| 0.60 |");
     }
 

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.app.admin.TopicAdmin;
 import dev.tollgate.app.config.TollgateConfig;
 import dev.tollgate.app.service.TollgateService;
-import dev.tollgate.router.AccessLogParser;
 import dev.tollgate.router.AccessLogShipper;
 import dev.tollgate.router.HaproxyRuntime;
 import dev.tollgate.router.RouterClients;
 import dev.tollgate.router.RouterHeaders;
 import dev.tollgate.router.RouterTopics;
 import dev.tollgate.router.Weights;
+import dev.tollgate.router.local.HaproxySandbox;
+import dev.tollgate.router.local.LoadGenerator;
 import dev.tollgate.schemas.avro.Action;
 import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GatePolicy;
@@ -26,7 +27,6 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -69,13 +68,10 @@ class HaproxyRouterIT {
     static Path tmp;
 
     private static final List<AutoCloseable> toClose = new ArrayList<>();
-    private static final AtomicBoolean shipping = new AtomicBoolean(true);
     private static final String prefix = "hap-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     private static RouterClients clients;
     private static HaproxyRuntime haproxy;
-    private static final Map<String, Integer> frontendPort = new LinkedHashMap<>();
-    private static final Map<String, AccessLogShipper> shippers = new LinkedHashMap<>();
-    private static final Map<String, Integer> syslogPort = new LinkedHashMap<>();
+    private static HaproxySandbox sandbox;
 
     @BeforeAll
     static void startTheLoop(KafkaBroker broker, SchemaRegistry registry) throws Exception {
@@ -92,81 +88,17 @@ class HaproxyRouterIT {
         toClose.add(service);
         service.start(false);
 
-        // the frontend lines Tollgate needs, verbatim from the documented config
-        List<String> tollgateLines = Files.readAllLines(
-                        Path.of(System.getProperty("user.dir")).getParent().resolve("deploy/haproxy/haproxy.cfg"))
-                .stream()
-                .map(String::strip)
-                .filter(l -> l.startsWith("unique-id-format")
-                        || l.startsWith("http-request capture")
-                        || l.startsWith("log-format"))
-                .toList();
-        assertThat(tollgateLines).hasSize(4);
-        // two services, each: a baseline and a canary backend, a frontend, its own syslog port and shipper
-        StringBuilder config = new StringBuilder("global\n    stats socket " + tmp.resolve("admin.sock")
-                + " mode 600 level admin\n    maxconn 4000\n"
-                + "defaults\n    mode http\n    timeout connect 2s\n    timeout client 30s\n"
-                + "    timeout server 30s\n");
-        for (String svc : List.of("catalog", "payments")) {
-            Backend v1 = closing(new Backend(20, 0));
-            Backend v2 = closing(new Backend(20, svc.equals("payments") ? 20 : 0));
-            DatagramSocket udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-            udp.setReceiveBufferSize(4 * 1024 * 1024);
-            AccessLogShipper shipper =
-                    new AccessLogShipper(clients, new AccessLogParser(svc, release(svc), svc, Map.of()));
-            Thread t = new Thread(
-                    () -> {
-                        try {
-                            shipper.runUdp(udp, shipping::get);
-                        } catch (IOException e) {
-                            log.error("Shipper failed", e);
-                        }
-                    },
-                    "shipper-" + svc);
-            t.start();
-            toClose.add(() -> {
-                shipping.set(false);
-                t.join(5_000);
-                udp.close();
-                shipper.close();
-            });
-            shippers.put(svc, shipper);
-            syslogPort.put(svc, udp.getLocalPort());
-            frontendPort.put(svc, freePort());
-            config.append("frontend fe_")
-                    .append(svc)
-                    .append("\n    bind 127.0.0.1:")
-                    .append(frontendPort.get(svc))
-                    .append("\n    log 127.0.0.1:")
-                    .append(udp.getLocalPort())
-                    .append(" len 4096 format raw local0\n")
-                    .append(String.join(
-                            "\n", tollgateLines.stream().map(l -> "    " + l).toList()))
-                    .append("\n    default_backend ")
-                    .append(svc)
-                    .append("\nbackend ")
-                    .append(svc)
-                    .append("\n    balance roundrobin\n    server ")
-                    .append(svc)
-                    .append("-v1 127.0.0.1:")
-                    .append(v1.port())
-                    .append(" weight 200\n    server ")
-                    .append(svc)
-                    .append("-v2 127.0.0.1:")
-                    .append(v2.port())
-                    .append(" weight 0\n");
-        }
-        Path cfgFile = tmp.resolve("haproxy.cfg");
-        Files.writeString(cfgFile, config);
-        toClose.add(Haproxy.start(cfgFile, tmp));
-        haproxy = new HaproxyRuntime(tmp.resolve("admin.sock").toString());
-        await("HAProxy runtime API", Duration.ofSeconds(30), () -> {
-            try {
-                return haproxy.weights("catalog").size() == 2;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
+        // two services, each: a baseline and a canary backend, a frontend built from the documented config's
+        // lines, its own syslog port and shipper; the payments canary answers every 20th request with 500
+        sandbox = closing(HaproxySandbox.start(
+                tmp,
+                clients,
+                List.of(
+                        new HaproxySandbox.Site(
+                                "catalog", release("catalog"), "catalog", "catalog-v1", "catalog-v2", 20, 0),
+                        new HaproxySandbox.Site(
+                                "payments", release("payments"), "payments", "payments-v1", "payments-v2", 20, 20))));
+        haproxy = sandbox.runtime();
     }
 
     @AfterAll
@@ -310,7 +242,7 @@ class HaproxyRouterIT {
     @Test
     void shouldCountAndSkipMalformedLogLines() throws Exception {
         // given: the catalog shipper's count so far
-        AccessLogShipper shipper = shippers.get("catalog");
+        AccessLogShipper shipper = sandbox.shipper("catalog");
         long before = shipper.malformed();
         long shippedBefore = shipper.shipped();
 
@@ -324,7 +256,7 @@ class HaproxyRouterIT {
                             + ".123 catalog catalog-v1 200 3 - GET \"\" \"\"")) {
                 byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 out.send(new java.net.DatagramPacket(
-                        b, b.length, new InetSocketAddress("127.0.0.1", syslogPort.get("catalog"))));
+                        b, b.length, new InetSocketAddress("127.0.0.1", sandbox.syslogPort("catalog"))));
             }
         }
 
@@ -430,7 +362,7 @@ class HaproxyRouterIT {
     }
 
     private static String url(String svc) {
-        return "http://127.0.0.1:" + frontendPort.get(svc) + "/";
+        return sandbox.url(svc);
     }
 
     private static Map<String, String> settings(KafkaBroker broker, SchemaRegistry registry) throws IOException {

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *       or running), 503 while it shuts down or failed ({@link Readiness})</td></tr>
  *   <tr><td>GET /health/streams</td><td>200 while Kafka Streams is RUNNING, else 503 with the state</td></tr>
  *   <tr><td>GET /api/rollouts</td><td>every service's RolloutStatus (JSON array)</td></tr>
- *   <tr><td>GET /api/rollouts/{service}</td><td>one RolloutStatus; 404 for an unknown service</td></tr>
+ *   <tr><td>GET /api/rollouts/{service}</td><td>one RolloutStatus; 404 for an unknown service; while the owner
+ *       cannot be asked or this instance takes the service over, its standby copy marked stale
+ *       ({@link #STALE_HEADER}, {@code "stale": true}) or 503</td></tr>
  *   <tr><td>GET /api/argo/{service}</td><td>Argo Rollouts web metric: {@link StepView} JSON, pinned to the
  *       step the query names ({@link StepPin}); PENDING while the status cannot be read</td></tr>
  *   <tr><td>POST /api/flagger[/{service}]</td><td>Flagger webhook: 200 unless the step fails (412);
@@ -59,6 +61,11 @@ public final class HttpApi {
     public static final String JSON = "application/json; charset=utf-8";
     /** Content type of the Prometheus text exposition format. */
     public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /**
+     * Header set (to {@code true}) on a status read from this instance's standby copy while the owner could not be
+     * asked or was still taking the service over; the body then carries {@code "stale": true}.
+     */
+    public static final String STALE_HEADER = "X-Tollgate-Stale";
     /** Status code of a Flagger check that does not pass. */
     public static final int PRECONDITION_FAILED = 412;
 
@@ -325,9 +332,18 @@ public final class HttpApi {
     }
 
     private Response rollout(String service) {
-        return statuses.find(service)
-                .map(s -> Response.json(200, AvroJson.toJson(s)))
-                .orElseGet(() -> unknown(service));
+        return statuses.read(service).map(HttpApi::status).orElseGet(() -> unknown(service));
+    }
+
+    /** A status as JSON; a standby's copy says so ({@code "stale": true} and a header), the owner's does not. */
+    private static Response status(RolloutStatusSource.Read read) {
+        ObjectNode json = AvroJson.toJson(read.status());
+        if (!read.stale()) {
+            return Response.json(200, json);
+        }
+        json.put("stale", true);
+        Response r = Response.json(200, json);
+        return new Response(r.status(), r.contentType(), r.body(), Map.of(STALE_HEADER, "true"));
     }
 
     private Response ui(List<String> seg) {

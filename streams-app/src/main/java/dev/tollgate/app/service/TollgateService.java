@@ -339,6 +339,11 @@ public final class TollgateService implements AutoCloseable {
         }
 
         @Override
+        public Optional<Read> read(String service) {
+            return statuses.read(service);
+        }
+
+        @Override
         public List<RolloutStatus> all() {
             return statuses.all();
         }

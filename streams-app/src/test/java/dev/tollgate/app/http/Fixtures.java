@@ -86,6 +86,9 @@ final class Fixtures {
     /** A status source backed by a map; {@code unavailable} makes every call throw like a rebalancing store. */
     static class MapSource implements RolloutStatusSource {
         final Map<String, RolloutStatus> statuses = new LinkedHashMap<>();
+        /** What {@link #read} serves, marked stale, while {@code unavailable} (a standby's copy). */
+        final Map<String, RolloutStatus> copies = new LinkedHashMap<>();
+
         boolean unavailable;
 
         MapSource put(RolloutStatus s) {
@@ -97,6 +100,14 @@ final class Fixtures {
         public Optional<RolloutStatus> find(String service) {
             check();
             return Optional.ofNullable(statuses.get(service));
+        }
+
+        @Override
+        public Optional<Read> read(String service) {
+            if (unavailable && copies.containsKey(service)) {
+                return Optional.of(new Read(copies.get(service), true));
+            }
+            return RolloutStatusSource.super.read(service);
         }
 
         @Override

@@ -157,6 +157,38 @@ class HttpApiTest {
         assertThat(confirmHook.status()).as("no traffic increase").isEqualTo(412);
     }
 
+    @Test
+    void shouldServeAStandbyCopyMarkedStaleWhileTheOwnerCannotBeAskedButNoVerdictFromIt() throws Exception {
+        // given the owner cannot be asked, and this instance holds a standby copy of the service's status
+        source.unavailable = true;
+        source.copies.put("checkout", promoted());
+
+        // when
+        Response r = api.handle(Request.of("GET", "/api/rollouts/checkout"));
+
+        // then the status is served, marked stale in the body and a header
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers()).containsEntry(HttpApi.STALE_HEADER, "true");
+        assertThat(json(r).get("stale").asBoolean()).isTrue();
+        assertThat(json(r).get("releaseId").asText()).isEqualTo("rel-1");
+        // and the verdict endpoints do not judge from the copy: Argo keeps polling, Flagger does not shift
+        Response argo = api.handle(Request.of("GET", "/api/argo/checkout?weight=5"));
+        assertThat(json(argo).get("status").asText()).isEqualTo("PENDING");
+        assertThat(json(argo).get("available").asBoolean()).isFalse();
+        assertThat(flagger("/api/flagger/checkout?require=pass", "{\"name\":\"checkout\"}")
+                        .status())
+                .isEqualTo(412);
+        // and a service without a copy still answers 503, not 404
+        assertThat(api.handle(Request.of("GET", "/api/rollouts/search")).status())
+                .isEqualTo(503);
+        // and the owner's own answer carries no stale mark
+        source.unavailable = false;
+        source.put(promoted());
+        Response fresh = api.handle(Request.of("GET", "/api/rollouts/checkout"));
+        assertThat(fresh.headers()).doesNotContainKey(HttpApi.STALE_HEADER);
+        assertThat(json(fresh).has("stale")).isFalse();
+    }
+
     private static RolloutStatus at(String release, String state, int step, double weight, GateDecision... ds) {
         long started = STEP_START + step * 100_000L;
         return RolloutStatus.newBuilder(status(state, List.of(result("error-rate", Verdict.PASS)), List.of(ds)))

@@ -2,11 +2,15 @@ package dev.tollgate.tools.demo;
 
 import dev.tollgate.app.admin.TopicAdmin;
 import dev.tollgate.app.cli.CheckFailedException;
+import dev.tollgate.app.cli.CommandFailedException;
 import dev.tollgate.app.cli.ExitCodes;
 import dev.tollgate.app.cli.UsageException;
 import dev.tollgate.app.config.TollgateConfig;
 import dev.tollgate.app.service.TollgateService;
 import dev.tollgate.devbroker.DevBroker;
+import dev.tollgate.router.HaproxyException;
+import dev.tollgate.router.local.HaproxyProcess;
+import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.serde.InMemorySchemaRegistry;
 import dev.tollgate.schemas.serde.SpecificAvroSerializer;
 import dev.tollgate.tools.EventCodec;
@@ -52,7 +56,8 @@ import picocli.CommandLine.Option;
  * {@code tollgate demo}: everything in one command. Starts a single-node KRaft broker (child JVM, free loopback
  * port), the in-memory schema registry, the Tollgate service and the simulator with its router stand-in, plays two
  * rollouts of a sample service (one healthy, promoted to 100 %; one that degrades at 25 % and is rolled back) with a
- * live view, prints a summary, and cleans up.
+ * live view, prints a summary, and cleans up. With {@code --router haproxy} the rollout runs through a real HAProxy
+ * instead ({@link HaproxyDemo}).
  */
 @Command(
         name = "demo",
@@ -61,13 +66,17 @@ import picocli.CommandLine.Option;
             "Run the whole thing on this machine, nothing to install: a Kafka broker (KRaft, in a child JVM on "
                     + "a free loopback port), an in-memory schema registry, the Tollgate service and a simulated service "
                     + "with a router that follows Tollgate's decisions.",
-            "Two rollouts play out: checkout-rel-42 is healthy and promoted 1 -> 5 -> 25 -> 50 -> 100 %; "
-                    + "checkout-rel-43 degrades at 25 % (5xx and p95 up) and is rolled back. Steps are shortened to "
-                    + "8 s of event time, and event time runs faster than the clock (--speed)."
+            "Two rollouts play out: checkout-rel-42 is healthy and promoted 1 -> 5 -> 25 -> 50 -> 100 %%; "
+                    + "checkout-rel-43 degrades at 25 %% (5xx and p95 up) and is rolled back. Steps are shortened to "
+                    + "8 s of event time, and event time runs faster than the clock (--speed).",
+            "With --router haproxy (HAProxy installed): one rollout through a real HAProxy in front of two small "
+                    + "HTTP backends, its access log shipped to Tollgate, load sent through it and the router moving "
+                    + "its weights on Tollgate's decisions; --canary-errors 5 makes the canary answer 5 %% 500s, "
+                    + "so it is rolled back."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:both rollouts ended as expected",
+            "0:the rollouts ended as expected",
             "1:a rollout ended otherwise, or a runtime error",
             "2:usage error"
         })
@@ -119,6 +128,26 @@ public final class DemoCommand implements Callable<Integer> {
     ViewMode view = ViewMode.AUTO;
 
     @Option(
+            names = "--router",
+            paramLabel = "simulator|haproxy",
+            description = "Who moves the traffic: the simulator's router stand-in over simulated traffic, or a real "
+                    + "HAProxy (installed, on PATH) over real requests (default ${DEFAULT-VALUE}).")
+    String router = "simulator";
+
+    @Option(
+            names = "--canary-errors",
+            paramLabel = "PERCENT",
+            description = "With --router haproxy: share of the canary's answers that are 500 (0: healthy, promoted "
+                    + "to 100 %%; e.g. 5: rolled back) (default ${DEFAULT-VALUE}).")
+    double canaryErrors;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "N",
+            description = "With --router haproxy: requests per second sent through HAProxy (default ${DEFAULT-VALUE}).")
+    int rate = 250;
+
+    @Option(
             names = "--work-dir",
             description = "Directory for the broker's data and the service's state (default: a new "
                     + "temporary directory, deleted at the end).")
@@ -132,6 +161,8 @@ public final class DemoCommand implements Callable<Integer> {
     volatile long wallMs;
     /** Port of the HTTP API while the service runs (for tests). */
     volatile int apiPort;
+    /** With --router haproxy: what it played (for tests). */
+    volatile HaproxyDemo haproxyDemo;
     /** Counted down when the rollouts have played (before --keep-running waits). */
     final CountDownLatch played = new CountDownLatch(1);
 
@@ -163,6 +194,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (speed <= 0) {
             throw new UsageException("--speed must be > 0");
         }
+        boolean viaHaproxy = checkRouterOptions();
         ownDir = workDir == null;
         dir = ownDir ? Files.createTempDirectory("tollgate-demo-") : workDir;
         Files.createDirectories(dir);
@@ -214,7 +246,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             // the policy is in place before the service starts: its global store loads it before the first event
             String registryUrl = "mock://" + REGISTRY_SCOPE;
-            publishPolicy(bootstrapServers, registryUrl, topics, s);
+            publishPolicy(bootstrapServers, registryUrl, topics, viaHaproxy ? HaproxyDemo.policy() : s.policy);
 
             int port = httpPort == 0 || portFree(httpPort) ? httpPort : 0;
             Map<String, Object> conf = new LinkedHashMap<>();
@@ -229,6 +261,10 @@ public final class DemoCommand implements Callable<Integer> {
             conf.put(TollgateConfig.SHUTDOWN_TIMEOUT_MS, "10000");
             // event time runs --speed times faster than the wall clock, so it runs ahead of it by design
             conf.put(TollgateConfig.MAX_FUTURE_SKEW_MS, "0");
+            if (viaHaproxy) {
+                // one shipper sends the access log nearly in time order: seal each tick without waiting
+                conf.put(TollgateConfig.GRACE_MS, "0");
+            }
             TollgateConfig config = TollgateConfig.fromMap(conf, "demo", Map.of());
             service = new TollgateService(config);
             service.start(false);
@@ -241,44 +277,33 @@ public final class DemoCommand implements Callable<Integer> {
                     (System.nanoTime() - t0) / 1e9,
                     api,
                     api);
-            out.printf(Locale.ROOT, "tollgate demo: rollout timeline %s%n", timelineUrl(api, s));
-            out.printf(Locale.ROOT, "tollgate demo: playing \"%s\": %s%n%n", s.name, s.description);
-            out.flush();
-
-            TerminalView viewer = new TerminalView(
-                    out,
-                    ansi,
-                    s.policy.getMinStepDurationMs(),
-                    () -> String.format(
-                            Locale.ROOT,
-                            "Tollgate demo  broker %s  API %s  event time x%.0f",
-                            bootstrapServers,
-                            api,
-                            speed));
-            Simulator.Options opts = new Simulator.Options(
-                    s.seed,
-                    s.rate,
-                    600_000,
-                    speed,
-                    System.currentTimeMillis() / 1000 * 1000,
-                    250,
-                    EventCodec.DEFAULT_POLICY_KEY,
-                    false,
-                    0);
-            try (PrintWriter exportFile = export == null
-                            ? null
-                            : new PrintWriter(new BufferedWriter(
-                                    new OutputStreamWriter(Files.newOutputStream(export), StandardCharsets.UTF_8)));
-                    KafkaBus bus = new KafkaBus(bootstrapServers, registryUrl, topics, Map.of())) {
-                Consumer<EventCodec.Event> sink =
-                        exportFile == null ? null : e -> exportFile.println(EventCodec.toLine(e));
-                Simulator sim = new Simulator(s, opts, bus, sink, viewer);
-                board = sim.run();
-                viewer.finish(board, board.rollouts().get(board.rollouts().size() - 1).lastEventTime);
+            out.printf(
+                    Locale.ROOT,
+                    "tollgate demo: rollout timeline %s%n",
+                    timelineUrl(api, viaHaproxy ? HaproxyDemo.SERVICE : s.service));
+            List<ScenarioSpec.Expect> expects = new ArrayList<>();
+            if (viaHaproxy) {
+                HaproxyDemo hd = new HaproxyDemo(bootstrapServers, registryUrl, topics, canaryErrors, rate);
+                haproxyDemo = hd;
+                TerminalView viewer = new TerminalView(
+                        out,
+                        ansi,
+                        HaproxyDemo.policy().getMinStepDurationMs(),
+                        () -> "Tollgate demo via HAProxy  broker " + bootstrapServers + "  API " + api + "  haproxy "
+                                + hd.weightsLine());
+                try {
+                    board = hd.run(out, viewer, ansi);
+                } catch (HaproxyException e) {
+                    throw new CommandFailedException(e.getMessage(), e);
+                }
+                expects.add(hd.expect());
+            } else {
+                out.printf(Locale.ROOT, "tollgate demo: playing \"%s\": %s%n%n", s.name, s.description);
+                out.flush();
+                board = playScenario(out, ansi, api, s, registryUrl, topics);
+                s.rollouts.forEach(r -> expects.add(r.expect()));
             }
             wallMs = (System.nanoTime() - t0) / 1_000_000L;
-            List<ScenarioSpec.Expect> expects = new ArrayList<>();
-            s.rollouts.forEach(r -> expects.add(r.expect()));
             out.println();
             out.println("Summary");
             SummaryTable.render(board, expects).forEach(out::println);
@@ -288,10 +313,11 @@ public final class DemoCommand implements Callable<Integer> {
                 asExpected &= expects.get(i) == null
                         || expects.get(i).matches(board.rollouts().get(i));
             }
+            String which = board.rollouts().size() == 2 ? "both rollouts" : "the rollout";
             out.printf(
                     Locale.ROOT,
                     "tollgate demo: %s in %.1f s%n",
-                    asExpected ? "both rollouts ended as expected" : "a rollout did NOT end as expected",
+                    asExpected ? which + " ended as expected" : "a rollout did NOT end as expected",
                     wallMs / 1000.0);
             if (decisionsOut != null) {
                 writeDecisions(decisionsOut, board);
@@ -300,9 +326,16 @@ public final class DemoCommand implements Callable<Integer> {
             if (keepRunning) {
                 out.println();
                 out.println("tollgate demo: still running (Ctrl-C stops and cleans up):");
-                out.println("  timeline  " + timelineUrl(api, s) + "  (all services: " + api + "/ui/rollouts)");
+                out.println("  timeline  " + timelineUrl(api, viaHaproxy ? HaproxyDemo.SERVICE : s.service)
+                        + "  (all services: " + api + "/ui/rollouts)");
                 out.println("  rollouts  curl " + api + "/api/rollouts");
                 out.println("  metrics   curl " + api + "/metrics");
+                if (haproxyDemo != null) {
+                    out.println("  haproxy   curl " + haproxyDemo.sandbox().url(HaproxyDemo.SERVICE)
+                            + "  (no load is sent any more; its access log is still shipped)");
+                    out.println("  runtime   echo 'show servers state " + HaproxyDemo.SERVICE + "' | socat stdio unix:"
+                            + haproxyDemo.sandbox().runtime().address());
+                }
                 out.println("  decisions tollgate tail decisions --bootstrap-servers " + bootstrapServers
                         + " --from-beginning");
                 out.println("  results   tollgate tail results --bootstrap-servers " + bootstrapServers
@@ -330,16 +363,99 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The timeline page of the scenario's service (every rollout of the demo is of one service). */
-    static String timelineUrl(String api, ScenarioSpec s) {
+    /**
+     * Checks the options that depend on {@code --router}.
+     *
+     * @return whether the demo runs through HAProxy
+     * @throws UsageException for an unknown router or options of the other router
+     * @throws CommandFailedException when HAProxy is asked for and not installed
+     */
+    private boolean checkRouterOptions() {
+        var parsed = spec.commandLine().getParseResult();
+        switch (router.toLowerCase(Locale.ROOT)) {
+            case "simulator" -> {
+                for (String o : List.of("--canary-errors", "--rate")) {
+                    if (parsed != null && parsed.hasMatchedOption(o)) {
+                        throw new UsageException(o + " works with --router haproxy only (the simulated rollouts come"
+                                + " from --scenario)");
+                    }
+                }
+                return false;
+            }
+            case "haproxy" -> {
+                for (String o : List.of("--scenario", "--speed", "--export")) {
+                    if (parsed != null && parsed.hasMatchedOption(o)) {
+                        throw new UsageException(o + " works with the simulated router only: with --router haproxy"
+                                + " requests are real and event time is the clock");
+                    }
+                }
+                if (!(canaryErrors >= 0 && canaryErrors <= 100)) {
+                    throw new UsageException("--canary-errors must be within 0..100 (percent), not " + canaryErrors);
+                }
+                if (rate < 10 || rate > 2_000) {
+                    throw new UsageException("--rate must be within 10..2000 requests/s, not " + rate);
+                }
+                try {
+                    HaproxyProcess.executable();
+                } catch (HaproxyException e) {
+                    throw new CommandFailedException("--router haproxy: " + e.getMessage(), e);
+                }
+                return true;
+            }
+            default -> throw new UsageException("--router must be simulator or haproxy, not " + router);
+        }
+    }
+
+    /** Plays the scenario with the simulator and its router stand-in. */
+    private RolloutBoard playScenario(
+            PrintWriter out, boolean ansi, String api, ScenarioSpec s, String registryUrl, TopicNames topics)
+            throws IOException, InterruptedException {
+        TerminalView viewer = new TerminalView(
+                out,
+                ansi,
+                s.policy.getMinStepDurationMs(),
+                () -> String.format(
+                        Locale.ROOT,
+                        "Tollgate demo  broker %s  API %s  event time x%.0f",
+                        bootstrapServers,
+                        api,
+                        speed));
+        Simulator.Options opts = new Simulator.Options(
+                s.seed,
+                s.rate,
+                600_000,
+                speed,
+                System.currentTimeMillis() / 1000 * 1000,
+                250,
+                EventCodec.DEFAULT_POLICY_KEY,
+                false,
+                0);
+        try (PrintWriter exportFile = export == null
+                        ? null
+                        : new PrintWriter(new BufferedWriter(
+                                new OutputStreamWriter(Files.newOutputStream(export), StandardCharsets.UTF_8)));
+                KafkaBus bus = new KafkaBus(bootstrapServers, registryUrl, topics, Map.of())) {
+            Consumer<EventCodec.Event> sink = exportFile == null ? null : e -> exportFile.println(EventCodec.toLine(e));
+            RolloutBoard result = new Simulator(s, opts, bus, sink, viewer).run();
+            viewer.finish(result, result.rollouts().get(result.rollouts().size() - 1).lastEventTime);
+            return result;
+        }
+    }
+
+    /** The timeline page of the demo's service (every rollout of the demo is of one service). */
+    static String timelineUrl(String api, String service) {
         return api + "/ui/rollouts/"
-                + java.net.URLEncoder.encode(s.service, StandardCharsets.UTF_8).replace("+", "%20");
+                + java.net.URLEncoder.encode(service, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Stops the service and the broker and deletes the demo's directory (once). */
     private void cleanup() {
         if (!cleaning.compareAndSet(false, true)) {
             return;
+        }
+        HaproxyDemo hd = haproxyDemo;
+        if (hd != null) {
+            hd.close();
         }
         TollgateService svc = service;
         if (svc != null) {
@@ -355,7 +471,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void publishPolicy(String bootstrap, String registryUrl, TopicNames topics, ScenarioSpec s) {
+    private static void publishPolicy(String bootstrap, String registryUrl, TopicNames topics, GatePolicy policy) {
         Map<String, Object> p = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
@@ -366,7 +482,7 @@ public final class DemoCommand implements Callable<Integer> {
         SpecificAvroSerializer<SpecificRecord> values = new SpecificAvroSerializer<>();
         values.configure(Map.of("schema.registry.url", registryUrl), false);
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(p, new StringSerializer(), values)) {
-            producer.send(new ProducerRecord<>(topics.policies(), EventCodec.DEFAULT_POLICY_KEY, s.policy));
+            producer.send(new ProducerRecord<>(topics.policies(), EventCodec.DEFAULT_POLICY_KEY, policy));
             producer.flush();
         }
     }

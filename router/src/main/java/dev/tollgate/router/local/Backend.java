@@ -1,4 +1,4 @@
-package dev.tollgate.router.it;
+package dev.tollgate.router.local;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -9,17 +9,25 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A tiny HTTP backend (JDK HttpServer): answers after a fixed delay, every {@code failEvery}-th request with 500. */
-final class Backend implements AutoCloseable {
+/**
+ * A tiny HTTP backend (JDK HttpServer on a free loopback port): answers every request after a fixed delay, every
+ * {@code failEvery}-th one with 500.
+ */
+public final class Backend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(16);
     private final AtomicLong served = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
 
     /**
      * @param delayMs   service time of each request
      * @param failEvery every n-th request answers 500 (0: never); 20 is a 5 % 5xx rate
+     * @throws IOException when no port can be bound
      */
-    Backend(long delayMs, int failEvery) throws IOException {
+    public Backend(long delayMs, int failEvery) throws IOException {
+        if (delayMs < 0 || failEvery < 0) {
+            throw new IllegalArgumentException("delayMs and failEvery must be >= 0");
+        }
         // without TCP_NODELAY the JDK server's separate header and body writes meet HAProxy's delayed ACKs: 40 ms
         // stalls on some connections, a latency regression the canary does not have
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -33,6 +41,9 @@ final class Backend implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             int status = failEvery > 0 && n % failEvery == 0 ? 500 : 200;
+            if (status == 500) {
+                failed.incrementAndGet();
+            }
             byte[] body = (status == 200 ? "ok\n" : "boom\n").getBytes(StandardCharsets.UTF_8);
             exchange.getRequestBody().readAllBytes();
             exchange.sendResponseHeaders(status, body.length);
@@ -43,8 +54,31 @@ final class Backend implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    /**
+     * The every-n-th-request failure interval for a share of 5xx answers.
+     *
+     * @param percent share of requests to answer with 500, 0 to 100
+     * @return 0 for none, else round(100 / percent)
+     */
+    public static int failEvery(double percent) {
+        if (!(percent >= 0 && percent <= 100)) {
+            throw new IllegalArgumentException("the 5xx share must be within 0..100 %, not " + percent);
+        }
+        return percent == 0 ? 0 : (int) Math.max(1, Math.round(100 / percent));
+    }
+
+    public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Requests received so far. */
+    public long served() {
+        return served.get();
+    }
+
+    /** Requests answered with 500 so far. */
+    public long failed() {
+        return failed.get();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.tollgate.router.it;
+package dev.tollgate.router.local;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,20 +11,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Open-loop GET load at a fixed rate through HAProxy (JDK HttpClient, at most 200 requests in flight). */
-final class LoadGenerator implements AutoCloseable {
+/** Open-loop GET load at a fixed rate (JDK HttpClient, at most 200 requests in flight), e.g. through HAProxy. */
+public final class LoadGenerator implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 200;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tollgate-load");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
 
     /** Starts sending {@code perSecond} requests a second (in batches every 20 ms) to the URL. */
-    LoadGenerator(String url, int perSecond) {
+    public LoadGenerator(String url, int perSecond) {
+        if (perSecond <= 0) {
+            throw new IllegalArgumentException("the request rate must be > 0, not " + perSecond);
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(5))
                 .header("Idempotency-Key", "load")
@@ -50,11 +57,11 @@ final class LoadGenerator implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    long sent() {
+    public long sent() {
         return sent.get();
     }
 
-    long answered() {
+    public long answered() {
         return answered.get();
     }
 
