@@ -58,22 +58,24 @@ public record BenchOptions(
         /** A plain KafkaConsumer decoding every RequestLog with the Tollgate deserializer. */
         CONSUMER("consumer", "raw decoding consumer (KafkaConsumer + SpecificAvroDeserializer)"),
         /**
-         * TollgateTopology with the experimental per-source watermarks (source.idle.ms 1000, the live settings) and
+         * The service's defaults: TollgateTopology with per-source watermarks (source.idle.ms 1000, the live settings,
+         * the lag from the stream thread's consumer and the broker's end offsets as the service asks them) and
          * max.task.idle.ms=-1, exactly_once_v2, commit.interval.ms 100.
          */
         EOS(
                 "eos",
-                "Tollgate with per-source watermarks (experimental), exactly_once_v2, commit.interval.ms=100,"
+                "Tollgate defaults: per-source watermarks, exactly_once_v2, commit.interval.ms=100,"
                         + " max.task.idle.ms=-1"),
         /** As {@link #EOS} under at_least_once. */
-        ALOS("alos", "Tollgate with per-source watermarks (experimental) under at_least_once"),
+        ALOS("alos", "Tollgate with per-source watermarks under at_least_once"),
         /**
-         * The service's default: no per-source watermarks, Kafka Streams' own cross-topic synchronization
+         * source.idle.ms=0: no per-source watermarks, Kafka Streams' own cross-topic synchronization
          * (max.task.idle.ms=0, its per-record readiness check).
          */
         EOS_SYNC(
                 "eos-sync",
-                "Tollgate defaults: Kafka Streams' own synchronization (max.task.idle.ms=0), exactly_once_v2"),
+                "Tollgate with source.idle.ms=0: Kafka Streams' own synchronization (max.task.idle.ms=0),"
+                        + " exactly_once_v2"),
         /**
          * Diagnostic: neither per-source watermarks nor Streams' synchronization (max.task.idle.ms=-1): the cost of
          * the watermarks themselves, unsafe (a partition fetched late is counted late).
@@ -170,7 +172,7 @@ public record BenchOptions(
         long seed = 42;
         int scaleServices = 0;
         Long scaleRecords = null;
-        List<Mode> scaleModes = List.of(Mode.CONSUMER, Mode.EOS_SYNC);
+        List<Mode> scaleModes = List.of(Mode.CONSUMER, Mode.EOS);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -279,7 +281,7 @@ public record BenchOptions(
                 "                          STARTED rollout, in the same rounds; and the state per service (store,",
                 "                          changelog, heap) against the main dataset (default 0: off)",
                 "  --scale-records N       request logs of the scale dataset (default 400 per service)",
-                "  --scale-modes a,b,...   modes measured on the scale dataset (default consumer,eos-sync)");
+                "  --scale-modes a,b,...   modes measured on the scale dataset (default consumer,eos)");
     }
 
     /** Thrown for --help: not an error. */

@@ -1,5 +1,6 @@
 package dev.tollgate.bench;
 
+import dev.tollgate.app.service.ConsumerLag;
 import dev.tollgate.bench.BenchOptions.Mode;
 import dev.tollgate.bench.Report.Measurement;
 import dev.tollgate.devbroker.DevBroker;
@@ -11,6 +12,7 @@ import dev.tollgate.schemas.serde.SpecificAvroSerializer;
 import dev.tollgate.tools.FleetTraffic;
 import dev.tollgate.topology.LiveSettings;
 import dev.tollgate.topology.Names;
+import dev.tollgate.topology.SourceLag;
 import dev.tollgate.topology.TollgateTopology;
 import dev.tollgate.topology.TopicNames;
 import dev.tollgate.topology.TopologySettings;
@@ -493,13 +495,19 @@ public final class ThroughputBench {
         return p;
     }
 
-    private Topology topology(Mode mode, TopicNames topics) {
+    private Topology topology(Mode mode, TopicNames topics, SourceLag lag) {
         if (mode == Mode.NAIVE) {
             return NaiveAggregateTopology.build(topics.requests(), serdeConfig);
         }
         TopologySettings settings = TopologySettings.defaults(REGISTRY).withTopics(topics);
-        if (mode == Mode.EOS || mode == Mode.ALOS) {
-            settings = settings.withLive(LIVE);
+        if (lag != null) {
+            settings = settings.withLive(new LiveSettings(
+                    LIVE.maxFutureSkewMs(),
+                    LIVE.maxEventAgeMs(),
+                    LIVE.inputRetentionMs(),
+                    LIVE.wallClockOutputTimes(),
+                    LIVE.sourceIdleMs(),
+                    lag));
         }
         return TollgateTopology.build(settings);
     }
@@ -517,7 +525,17 @@ public final class ThroughputBench {
             outBefore = endOffsets(admin, outputs);
         }
         AtomicReference<Throwable> error = new AtomicReference<>();
-        KafkaStreams ks = new KafkaStreams(topology(mode, topics), streamsProps(mode, appId, stateDir));
+        // the per-source modes run as the service does: the lag from the stream thread's consumer and the broker
+        ConsumerLag lag = mode == Mode.EOS || mode == Mode.ALOS
+                ? new ConsumerLag(
+                        ConsumerLag.EndOffsets.admin(adminConfig(), Duration.ofSeconds(5)), System::currentTimeMillis)
+                : null;
+        KafkaStreams ks = lag == null
+                ? new KafkaStreams(topology(mode, topics, null), streamsProps(mode, appId, stateDir))
+                : new KafkaStreams(topology(mode, topics, lag), streamsProps(mode, appId, stateDir), lag);
+        if (lag != null) {
+            lag.start(Math.max(50, Math.min(250, LIVE.sourceIdleMs() / 4)));
+        }
         ks.setUncaughtExceptionHandler(e -> {
             error.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -588,6 +606,9 @@ public final class ThroughputBench {
             }
         } finally {
             ks.close(Duration.ofSeconds(60));
+            if (lag != null) {
+                lag.close();
+            }
             ks.cleanUp();
             DevBroker.deleteTree(stateDir);
         }

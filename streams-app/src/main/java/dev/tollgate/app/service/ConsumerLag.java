@@ -44,13 +44,14 @@ import org.slf4j.LoggerFactory;
  * buffered records it does not fetch, so a lag of 0 can be seconds old while a producer appends (measured: a 4x burst
  * into a busy service counted 120,815 events late on it).
  */
-final class ConsumerLag implements KafkaClientSupplier, SourceLag, AutoCloseable {
+public final class ConsumerLag implements KafkaClientSupplier, SourceLag, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerLag.class);
     private static final Duration POSITION_TIMEOUT = Duration.ZERO;
 
     /** The broker's end of input partitions (the last stable offset under read_committed). */
     @FunctionalInterface
-    interface EndOffsets extends AutoCloseable {
+    public interface EndOffsets extends AutoCloseable {
+        /** The end offset of each of {@code partitions}. */
         Map<TopicPartition, Long> ask(Collection<TopicPartition> partitions, IsolationLevel isolation) throws Exception;
 
         @Override
@@ -104,13 +105,13 @@ final class ConsumerLag implements KafkaClientSupplier, SourceLag, AutoCloseable
      * @param endOffsets where the partitions' ends come from (null: nowhere)
      * @param clock      the wall clock
      */
-    ConsumerLag(EndOffsets endOffsets, LongSupplier clock) {
+    public ConsumerLag(EndOffsets endOffsets, LongSupplier clock) {
         this.endOffsets = endOffsets;
         this.clock = clock;
     }
 
     /** Starts asking the broker for the ends of the partitions asked about, every {@code refreshMs}. */
-    void start(long refreshMs) {
+    public void start(long refreshMs) {
         if (endOffsets == null || poller != null) {
             return;
         }
