@@ -4,6 +4,7 @@ import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.topology.TopologySettings;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -83,11 +84,200 @@ public final class Replayer {
         return new Input(events, lines, skipped, errors);
     }
 
+    /**
+     * Reads JSON lines from bytes (blank lines are ignored), decoding chunks of lines on one thread per processor; the
+     * same result as {@link #read(BufferedReader, boolean)} over the UTF-8 text.
+     *
+     * @param in      the input (not closed here)
+     * @param skipBad skip bad lines (counted) instead of failing on the first
+     * @throws EventFormatException naming the line and the field of the first bad line (without skipBad)
+     * @throws java.io.UncheckedIOException when the input is not valid UTF-8
+     */
+    public static Input read(InputStream in, boolean skipBad) throws IOException {
+        Lines lines = new Lines(skipBad);
+        try (EventStream stream = new EventStream(in)) {
+            EventStream.Chunk c;
+            while ((c = stream.next()) != null) {
+                lines.add(c, null);
+            }
+        }
+        return lines.input();
+    }
+
+    /**
+     * A replay of a JSON-lines input.
+     *
+     * @param input   the events read (in file order) and the lines skipped
+     * @param counts  what was published
+     * @param outputs every output in publication order
+     */
+    public record Replay(Input input, Counts counts, List<SpecificRecord> outputs) {}
+
+    /**
+     * Reads and replays a JSON-lines input in one pass: the same outputs as {@link #read(InputStream, boolean)}
+     * followed by {@link #run(List, GatePolicy, TopologySettings, Engine, Consumer)}, but the engine starts on the
+     * first chunk while later chunks are still being read and decoded. Events arrive in file order; as long as their
+     * timestamps do not decrease, file order is the replay order (the sort is stable), so the engine takes them as
+     * they come. The first event older than its predecessor (or an engine error) abandons that run, and the events
+     * are replayed again once all are read, sorted, exactly as {@code run} does. Outputs are only handed out after the
+     * whole input is read, so a bad line still fails the replay before anything is printed.
+     *
+     * @param in       the input (not closed here)
+     * @param skipBad  skip bad lines (counted) instead of failing on the first
+     * @param policy   a default policy, or null (see {@code run})
+     * @param settings topology settings, or null for defaults
+     * @param engine   the engine
+     * @throws EventFormatException naming the line and the field of the first bad line (without skipBad)
+     */
+    public static Replay replay(
+            InputStream in, boolean skipBad, GatePolicy policy, TopologySettings settings, Engine engine)
+            throws IOException {
+        TopologySettings base = settings != null ? settings : TopologySettings.defaults("mock://unused");
+        Speculation run = new Speculation(engine.open(base), policy);
+        Lines lines = new Lines(skipBad);
+        try (EventStream stream = new EventStream(in)) {
+            EventStream.Chunk c;
+            while ((c = stream.next()) != null) {
+                lines.add(c, run);
+            }
+            run.finish();
+        } finally {
+            run.close();
+        }
+        Input input = lines.input();
+        if (run.valid) {
+            return new Replay(input, run.counts, run.outputs);
+        }
+        List<SpecificRecord> outputs = new ArrayList<>();
+        Counts counts = run(input.events(), policy, base, engine, outputs::add);
+        return new Replay(input, counts, outputs);
+    }
+
+    /** Collects the decoded lines of chunks in file order, with line numbers, skipping or failing on bad ones. */
+    private static final class Lines {
+        private final boolean skipBad;
+        private final List<EventCodec.Event> events = new ArrayList<>();
+        private final List<String> errors = new ArrayList<>();
+        private int lineBase;
+        private int lines;
+        private int skipped;
+
+        Lines(boolean skipBad) {
+            this.skipBad = skipBad;
+        }
+
+        void add(EventStream.Chunk c, Speculation run) {
+            Object[] decoded = c.decoded();
+            for (int i = 0; i < c.count(); i++) {
+                lines++;
+                if (decoded[i] instanceof EventCodec.Event e) {
+                    events.add(e);
+                    if (run != null) {
+                        run.accept(e);
+                    }
+                    continue;
+                }
+                EventFormatException at = ((EventFormatException) decoded[i]).atLine(lineBase + c.lineNos()[i]);
+                if (!skipBad) {
+                    throw at;
+                }
+                skipped++;
+                if (errors.size() < MAX_ERRORS_KEPT) {
+                    errors.add(at.getMessage());
+                }
+            }
+            lineBase += c.lines();
+        }
+
+        Input input() {
+            return new Input(events, lines, skipped, errors);
+        }
+    }
+
+    /** The engine fed in file order while that order is the replay order (see {@link #replay}). */
+    private static final class Speculation {
+        private final EventBus bus;
+        private final EventCodec.Event policy;
+        final Counts counts = new Counts();
+        final List<SpecificRecord> outputs = new ArrayList<>();
+        boolean valid = true;
+        private boolean policySent;
+        private long last = Long.MIN_VALUE;
+        private boolean closed;
+
+        Speculation(EventBus bus, GatePolicy policy) {
+            this.bus = bus;
+            this.policy = policy == null
+                    ? null
+                    : new EventCodec.Event("GatePolicy", EventCodec.DEFAULT_POLICY_KEY, Long.MIN_VALUE, policy);
+            this.policySent = policy == null;
+        }
+
+        void accept(EventCodec.Event e) {
+            if (!valid) {
+                return;
+            }
+            long ts = e.timestamp();
+            if (ts < last) {
+                abandon();
+                return;
+            }
+            last = ts;
+            try {
+                if (!policySent && ts != Long.MIN_VALUE) {
+                    // run() puts the default policy after the untimed policies, before the first timed event
+                    send(policy);
+                    policySent = true;
+                }
+                send(e);
+            } catch (RuntimeException ex) {
+                abandon(); // the sorted replay meets it again (or not, if a later line changes the order)
+            }
+        }
+
+        private void send(EventCodec.Event e) {
+            bus.send(e);
+            counts.events++;
+            for (SpecificRecord out : bus.drain()) {
+                counts.count(out);
+                outputs.add(out);
+            }
+        }
+
+        void finish() {
+            if (valid && !policySent) {
+                try {
+                    send(policy);
+                    policySent = true;
+                } catch (RuntimeException ex) {
+                    abandon();
+                }
+            }
+        }
+
+        private void abandon() {
+            valid = false;
+            outputs.clear();
+            try {
+                close();
+            } catch (RuntimeException ignored) {
+                // the engine is dropped either way; the sorted replay uses a fresh one
+            }
+        }
+
+        void close() {
+            if (!closed) {
+                closed = true;
+                bus.close();
+            }
+        }
+    }
+
     private static final int DECODE_CHUNK = 8_192;
     private static final Set<Class<?>> INPUT_CLASSES = Set.copyOf(EventCodec.INPUT_TYPES);
 
     /** The input event of a line, or the EventFormatException saying why it is none. */
-    private static Object decodeInput(String line) {
+    static Object decodeInput(String line) {
         try {
             EventCodec.Event e = FastEventDecoder.decode(line);
             if (e.record() == null || !INPUT_CLASSES.contains(e.record().getClass())) {
