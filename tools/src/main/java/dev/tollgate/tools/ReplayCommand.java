@@ -154,7 +154,10 @@ public final class ReplayCommand implements Callable<Integer> {
         } else {
             // read, decode and evaluate in one pass (the engine starts while later lines are still being decoded)
             try (InputStream in = "-".equals(events) ? System.in : Files.newInputStream(Path.of(events))) {
-                Replayer.Replay r = Replayer.replay(in, skipBad, defaultPolicy, settings, how);
+                Replayer.Replay r = "-".equals(events)
+                        ? Replayer.replay(in, skipBad, defaultPolicy, settings, how)
+                        : Replayer.replay(
+                                in, () -> Files.newInputStream(Path.of(events)), skipBad, defaultPolicy, settings, how);
                 input = r.input();
                 counts = r.counts();
                 outputs = r.outputs();
