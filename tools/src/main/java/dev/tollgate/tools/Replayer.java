@@ -153,19 +153,25 @@ public final class Replayer {
             InputStream in, Reopen again, boolean skipBad, GatePolicy policy, TopologySettings settings, Engine engine)
             throws IOException {
         TopologySettings base = settings != null ? settings : TopologySettings.defaults("mock://unused");
-        Speculation run = new Speculation(engine.open(base), policy);
         Lines lines = new Lines(skipBad, again == null);
+        Speculation valid;
+        // the stream starts first: its threads decode while this one builds the engine
         try (EventStream stream = new EventStream(in)) {
-            EventStream.Chunk c;
-            while ((c = stream.next()) != null) {
-                lines.add(c, run);
+            Speculation run = new Speculation(engine.open(base), policy);
+            try {
+                EventStream.Chunk c;
+                while ((c = stream.next()) != null) {
+                    lines.add(c, run);
+                }
+                run.finish();
+            } finally {
+                run.close();
             }
-            run.finish();
-        } finally {
-            run.close();
+            valid = run.valid ? run : null;
         }
         Input input = lines.input();
-        if (run.valid) {
+        Speculation run = valid;
+        if (run != null) {
             return new Replay(input, run.counts, run.outputs);
         }
         List<EventCodec.Event> events = input.events();
