@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.NumberInput;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -439,12 +440,12 @@ final class ByteEventDecoder {
             }
             int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
             byte[] k = keys[slot];
-            if (k != null && k.length == len && java.util.Arrays.equals(k, 0, len, b, s, e)) {
+            if (k != null && k.length == len && Arrays.equals(k, 0, len, b, s, e)) {
                 hits++;
                 return values[slot];
             }
             String v = new String(b, s, len, StandardCharsets.ISO_8859_1);
-            keys[slot] = java.util.Arrays.copyOfRange(b, s, e);
+            keys[slot] = Arrays.copyOfRange(b, s, e);
             values[slot] = v;
             if (++lookups == 4096) {
                 off = hits < lookups / 2; // mostly distinct values: copying them into the cache is wasted work
