@@ -5,6 +5,7 @@ import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.GateSettings;
+import dev.tollgate.schemas.avro.InconclusiveAction;
 import dev.tollgate.schemas.avro.RequestLog;
 import dev.tollgate.schemas.avro.RevisionMinuteStats;
 import dev.tollgate.schemas.avro.RolloutEvent;
@@ -252,6 +253,7 @@ public final class StatisticsStudy {
                 .setMinSamples(MIN_SAMPLES)
                 .setMinStepDurationMs(MIN_STEP_MS)
                 .setMaxStepDurationMs(MAX_STEP_MS)
+                .setOnInconclusive(InconclusiveAction.DECIDE)
                 .setWarmupMs(WARMUP_MS)
                 .setAlpha(alpha)
                 .setNoDataTimeoutMs(60_000)
@@ -347,6 +349,7 @@ public final class StatisticsStudy {
                     case HOLD -> {
                         if (!d.getReasons().isEmpty() && d.getReasons().get(0).startsWith("step still inconclusive")) {
                             end = End.HELD;
+                            if (System.getenv("STUDY_DEBUG") != null) System.err.println("DEBUGHELD " + d.getReasons());
                             result.held = String.format(
                                     Locale.ROOT,
                                     "%.0f %%: %s",
