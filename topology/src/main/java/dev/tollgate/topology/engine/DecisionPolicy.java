@@ -140,7 +140,9 @@ final class DecisionPolicy {
                     failing = suspected;
                     head += ": suspected regression not cleared on " + String.join(", ", suspected)
                             + " (estimate nearer the resolution target than the threshold); rolling back";
-                } else if (on == InconclusiveAction.DECIDE && allLeanWithin) {
+                } else if (on == InconclusiveAction.DECIDE
+                        && allLeanWithin
+                        && elapsed >= policy.getMinStepDurationMs()) {
                     // every gate still open has its samples and its estimate nearer the threshold: at the
                     // truncation point the evidence favours a canary within tolerance
                     boolean last = ctx.nextTrafficPercent() == null;

@@ -21,7 +21,8 @@ import java.util.Locale;
  *       sequence's upper bound must be within the target);</li>
  *   <li>otherwise INCONCLUSIVE (the step holds); NODATA without canary evidence. An INCONCLUSIVE outcome with
  *       {@code minSamples} in and the estimate nearer the resolution target than the threshold is <em>suspected</em>: at
- *       {@code maxStepDurationMs} the policy's {@code DECIDE} rolls such a step back.</li>
+ *       {@code maxStepDurationMs} the policy's {@code DECIDE} rolls such a step back, and promotes a step whose open
+ *       estimates all lean the other way (nearer the threshold).</li>
  * </ul>
  */
 final class Sequential {
