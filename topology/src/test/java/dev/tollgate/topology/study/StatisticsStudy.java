@@ -1218,38 +1218,6 @@ public final class StatisticsStudy {
             meaning for policies that set them; a reader of an older schema reads `DECIDE` as `HOLD`. FAIL's guarantee is
             unchanged, but the decision at the maximum is not anytime-valid: its false-rollback rate is the chance that a
             healthy canary's estimate stays nearer the target for a whole step. That is only material where a step cannot
-            separate the two hypotheses at all: at 0.1 % base 5xx and 100 req/s the 1 % step sees 600 canary requests in
-            10 minutes, 0.6 expected 5xx for a healthy canary against 3 for one at 5× the base rate. Measured in that cell
-            (N = 1,000 per rule, same seeds): with `HOLD` a 5× canary was detected in 66 % of rollouts (N = 100) and held in
-            the rest; rolling back only an estimate beyond the target (not the midpoint) and holding otherwise detected
-            93.0 % (held 7.0 %, at the 25 % step with estimates of 0.25–0.35 pp whose CS could not resolve the target) and
-            completed 98.5 % of A/A rollouts (false rollbacks 0.8 %, held 0.7 %: at 25 % and at 100 % against a stale
-            baseline of about 3,000 requests); `DECIDE` detected 100.0 % and completed 99.2 % of A/A rollouts, with 8 false
-            rollbacks in 1,000 (0.8 %, 95 % interval [0.3 %, 1.6 %]) and none held. Promoting every small step on "no
-            confident regression" (Netflix's route) was not taken: it promoted the bundled error spike (3 % against 0 % at
-            1 %) and moves a 5× canary to 25 % of the traffic before anything can catch it.
-
-            **At the step's maximum: a truncated sequential test (`onInconclusive` DECIDE, the default).** A confidence
-            sequence may run forever; a rollout step may not. At `maxStepDurationMs` the step's test is truncated and
-            decides on the evidence it has, as Wald's truncated sequential probability ratio test does at its horizon: it
-            takes the hypothesis the likelihood favours. Each gate is built on two: the canary *at the threshold* θ (what
-            may ship) and the canary *at the resolution target* τ (the smallest regression the step is meant to catch).
-            Under a normal approximation with one variance the likelihood favours τ exactly when the estimate is beyond
-            their midpoint. So a gate still INCONCLUSIVE with its `minSamples` in *leans*: towards a regression when its
-            estimate is nearer the target than the threshold (beyond `(θ + τ) / 2`: for 5xx 0.2 pp at 0.1 % base 5xx, 1.55 pp
-            at 1 %; for p95 +17.5 %; for cold starts 7.5 %), within otherwise. Then
-
-            - a gate leaning towards a regression → ROLLBACK naming it ("suspected regression not cleared"). Below the 25 %
-              step every INCONCLUSIVE estimate with its samples is beyond the target (within it the gate passes), so there
-              this reads: the estimate never came back within the target during the whole step;
-            - every open gate leaning within → PROMOTE (COMPLETE at the last step), naming the gates it promoted over;
-            - anything else → HOLD: a gate short of its samples, NODATA, or a gate without a statistic. Too little evidence
-              never promotes.
-
-            `HOLD` (wait for a person, whatever the evidence) and `ROLLBACK` (roll back, whatever the evidence) keep their
-            meaning for policies that set them; a reader of an older schema reads `DECIDE` as `HOLD`. FAIL's guarantee is
-            unchanged, but the decision at the maximum is not anytime-valid: its false-rollback rate is the chance that a
-            healthy canary's estimate stays nearer the target for a whole step. That is only material where a step cannot
             separate the two hypotheses at all: at 0.1 % base 5xx and 100 req/s the 1 % step sees 600 canary requests in 10
             minutes, 0.6 expected 5xx for a healthy canary against 3 for one at 5× the base rate. Measured in that cell on
             the same seeds (N = 1,000; the `HOLD` figure is the earlier N = 100 run): with `HOLD` a 5× canary was detected
@@ -1257,11 +1225,11 @@ public final class StatisticsStudy {
             holding otherwise detected 93.0 % (held 7.0 %, at the 25 % step with estimates of 0.25–0.35 pp whose CS could
             not resolve the target) and completed 98.5 % of A/A rollouts (false rollbacks 0.8 %, held 0.7 %: at 25 % and at
             100 % against a stale baseline of about 3,000 requests); `DECIDE` detected 100.0 % and completed 99.2 % of A/A
-            rollouts, with 8 false rollbacks in 1,000 (0.8 %, 95 % interval [0.3 %, 1.6 %]) and none held (the same 8 false
-            rollbacks as with the target-only rule, which differs from `DECIDE` only from the 25 % step on). Promoting every
-            small step on "no confident regression" (Netflix's route) was not taken: it promoted the bundled error spike (3
-            % against 0 % at 1 %) and would let a 5× canary that the 1 % and 5 % steps cannot confirm reach 25 % of the
-            traffic.
+            rollouts, with 8 false rollbacks in 1,000 (0.8 %, 95 % interval [0.3 %, 1.6 %]) and none held (all 8 at the 1 %
+            step's maximum, on `error-rate`, none by a FAIL; the same 8 false rollbacks as with the target-only rule, which
+            differs from `DECIDE` only from the 25 % step on). Promoting every small step on "no confident regression"
+            (Netflix's route) was not taken: it promoted the bundled error spike (3 % against 0 % at 1 %) and would let a 5×
+            canary that the 1 % and 5 % steps cannot confirm reach 25 % of the traffic.
 
             Every GateResult carries the statistic: `name` = the method (`rate-diff-cs`, `quantile-ratio-cs`,
             `beta-binomial-cs`), `value` = the estimate, `lowerBound`/`upperBound` = the CS at this evaluation
