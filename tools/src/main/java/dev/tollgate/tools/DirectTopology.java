@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -62,6 +63,9 @@ public final class DirectTopology implements EventBus {
     private final TimestampedKeyValueStore<String, GatePolicy> policies;
     private final Map<String, long[]> offsets = new HashMap<>();
     private final List<SpecificRecord> pending = new ArrayList<>();
+    private final Map<String, String> topicByType = new HashMap<>();
+    private final Set<String> evidenceTopics;
+    private final String policiesTopic;
     private long lastTimestamp = 0;
     private long streamTime = Long.MIN_VALUE;
 
@@ -71,6 +75,8 @@ public final class DirectTopology implements EventBus {
      */
     public DirectTopology(TopologySettings base, GatePolicy defaultPolicy) {
         this.settings = defaultPolicy == null ? base : base.withDefaultPolicy(defaultPolicy);
+        this.evidenceTopics = Set.copyOf(settings.topics().evidenceInputs());
+        this.policiesTopic = settings.topics().policies();
         try {
             this.stateDir = Files.createTempDirectory("tollgate-direct-");
         } catch (IOException e) {
@@ -141,14 +147,19 @@ public final class DirectTopology implements EventBus {
     /** Processes one event now; policies (timestamp {@link Long#MIN_VALUE}) use the latest event time seen. */
     @Override
     public void send(EventCodec.Event e) {
-        String topic = EventCodec.topicOf(e.type(), settings.topics());
+        // topic names are computed once per type: TopicNames builds them on every call
+        String topic = topicByType.get(e.type());
+        if (topic == null) {
+            topic = EventCodec.topicOf(e.type(), settings.topics());
+            topicByType.put(e.type(), topic);
+        }
         long ts = e.timestamp() == Long.MIN_VALUE ? lastTimestamp : e.timestamp();
         lastTimestamp = Math.max(lastTimestamp, ts);
-        if (topic.equals(settings.topics().policies())) {
+        if (topic.equals(policiesTopic)) {
             putPolicy(e.key(), (GatePolicy) e.record(), ts);
             return;
         }
-        if (!settings.topics().evidenceInputs().contains(topic)) {
+        if (!evidenceTopics.contains(topic)) {
             throw new IllegalArgumentException(e.type() + " is not an input of the topology");
         }
         long[] offset = offsets.computeIfAbsent(topic, t -> new long[1]);
@@ -198,6 +209,9 @@ public final class DirectTopology implements EventBus {
     /** Outputs published since the last call, in publication order. */
     @Override
     public List<SpecificRecord> drain() {
+        if (pending.isEmpty()) {
+            return List.of(); // the common case: most events publish nothing
+        }
         List<SpecificRecord> out = new ArrayList<>(pending);
         pending.clear();
         return out;

@@ -7,10 +7,9 @@ import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.topology.TopologySettings;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -18,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.avro.specific.SpecificRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -129,27 +130,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 throw new UsageException("policy file " + policy + ": " + e.getMessage(), e);
             }
         }
-        Replayer.Input input = null;
-        List<EventCodec.Event> loaded;
         if (topics.given() == (events != null)) {
             throw new UsageException(
                     "give either --events FILE or --bootstrap-servers, --registry-url, --from and --to");
-        }
-        if (topics.given()) {
-            loaded = topics.read("replay", err);
-        } else {
-            try (BufferedReader in = "-".equals(events)
-                    ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                    : Files.newBufferedReader(Path.of(events), StandardCharsets.UTF_8)) {
-                input = Replayer.read(in, skipBad);
-            } catch (NoSuchFileException e) {
-                throw new UsageException("events file " + events + " does not exist", e);
-            } catch (IOException | UncheckedIOException e) {
-                throw new UsageException("cannot read events file " + events + ": " + e.getMessage(), e);
-            } catch (EventFormatException e) {
-                throw new CommandFailedException(events + " " + e.getMessage(), e);
-            }
-            loaded = input.events();
         }
         TopologySettings settings;
         try {
@@ -161,13 +144,37 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage(), e);
         }
         Replayer.Engine how = ReplaySource.engine(engine);
+        Replayer.Input input = null;
         Replayer.Counts counts;
+        List<SpecificRecord> outputs;
+        if (topics.given()) {
+            List<EventCodec.Event> loaded = topics.read("replay", err);
+            outputs = new ArrayList<>();
+            counts = Replayer.run(loaded, defaultPolicy, settings, how, outputs::add);
+        } else {
+            // read, decode and evaluate in one pass (the engine starts while later lines are still being decoded)
+            try (InputStream in = "-".equals(events) ? System.in : Files.newInputStream(Path.of(events))) {
+                Replayer.Replay r = "-".equals(events)
+                        ? Replayer.replay(in, skipBad, defaultPolicy, settings, how)
+                        : Replayer.replay(
+                                in, () -> Files.newInputStream(Path.of(events)), skipBad, defaultPolicy, settings, how);
+                input = r.input();
+                counts = r.counts();
+                outputs = r.outputs();
+            } catch (NoSuchFileException e) {
+                throw new UsageException("events file " + events + " does not exist", e);
+            } catch (IOException | UncheckedIOException e) {
+                throw new UsageException("cannot read events file " + events + ": " + e.getMessage(), e);
+            } catch (EventFormatException e) {
+                throw new CommandFailedException(events + " " + e.getMessage(), e);
+            }
+        }
         ReplayHtml page = html == null ? null : new ReplayHtml();
         try (PrintWriter w = out == null
-                ? new PrintWriter(spec.commandLine().getOut())
+                ? new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16))
                 : new PrintWriter(new BufferedWriter(
-                        new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8)))) {
-            counts = Replayer.run(loaded, defaultPolicy, settings, how, r -> {
+                        new OutputStreamWriter(Files.newOutputStream(out), StandardCharsets.UTF_8), 1 << 16))) {
+            for (SpecificRecord r : outputs) {
                 boolean print = r instanceof GateDecision || (!decisionsOnly && (r instanceof GateResult || timeline));
                 if (print) {
                     w.println(EventCodec.toLine(r));
@@ -175,7 +182,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 if (page != null) {
                     page.accept(r);
                 }
-            });
+            }
             w.flush();
         } catch (IOException e) {
             throw new UsageException("cannot write " + out + ": " + e.getMessage(), e);

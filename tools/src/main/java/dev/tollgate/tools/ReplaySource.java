@@ -4,12 +4,10 @@ import dev.tollgate.app.cli.CommandFailedException;
 import dev.tollgate.app.cli.UsageException;
 import dev.tollgate.topology.TopicNames;
 import dev.tollgate.topology.TopologySettings;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -168,9 +166,7 @@ final class ReplaySource {
     /** The events of a JSON-lines file ('-': standard input); skipped lines are reported on {@code err}. */
     static List<EventCodec.Event> file(String events, boolean skipBad, String command, PrintWriter err) {
         Replayer.Input input;
-        try (BufferedReader in = "-".equals(events)
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(Path.of(events), StandardCharsets.UTF_8)) {
+        try (InputStream in = "-".equals(events) ? System.in : Files.newInputStream(Path.of(events))) {
             input = Replayer.read(in, skipBad);
         } catch (NoSuchFileException e) {
             throw new UsageException("events file " + events + " does not exist", e);

@@ -47,10 +47,25 @@ class DirectTopologyEqualityTest {
     @Test
     void shouldPublishWhatTheTopologyPublishesOnRandomizedInput() throws Exception {
         long seed = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed);
         // given a demo rollout played with a random seed and rate, interleaved with random fleet traffic (some of it
         // late, some duplicated) and a stricter policy arriving midway
-        ScenarioSpec spec = ScenarioSpec.load("demo");
+        String export = randomized(ScenarioSpec.load("demo"), seed);
+
+        // when it is replayed through both engines
+        List<String> driver = replay(export, Replayer.Engine.DRIVER);
+        List<String> fast = replay(export, Replayer.Engine.FAST);
+
+        // then the outputs are identical, record for record
+        assertThat(driver).as("seed %d", seed).hasSizeGreaterThan(100);
+        assertThat(fast).as("seed %d", seed).containsExactlyElementsOf(driver);
+    }
+
+    /**
+     * A rollout of the scenario played with a random seed and rate, interleaved with random fleet traffic (some of it
+     * late, some duplicated) and a stricter policy arriving midway, as JSON lines.
+     */
+    static String randomized(ScenarioSpec spec, long seed) throws InterruptedException {
+        SplittableRandom random = new SplittableRandom(seed);
         Simulator.Options base = Simulator.Options.inProcess(spec);
         Simulator.Options opts = new Simulator.Options(
                 random.nextLong(),
@@ -100,13 +115,7 @@ class DirectTopologyEqualityTest {
         export.append(EventCodec.toLine(new EventCodec.Event("GatePolicy", "svc-00", midway, strict)))
                 .append('\n');
 
-        // when it is replayed through both engines
-        List<String> driver = replay(export.toString(), Replayer.Engine.DRIVER);
-        List<String> fast = replay(export.toString(), Replayer.Engine.FAST);
-
-        // then the outputs are identical, record for record
-        assertThat(driver).as("seed %d", seed).hasSizeGreaterThan(100);
-        assertThat(fast).as("seed %d", seed).containsExactlyElementsOf(driver);
+        return export.toString();
     }
 
     /** The scenario played in process (its router following the decisions), exported as JSON lines. */

@@ -951,10 +951,15 @@ public final class TollgateConfig extends AbstractConfig {
         def.define(
                 POLICY_ON_INCONCLUSIVE,
                 Type.STRING,
-                InconclusiveAction.HOLD.name(),
-                ValidString.in(InconclusiveAction.HOLD.name(), InconclusiveAction.ROLLBACK.name()),
+                InconclusiveAction.DECIDE.name(),
+                ValidString.in(
+                        InconclusiveAction.HOLD.name(),
+                        InconclusiveAction.ROLLBACK.name(),
+                        InconclusiveAction.DECIDE.name()),
                 Importance.LOW,
-                "Action of a step still inconclusive after max.step.duration.ms: HOLD or ROLLBACK",
+                "Action of a step still inconclusive after max.step.duration.ms: HOLD, ROLLBACK, or DECIDE"
+                        + " (roll back when a gate's estimate is nearer its resolution target than its threshold,"
+                        + " promote when every open estimate is nearer its threshold, hold otherwise)",
                 policy,
                 ++p,
                 ConfigDef.Width.SHORT,

@@ -4,6 +4,7 @@ import dev.tollgate.schemas.avro.Action;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.InconclusiveAction;
 import dev.tollgate.schemas.avro.Verdict;
+import dev.tollgate.topology.gates.GateOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToIntFunction;
@@ -20,7 +21,10 @@ import java.util.function.ToIntFunction;
  *   <li>while draining only failures decide;
  *   <li>every gate PASS and {@code minStepDurationMs} elapsed → PROMOTE (COMPLETE at the last step);
  *   <li>no canary requests for {@code noDataTimeoutMs} of event time → HOLD (NODATA);
- *   <li>still not passing after {@code maxStepDurationMs} → the policy's {@code onInconclusive};
+ *   <li>still not passing after {@code maxStepDurationMs} → the policy's {@code onInconclusive}: HOLD, ROLLBACK,
+ *       or DECIDE (the sequential test is truncated there: ROLLBACK when a gate's estimate is nearer its
+ *       resolution target than its threshold, PROMOTE when every open gate has its samples and its estimate nearer
+ *       the threshold, HOLD otherwise);
  *   <li>a HOLD is published once per change (same action, step, reason and gates), not once per tick.
  * </ul>
  */
@@ -59,6 +63,8 @@ final class DecisionPolicy {
         List<String> rollbackGates = new ArrayList<>();
         List<String> holdGates = new ArrayList<>();
         List<String> notPassing = new ArrayList<>();
+        List<String> suspected = new ArrayList<>();
+        boolean allLeanWithin = true;
         List<String> reasons = new ArrayList<>();
         for (GateRun e : runs) {
             reasons.add((e.dryRun() ? "[dry-run] " : "")
@@ -73,6 +79,10 @@ final class DecisionPolicy {
                     && e.outcome().verdict() != Verdict.PASS
                     && e.outcome().verdict() != Verdict.NOT_APPLICABLE) {
                 notPassing.add(e.gate().id());
+                if (e.outcome().suspected()) {
+                    suspected.add(e.gate().id());
+                }
+                allLeanWithin &= e.outcome().lean() == GateOutcome.Lean.WITHIN;
             }
         }
         long elapsed = ctx.at() - ctx.stepStart();
@@ -116,16 +126,38 @@ final class DecisionPolicy {
             } else if (elapsed >= policy.getMaxStepDurationMs() && !notPassing.isEmpty()) {
                 failing = notPassing;
                 why = "max-duration";
-                reasons.add(
-                        0,
-                        "step still inconclusive after maxStepDurationMs " + policy.getMaxStepDurationMs() + " ms: "
-                                + policy.getOnInconclusive());
-                if (policy.getOnInconclusive() == InconclusiveAction.ROLLBACK) {
+                InconclusiveAction on = policy.getOnInconclusive();
+                String head = "step still inconclusive after maxStepDurationMs " + policy.getMaxStepDurationMs()
+                        + " ms: " + on;
+                if (on == InconclusiveAction.ROLLBACK) {
                     action = Action.ROLLBACK;
                     nextState = ReleaseState.ROLLED_BACK;
+                } else if (on == InconclusiveAction.DECIDE && !suspected.isEmpty()) {
+                    // the sequential test is truncated here: the evidence favours a regression at the target
+                    // over a canary at the threshold, which the step could not confirm; do not ship it on
+                    action = Action.ROLLBACK;
+                    nextState = ReleaseState.ROLLED_BACK;
+                    failing = suspected;
+                    head += ": suspected regression not cleared on " + String.join(", ", suspected)
+                            + " (estimate nearer the resolution target than the threshold); rolling back";
+                } else if (on == InconclusiveAction.DECIDE
+                        && allLeanWithin
+                        && elapsed >= policy.getMinStepDurationMs()) {
+                    // every gate still open has its samples and its estimate nearer the threshold: at the
+                    // truncation point the evidence favours a canary within tolerance
+                    boolean last = ctx.nextTrafficPercent() == null;
+                    action = last ? Action.COMPLETE : Action.PROMOTE;
+                    nextState = last ? ReleaseState.COMPLETE : ReleaseState.AWAITING_STEP;
+                    failing = List.of();
+                    head += ": every open estimate nearer its threshold than its resolution target ("
+                            + String.join(", ", notPassing) + "); " + (last ? "completing" : "promoting");
                 } else {
                     action = Action.HOLD;
+                    if (on == InconclusiveAction.DECIDE) {
+                        head += ": a gate short of samples or evidence; holding";
+                    }
                 }
+                reasons.add(0, head);
             }
         }
         if (action == null) {

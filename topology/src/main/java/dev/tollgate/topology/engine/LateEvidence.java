@@ -91,7 +91,8 @@ final class LateEvidence {
                             o.baselineSamples(),
                             o.canarySamples(),
                             o.statistic(),
-                            detail),
+                            detail,
+                            verdict == Verdict.INCONCLUSIVE ? o.lean() : GateOutcome.Lean.NONE),
                     run.dryRun()));
         }
         return out;

@@ -57,6 +57,7 @@ public final class ColdStartGate implements Gate {
                 + (bShare == null ? "" : ", baseline " + Fmt.pct(bShare));
         Verdict v;
         String why;
+        GateOutcome.Lean lean = GateOutcome.Lean.NONE;
         if (ci.isAbove(threshold)) {
             v = Verdict.FAIL;
             why = ": lower bound " + Fmt.pct(ci.lower()) + " > threshold " + Fmt.pct(threshold);
@@ -79,9 +80,11 @@ public final class ColdStartGate implements Gate {
                     + Fmt.pct(RESOLUTION_MULTIPLE * threshold) + ")";
         } else {
             v = Verdict.INCONCLUSIVE;
+            boolean suspected = Sequential.suspected(share, threshold, RESOLUTION_MULTIPLE * threshold);
+            lean = suspected ? GateOutcome.Lean.REGRESSION : GateOutcome.Lean.WITHIN;
             why = ": share > threshold " + Fmt.pct(threshold) + " but lower bound " + Fmt.pct(ci.lower())
                     + " is not above it yet; resolution " + Fmt.pct(ci.upper()) + ", target "
-                    + Fmt.pct(RESOLUTION_MULTIPLE * threshold);
+                    + Fmt.pct(RESOLUTION_MULTIPLE * threshold) + (suspected ? Sequential.SUSPECTED : "");
         }
         return new GateOutcome(
                 v,
@@ -92,6 +95,7 @@ public final class ColdStartGate implements Gate {
                 b.traffic.requestsAfterWarmup,
                 n,
                 Sequential.statistic(ci, 0),
-                "cold-start " + v + ": " + values + why + Sequential.method(ci));
+                "cold-start " + v + ": " + values + why + Sequential.method(ci),
+                lean);
     }
 }

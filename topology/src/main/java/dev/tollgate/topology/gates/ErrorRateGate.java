@@ -81,6 +81,7 @@ public final class ErrorRateGate implements Gate {
                 + ")" + ", delta " + Fmt.pp(delta) + ", " + Sequential.level(alpha) + " " + Sequential.ppRange(ci);
         Verdict v;
         String why;
+        GateOutcome.Lean lean = GateOutcome.Lean.NONE;
         if (ci.isAbove(threshold)) {
             v = Verdict.FAIL;
             why = ": lower bound " + Fmt.pp(ci.lower()) + " > threshold " + Fmt.pp(threshold);
@@ -103,9 +104,11 @@ public final class ErrorRateGate implements Gate {
                     + Fmt.pp(resolutionTarget(threshold, rb)) + ")";
         } else {
             v = Verdict.INCONCLUSIVE;
+            boolean suspected = Sequential.suspected(delta, threshold, resolutionTarget(threshold, rb));
+            lean = suspected ? GateOutcome.Lean.REGRESSION : GateOutcome.Lean.WITHIN;
             why = ": delta > threshold " + Fmt.pp(threshold) + " but lower bound " + Fmt.pp(ci.lower())
                     + " is not above it yet; resolution " + Fmt.pp(ci.upper()) + ", target "
-                    + Fmt.pp(resolutionTarget(threshold, rb));
+                    + Fmt.pp(resolutionTarget(threshold, rb)) + (suspected ? Sequential.SUSPECTED : "");
         }
         return new GateOutcome(
                 v,
@@ -116,6 +119,7 @@ public final class ErrorRateGate implements Gate {
                 b.traffic.requests,
                 c.traffic.requests,
                 Sequential.statistic(ci, 0),
-                "error-rate " + v + ": " + values + why + Sequential.method(ci));
+                "error-rate " + v + ": " + values + why + Sequential.method(ci),
+                lean);
     }
 }

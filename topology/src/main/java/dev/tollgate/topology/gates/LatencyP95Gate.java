@@ -80,6 +80,7 @@ public final class LatencyP95Gate implements Gate {
                 + Fmt.relPct(c.traffic.latency.relativeAccuracy()).substring(1);
         Verdict v;
         String why;
+        GateOutcome.Lean lean = GateOutcome.Lean.NONE;
         if (ratio.isAbove(1 + threshold)) {
             v = Verdict.FAIL;
             why = ": lower bound " + Fmt.relPct(ratio.lower() - 1) + " > threshold " + Fmt.relPct(threshold);
@@ -104,9 +105,11 @@ public final class LatencyP95Gate implements Gate {
                     + ")";
         } else {
             v = Verdict.INCONCLUSIVE;
+            boolean suspected = Sequential.suspected(rel, threshold, RESOLUTION_MULTIPLE * threshold);
+            lean = suspected ? GateOutcome.Lean.REGRESSION : GateOutcome.Lean.WITHIN;
             why = ": delta > threshold " + Fmt.relPct(threshold) + " but lower bound " + Fmt.relPct(ratio.lower() - 1)
                     + " is not above it yet; resolution " + Fmt.relPct(ratio.upper() - 1) + ", target "
-                    + Fmt.relPct(RESOLUTION_MULTIPLE * threshold);
+                    + Fmt.relPct(RESOLUTION_MULTIPLE * threshold) + (suspected ? Sequential.SUSPECTED : "");
         }
         return new GateOutcome(
                 v,
@@ -117,6 +120,7 @@ public final class LatencyP95Gate implements Gate {
                 nb,
                 nc,
                 Sequential.statistic(ratio, -1),
-                "latency-p95 " + v + ": " + values + why + Sequential.method(ratio));
+                "latency-p95 " + v + ": " + values + why + Sequential.method(ratio),
+                lean);
     }
 }

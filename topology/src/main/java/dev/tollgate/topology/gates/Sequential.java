@@ -16,9 +16,13 @@ import java.util.Locale;
  *   <li>FAIL when the confidence sequence lies entirely on the wrong side of the threshold (the regression
  *       exceeds the threshold with confidence {@code 1 − alpha}); this needs no minimum sample size because
  *       the sequence is valid at every sample size and every look;</li>
- *   <li>PASS when {@code minSamples} is reached, the point estimate is within the threshold and the sequence
- *       is not entirely on the wrong side;</li>
- *   <li>otherwise INCONCLUSIVE (the step holds); NODATA without canary evidence.</li>
+ *   <li>PASS when {@code minSamples} is reached, there is no FAIL and the point estimate is within the
+ *       threshold, or within the gate's resolution target below {@link #RESOLUTION_FROM_PERCENT} (from it on, the
+ *       sequence's upper bound must be within the target);</li>
+ *   <li>otherwise INCONCLUSIVE (the step holds); NODATA without canary evidence. An INCONCLUSIVE outcome with
+ *       {@code minSamples} in and the estimate nearer the resolution target than the threshold is <em>suspected</em>: at
+ *       {@code maxStepDurationMs} the policy's {@code DECIDE} rolls such a step back, and promotes a step whose open
+ *       estimates all lean the other way (nearer the threshold).</li>
  * </ul>
  */
 final class Sequential {
@@ -29,7 +33,23 @@ final class Sequential {
 
     private Sequential() {}
 
-    /** The policy's alpha, or {@link #DEFAULT_ALPHA} when it is not in (0, 1). */
+    /**
+     * Said by an INCONCLUSIVE outcome whose estimate is nearer its resolution target than its threshold (a suspected regression,
+     * {@link GateOutcome#suspected()}).
+     */
+    static final String SUSPECTED = "; estimate nearer the target than the threshold: suspected regression";
+
+    /**
+     * Whether an INCONCLUSIVE estimate with its minimum samples in is a suspected regression: nearer the
+     * resolution target (the smallest regression the step is meant to catch) than the threshold (what may ship),
+     * i.e. beyond their midpoint. Under a normal approximation that is where the likelihood of a regression at the
+     * target exceeds that of a canary at the threshold. Below {@link #RESOLUTION_FROM_PERCENT} every such
+     * INCONCLUSIVE estimate is beyond the target (within it the gate passes), so beyond the midpoint too.
+     */
+    static boolean suspected(double estimate, double threshold, double target) {
+        return estimate > (threshold + target) / 2;
+    }
+
     /**
      * From this canary share on, a PASS whose estimate is above the threshold must have reached its resolution
      * target (the CS upper bound at most the target). Below it, the estimate within the target is enough: the
@@ -42,6 +62,7 @@ final class Sequential {
         return in.trafficPercent() >= RESOLUTION_FROM_PERCENT;
     }
 
+    /** The policy's alpha, or {@link #DEFAULT_ALPHA} when it is not in (0, 1). */
     static double alpha(GatePolicy policy) {
         double a = policy.getAlpha();
         return a > 0.0 && a < 1.0 ? a : DEFAULT_ALPHA;

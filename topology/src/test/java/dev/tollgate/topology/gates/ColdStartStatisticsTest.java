@@ -190,4 +190,24 @@ class ColdStartStatisticsTest {
         assertThat(aaFailed).isZero();
         assertThat(caught).isEqualTo(200);
     }
+
+    @Test
+    void shouldSuspectARegressionOnlyWhenTheShareIsNearerTheTargetThanTheThreshold() {
+        // given 200 canary requests after warm-up at the 25 % step: 8 % and 7 % cold starts (threshold 5 %,
+        // target 10 %, midpoint 7.5 %), neither confidently above the threshold
+        GateOutcome nearTarget = evaluateAt(25, 50.0, 200, 16);
+        GateOutcome nearThreshold = evaluateAt(25, 50.0, 200, 14);
+
+        // then both are inconclusive, only the first is a suspected regression
+        assertThat(nearTarget.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(nearTarget.suspected()).isTrue();
+        assertThat(nearTarget.detail()).contains("suspected regression");
+        assertThat(nearThreshold.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(nearThreshold.suspected()).isFalse();
+        assertThat(nearThreshold.detail()).doesNotContain("suspected");
+        // and below minSamples nothing is suspected, however high the share
+        GateOutcome few = evaluate(5, 1);
+        assertThat(few.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(few.suspected()).isFalse();
+    }
 }

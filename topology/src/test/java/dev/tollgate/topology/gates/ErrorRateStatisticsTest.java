@@ -294,4 +294,46 @@ class ErrorRateStatisticsTest {
         // then within 10 minutes (12,000 canary requests) every stream fails
         assertThat(detected).isEqualTo(100);
     }
+
+    @Test
+    void shouldSuspectARegressionTheOnePercentStepCannotConfirm() {
+        // given the 1 % step at 1 canary request/s after 600 s: 3 5xx among 600 canary requests (0.5 %) against
+        // 0.1 % on 60,000 baseline requests: delta +0.4 pp, beyond the target 0.05 + 3 x 0.1 = 0.35 pp
+        GateOutcome o = gate.evaluate(
+                new GateInput(
+                        GatePolicy.newBuilder().build(),
+                        0,
+                        1,
+                        5.0,
+                        false,
+                        0,
+                        600_000,
+                        requests(60_000, 60),
+                        requests(600, 3),
+                        new RevisionEvidence()),
+                THRESHOLD);
+
+        // then the confidence sequence cannot confirm it, and the outcome says the evidence points at it
+        assertThat(o.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(o.statistic().getLowerBound()).isLessThanOrEqualTo(THRESHOLD);
+        assertThat(o.suspected()).isTrue();
+        assertThat(o.detail()).contains("target +0.350 pp").contains("suspected regression");
+    }
+
+    @Test
+    void shouldSuspectFromTheTwentyFivePercentStepOnlyAnEstimateNearerTheTargetThanTheThreshold() {
+        // given 600 canary requests at the 25 % step against 0.2 % (target 0.65 pp, midpoint 0.35 pp):
+        // 4 5xx (+0.467 pp) and 2 5xx (+0.133 pp), neither confident nor resolved
+        GateOutcome nearTarget = evaluate(100_000, 200, 600, 4);
+        GateOutcome nearThreshold = evaluate(100_000, 200, 600, 2);
+
+        // then both are inconclusive, only the first is a suspected regression
+        assertThat(nearTarget.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(nearTarget.suspected()).isTrue();
+        assertThat(nearThreshold.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(nearThreshold.suspected()).isFalse();
+        assertThat(nearThreshold.detail()).doesNotContain("suspected");
+        // and below minSamples nothing is suspected (one 5xx among 20 canary requests)
+        assertThat(evaluate(1_980, 4, 20, 1).suspected()).isFalse();
+    }
 }

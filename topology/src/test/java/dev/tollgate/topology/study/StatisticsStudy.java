@@ -5,6 +5,7 @@ import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.GateSettings;
+import dev.tollgate.schemas.avro.InconclusiveAction;
 import dev.tollgate.schemas.avro.RequestLog;
 import dev.tollgate.schemas.avro.RevisionMinuteStats;
 import dev.tollgate.schemas.avro.RolloutEvent;
@@ -252,6 +253,7 @@ public final class StatisticsStudy {
                 .setMinSamples(MIN_SAMPLES)
                 .setMinStepDurationMs(MIN_STEP_MS)
                 .setMaxStepDurationMs(MAX_STEP_MS)
+                .setOnInconclusive(InconclusiveAction.DECIDE)
                 .setWarmupMs(WARMUP_MS)
                 .setAlpha(alpha)
                 .setNoDataTimeoutMs(60_000)
@@ -1165,8 +1167,8 @@ public final class StatisticsStudy {
             intended reading of "dedupe hit rate ≥ 99.9 %" for executed side effects, and the CS bounds in the result
             still say what the true share plausibly is. The three other gates have no such rule.
 
-            Everything else is INCONCLUSIVE (the step holds; after `maxStepDurationMs` the policy's `onInconclusive`
-            applies), and a gate without canary evidence is NODATA. FAIL needs no minimum sample size: the CS is
+            Everything else is INCONCLUSIVE (the step holds; at `maxStepDurationMs` the policy's `onInconclusive`
+            decides, below), and a gate without canary evidence is NODATA. FAIL needs no minimum sample size: the CS is
             valid at every sample size, so a canary that fails half its requests is rolled back after a few dozen.
             PASS does *not* claim the canary is confidently within the threshold (at a 1 % canary that would take
             tens of thousands of requests for a 0.05 pp tolerance). The rule (issue 11) is the sequential-testing route
@@ -1194,6 +1196,40 @@ public final class StatisticsStudy {
             1 request/s cannot resolve 0.35 pp); a pure "no confident regression" rule at small steps promoted an
             error spike of 3 % against 0 % at 1 % (lower bound 0.048 pp, a hair under the threshold). The estimate within
             the target below 25 % and the upper bound within it from 25 % on is the measured compromise (grid below).
+
+            **At the step's maximum: a truncated sequential test (`onInconclusive` DECIDE, the default).** A confidence
+            sequence may run forever; a rollout step may not. At `maxStepDurationMs` the step's test is truncated and
+            decides on the evidence it has, as Wald's truncated sequential probability ratio test does at its horizon: it
+            takes the hypothesis the likelihood favours. Each gate is built on two: the canary *at the threshold* θ (what
+            may ship) and the canary *at the resolution target* τ (the smallest regression the step is meant to catch).
+            Under a normal approximation with one variance the likelihood favours τ exactly when the estimate is beyond
+            their midpoint. So a gate still INCONCLUSIVE with its `minSamples` in *leans*: towards a regression when its
+            estimate is nearer the target than the threshold (beyond `(θ + τ) / 2`: for 5xx 0.2 pp at 0.1 % base 5xx, 1.55 pp
+            at 1 %; for p95 +17.5 %; for cold starts 7.5 %), within otherwise. Then
+
+            - a gate leaning towards a regression → ROLLBACK naming it ("suspected regression not cleared"). Below the 25 %
+              step every INCONCLUSIVE estimate with its samples is beyond the target (within it the gate passes), so there
+              this reads: the estimate never came back within the target during the whole step;
+            - every open gate leaning within → PROMOTE (COMPLETE at the last step), naming the gates it promoted over;
+            - anything else → HOLD: a gate short of its samples, NODATA, or a gate without a statistic. Too little evidence
+              never promotes.
+
+            `HOLD` (wait for a person, whatever the evidence) and `ROLLBACK` (roll back, whatever the evidence) keep their
+            meaning for policies that set them; a reader of an older schema reads `DECIDE` as `HOLD`. FAIL's guarantee is
+            unchanged, but the decision at the maximum is not anytime-valid: its false-rollback rate is the chance that a
+            healthy canary's estimate stays nearer the target for a whole step. That is only material where a step cannot
+            separate the two hypotheses at all: at 0.1 % base 5xx and 100 req/s the 1 % step sees 600 canary requests in 10
+            minutes, 0.6 expected 5xx for a healthy canary against 3 for one at 5× the base rate. Measured in that cell on
+            the same seeds (N = 1,000; the `HOLD` figure is the earlier N = 100 run): with `HOLD` a 5× canary was detected
+            in 66 % of rollouts and held in the rest; rolling back only an estimate beyond the target (not the midpoint) and
+            holding otherwise detected 93.0 % (held 7.0 %, at the 25 % step with estimates of 0.25–0.35 pp whose CS could
+            not resolve the target) and completed 98.5 % of A/A rollouts (false rollbacks 0.8 %, held 0.7 %: at 25 % and at
+            100 % against a stale baseline of about 3,000 requests); `DECIDE` detected 100.0 % and completed 99.2 % of A/A
+            rollouts, with 8 false rollbacks in 1,000 (0.8 %, 95 % interval [0.3 %, 1.6 %]) and none held (all 8 at the 1 %
+            step's maximum, on `error-rate`, none by a FAIL; the same 8 false rollbacks as with the target-only rule, which
+            differs from `DECIDE` only from the 25 % step on). Promoting every small step on "no confident regression"
+            (Netflix's route) was not taken: it promoted the bundled error spike (3 % against 0 % at 1 %) and would let a 5×
+            canary that the 1 % and 5 % steps cannot confirm reach 25 % of the traffic.
 
             Every GateResult carries the statistic: `name` = the method (`rate-diff-cs`, `quantile-ratio-cs`,
             `beta-binomial-cs`), `value` = the estimate, `lowerBound`/`upperBound` = the CS at this evaluation
@@ -1275,7 +1311,7 @@ public final class StatisticsStudy {
               decision state machine deciding PROMOTE / HOLD / ROLLBACK / FREEZE / COMPLETE. No Kafka: the topology
               adds serialization and state stores around the same `Evaluator`, not different decisions.
             - **Policy.** `alpha` 0.01, `minSamples` 200, `minStepDurationMs` 60 s, `warmupMs` 10 s,
-              `maxStepDurationMs` 10 min (`onInconclusive` HOLD, counted as "HELD" and the end of the rollout),
+              `maxStepDurationMs` 10 min (`onInconclusive` DECIDE; a HOLD there is counted as "HELD" and ends the rollout),
               default thresholds. Gates that need other event types (warm capacity, side effects, semantic drift,
               λ, queues, pins, sticky routing, stream drain) are disabled; `dedupe` is on but sees no idempotent
               POSTs (its statistics are covered by `DedupeStatisticsTest`).
@@ -1310,10 +1346,11 @@ public final class StatisticsStudy {
             - Tollgate's false-rollback rate is bounded by the union bound above and measured far below it; its
               detection time is the time the confidence sequence needs to separate the regression from the
               tolerance at the 1 % step (fastest for the large cold-start effect, slowest for +0.8 pp 5xx).
-            - The cost of failing closed: a healthy canary whose 5xx estimate stays above the 0.05 pp tolerance for
-              all of `maxStepDurationMs` (almost always at the 1 % step, where 10 minutes are 12,000 canary
-              requests and the estimate's standard error is 0.04 pp) is HELD for a person: never rolled back, and
-              never promoted on an estimate above the tolerance. The A/A line above reports how often that happens.
+            - The cost of deciding at the step's maximum: a healthy canary whose estimate stays nearer the resolution
+              target than the threshold for all of `maxStepDurationMs` is rolled back ("suspected regression not
+              cleared"), and one that leans within is promoted; only a gate short of its samples holds. At 2,000 req/s
+              a 10-minute 1 % step has 12,000 canary requests and that almost never happens; the grid's A/A tables report
+              how often it does at low traffic.
 
             ## References
 

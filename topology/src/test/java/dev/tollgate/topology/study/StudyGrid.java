@@ -436,7 +436,8 @@ final class StudyGrid {
                         + "method sends it to the canary against its own current share), so completion and time to "
                         + "complete are each method's own. Policy as in the single-cell study: alpha %s, "
                         + "`minSamples` %d, `minStepDurationMs` %d s, `maxStepDurationMs` %d s per step "
-                        + "(`onInconclusive` HOLD, counted as held), `warmupMs` %d s, default thresholds (5xx +0.05 pp, "
+                        + "(`onInconclusive` DECIDE; a HOLD there is counted as held), `warmupMs` %d s, default thresholds "
+                        + "(5xx +0.05 pp, "
                         + "p95 +10 %%, cold starts 5 %%). At 100 req/s the 1 %% step sees about 1 canary request/s, so "
                         + "`minSamples` takes about 200 s (210 s for cold starts after warm-up), within the step's "
                         + "maximum.%n%n",
