@@ -153,6 +153,7 @@ public final class BufferedKeyValueStore<K, V> implements KeyValueStore<K, V>, C
     }
 
     private void drain() {
+        metrics.publish();
         if (dirty.isEmpty()) {
             return;
         }
