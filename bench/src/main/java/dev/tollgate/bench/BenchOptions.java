@@ -58,14 +58,28 @@ public record BenchOptions(
         /** A plain KafkaConsumer decoding every RequestLog with the Tollgate deserializer. */
         CONSUMER("consumer", "raw decoding consumer (KafkaConsumer + SpecificAvroDeserializer)"),
         /**
+         * Diagnostic: the same consumer decoding with the deserializer Tollgate's source uses ({@code
+         * EvidenceDeserializer}, a fast path for request logs), to tell the decoder's share of a ratio apart.
+         */
+        CONSUMER_FAST(
+                "consumer-fast",
+                "decoding consumer with Tollgate's own deserializer (KafkaConsumer + EvidenceDeserializer)"),
+        /**
          * The service's defaults: TollgateTopology with per-source watermarks (source.idle.ms 1000, the live settings,
          * the lag from the stream thread's consumer and the broker's end offsets as the service asks them) and
-         * max.task.idle.ms=-1, exactly_once_v2, commit.interval.ms 100.
+         * max.task.idle.ms=-1, exactly_once_v2, the service's commit interval (1000 ms; a decision commits at once).
          */
         EOS(
                 "eos",
-                "Tollgate defaults: per-source watermarks, exactly_once_v2, commit.interval.ms=100,"
-                        + " max.task.idle.ms=-1"),
+                "Tollgate defaults: per-source watermarks, exactly_once_v2, commit.interval.ms=1000 and a commit"
+                        + " per decision, max.task.idle.ms=-1"),
+        /**
+         * As {@link #EOS} with Kafka Streams' own exactly-once commit interval (100 ms) instead of Tollgate's default:
+         * the cost of committing ten times a second.
+         */
+        EOS_COMMIT100(
+                "eos-commit100",
+                "Tollgate defaults but commit.interval.ms=100 (Kafka Streams' exactly_once_v2 default)"),
         /** As {@link #EOS} under at_least_once. */
         ALOS("alos", "Tollgate with per-source watermarks under at_least_once"),
         /**
@@ -83,6 +97,15 @@ public record BenchOptions(
         EOS_NOIDLE(
                 "eos-noidle",
                 "Tollgate without per-source watermarks, max.task.idle.ms=-1, exactly_once_v2 (diagnostic, unsafe)"),
+        /**
+         * Diagnostic floor: Tollgate's source (same topics, deserializers, timestamp extractor) into a processor that
+         * does nothing, exactly_once_v2, max.task.idle.ms=-1: what Kafka Streams itself costs per record.
+         */
+        FLOOR("floor", "Kafka Streams floor: Tollgate's source into a no-op processor, exactly_once_v2 (diagnostic)"),
+        /** Diagnostic floor without decoding: byte-array values, the record's own timestamp. */
+        FLOOR_BYTES(
+                "floor-bytes",
+                "Kafka Streams floor without decoding: byte-array source into a no-op processor (diagnostic)"),
         /** groupByKey().aggregate() into an Avro-encoded sketch value, exactly_once_v2. */
         NAIVE("naive", "naive DSL groupByKey().aggregate(), Avro-encoded sketch value, exactly_once_v2");
 
@@ -109,7 +132,7 @@ public record BenchOptions(
                 }
             }
             throw new IllegalArgumentException(
-                    "unknown mode '" + s + "' (consumer, eos, alos, eos-sync, eos-noidle, naive)");
+                    "unknown mode '" + s + "' (consumer, consumer-fast, eos, eos-commit100, alos, eos-sync, eos-noidle, floor, floor-bytes, naive)");
         }
     }
 

@@ -1,12 +1,14 @@
 package dev.tollgate.bench;
 
 import dev.tollgate.app.service.ConsumerLag;
+import dev.tollgate.app.service.TollgateService;
 import dev.tollgate.bench.BenchOptions.Mode;
 import dev.tollgate.bench.Report.Measurement;
 import dev.tollgate.devbroker.DevBroker;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.RequestLog;
 import dev.tollgate.schemas.avro.RolloutEvent;
+import dev.tollgate.schemas.serde.EvidenceDeserializer;
 import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
 import dev.tollgate.schemas.serde.SpecificAvroSerializer;
 import dev.tollgate.tools.FleetTraffic;
@@ -45,6 +47,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -402,12 +405,12 @@ public final class ThroughputBench {
 
     private Measurement measure(Mode mode, Dataset d, int round, boolean warmup, boolean probeState) throws Exception {
         return switch (mode) {
-            case CONSUMER -> consumer(d, round, warmup);
-            case EOS, ALOS, EOS_SYNC, EOS_NOIDLE, NAIVE -> streams(mode, d, round, warmup, probeState);
+            case CONSUMER, CONSUMER_FAST -> consumer(mode, d, round, warmup);
+            case EOS, EOS_COMMIT100, ALOS, EOS_SYNC, EOS_NOIDLE, FLOOR, FLOOR_BYTES, NAIVE -> streams(mode, d, round, warmup, probeState);
         };
     }
 
-    private Measurement consumer(Dataset d, int round, boolean warmup) throws Exception {
+    private Measurement consumer(Mode mode, Dataset d, int round, boolean warmup) throws Exception {
         long target = warmup ? opts.warmupRecords() : d.records();
         Map<String, Object> cc = new HashMap<>();
         cc.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -415,7 +418,8 @@ public final class ThroughputBench {
         cc.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         cc.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-consumer-" + round);
         // decode exactly as the topology's source does: writer schema's generated class, same serde config
-        SpecificAvroDeserializer<SpecificRecord> values = new SpecificAvroDeserializer<>();
+        Deserializer<SpecificRecord> values =
+                mode == Mode.CONSUMER_FAST ? new EvidenceDeserializer() : new SpecificAvroDeserializer<>();
         values.configure(serdeConfig, false);
         CpuAccounting.Snapshot c0 = cpu.snapshot();
         CpuAccounting.Snapshot cpuFirst = null;
@@ -462,7 +466,7 @@ public final class ThroughputBench {
         String note = String.format(
                 Locale.ROOT, "first records after %d ms; checksum %.3e", (tFirst - start) / 1_000_000, sink);
         return new Measurement(
-                Mode.CONSUMER,
+                mode,
                 round,
                 count - firstCount,
                 tLast - tFirst,
@@ -486,11 +490,20 @@ public final class ThroughputBench {
             }
         } else {
             p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-            p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L);
+            // the service's default (Kafka Streams' own is 100 ms under exactly_once_v2)
+            p.put(
+                    StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                    mode == Mode.EOS_COMMIT100 ? 100L : TollgateService.DEFAULT_EOS_COMMIT_INTERVAL_MS);
         }
         if (mode != Mode.EOS_SYNC) {
             // as the service: the evaluator keeps its own per-source watermarks (except the diagnostic eos-noidle)
             p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        }
+        // side-by-side experiments with Kafka Streams settings: -Dbench.streams.<key>=<value> (noted in the report)
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("bench.streams.")) {
+                p.put(name.substring("bench.streams.".length()), System.getProperty(name));
+            }
         }
         return p;
     }
@@ -498,6 +511,10 @@ public final class ThroughputBench {
     private Topology topology(Mode mode, TopicNames topics, SourceLag lag) {
         if (mode == Mode.NAIVE) {
             return NaiveAggregateTopology.build(topics.requests(), serdeConfig);
+        }
+        if (mode == Mode.FLOOR || mode == Mode.FLOOR_BYTES) {
+            return FloorTopology.build(
+                    TopologySettings.defaults(REGISTRY).withTopics(topics), mode == Mode.FLOOR_BYTES);
         }
         TopologySettings settings = TopologySettings.defaults(REGISTRY).withTopics(topics);
         if (lag != null) {
@@ -526,7 +543,7 @@ public final class ThroughputBench {
         }
         AtomicReference<Throwable> error = new AtomicReference<>();
         // the per-source modes run as the service does: the lag from the stream thread's consumer and the broker
-        ConsumerLag lag = mode == Mode.EOS || mode == Mode.ALOS
+        ConsumerLag lag = mode == Mode.EOS || mode == Mode.EOS_COMMIT100 || mode == Mode.ALOS
                 ? new ConsumerLag(
                         ConsumerLag.EndOffsets.admin(adminConfig(), Duration.ofSeconds(5)), System::currentTimeMillis)
                 : null;
@@ -550,6 +567,10 @@ public final class ThroughputBench {
         long heapAfterGc = -1;
         Map<String, Double> cacheStats = Map.of();
         String histogram = "";
+        double commitsFirst = Double.NaN;
+        double commitsEnd = Double.NaN;
+        double blockedFirst = Double.NaN;
+        double blockedEnd = Double.NaN;
         try {
             ks.start();
             Metric processed = null;
@@ -582,11 +603,15 @@ public final class ThroughputBench {
                     cFirst = v;
                     tFirst = now;
                     c0 = cpu.snapshot();
+                    commitsFirst = threadMetricValue(ks, "commit-total");
+                    blockedFirst = threadMetricValue(ks, "blocked-time-ns-total");
                 }
                 if (v >= target) {
                     cEnd = v;
                     tEnd = now;
                     c1 = cpu.snapshot();
+                    commitsEnd = threadMetricValue(ks, "commit-total");
+                    blockedEnd = threadMetricValue(ks, "blocked-time-ns-total");
                     break;
                 }
             }
@@ -614,6 +639,14 @@ public final class ThroughputBench {
         }
         String note =
                 String.format(Locale.ROOT, "first record processed %d ms after start()", (tFirst - start) / 1_000_000);
+        if (tEnd > tFirst) {
+            // where the stream thread's wall time went: blocked on Kafka (commits, flushes, polls) or working
+            note += String.format(
+                    Locale.ROOT,
+                    "; %.0f commits, stream thread blocked on Kafka %.0f %% of the span",
+                    commitsEnd - commitsFirst,
+                    100.0 * (blockedEnd - blockedFirst) / (tEnd - tFirst));
+        }
         try (Admin admin = Admin.create(adminConfig())) {
             if (mode != Mode.NAIVE) {
                 Map<String, Long> outAfter = endOffsets(admin, outputs);
@@ -653,13 +686,22 @@ public final class ThroughputBench {
 
     /** The stream thread's {@code process-total} (records processed by the thread), null until it exists. */
     private static Metric threadProcessTotal(KafkaStreams ks) {
+        return threadMetric(ks, "process-total");
+    }
+
+    private static Metric threadMetric(KafkaStreams ks, String name) {
         for (Map.Entry<MetricName, ? extends Metric> e : ks.metrics().entrySet()) {
             MetricName n = e.getKey();
-            if (n.name().equals("process-total") && n.group().equals("stream-thread-metrics")) {
+            if (n.name().equals(name) && n.group().equals("stream-thread-metrics")) {
                 return e.getValue();
             }
         }
         return null;
+    }
+
+    private static double threadMetricValue(KafkaStreams ks, String name) {
+        Metric m = threadMetric(ks, name);
+        return m == null ? Double.NaN : ((Number) m.metricValue()).doubleValue();
     }
 
     private static Map<String, Long> endOffsets(Admin admin, List<String> topicNames) throws Exception {

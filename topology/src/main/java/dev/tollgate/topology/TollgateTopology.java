@@ -4,7 +4,8 @@ import dev.tollgate.schemas.avro.GateDecision;
 import dev.tollgate.schemas.avro.GatePolicy;
 import dev.tollgate.schemas.avro.GateResult;
 import dev.tollgate.schemas.avro.RevisionMinuteStats;
-import dev.tollgate.schemas.serde.SpecificAvroDeserializer;
+import dev.tollgate.schemas.serde.CachedStringDeserializer;
+import dev.tollgate.schemas.serde.EvidenceDeserializer;
 import dev.tollgate.schemas.serde.SpecificAvroSerde;
 import dev.tollgate.topology.processor.EventTimeExtractor;
 import dev.tollgate.topology.processor.EventValidator;
@@ -30,7 +31,8 @@ public final class TollgateTopology {
     public static Topology build(TopologySettings settings) {
         TopicNames t = settings.topics();
         Map<String, Object> serdeConfig = settings.serdeConfig();
-        SpecificAvroDeserializer<SpecificRecord> anyEvent = new SpecificAvroDeserializer<>();
+        // request logs, most of the input, take a fast path; every other payload and every error as the generic one
+        EvidenceDeserializer anyEvent = new EvidenceDeserializer();
         anyEvent.configure(serdeConfig, false);
         Serde<String> keys = Serdes.String();
 
@@ -39,7 +41,7 @@ public final class TollgateTopology {
                 AutoOffsetReset.earliest(),
                 Names.SOURCE_EVIDENCE,
                 new EventTimeExtractor(new EventValidator(t, settings.live())),
-                keys.deserializer(),
+                new CachedStringDeserializer(),
                 new TolerantDeserializer(anyEvent),
                 t.evidenceInputs().toArray(String[]::new));
         topology.addProcessor(Names.PROCESSOR_EVALUATOR, Processors.evaluator(settings), Names.SOURCE_EVIDENCE);

@@ -247,6 +247,15 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         return record;
     }
 
+    /**
+     * The writer schema of an id, from the registry once per id.
+     *
+     * @throws TollgateSerializationException as {@link #deserialize(String, byte[])} for an unknown id
+     */
+    Schema writerSchema(String topic, int id) {
+        return readerFor(topic, id).writer;
+    }
+
     private ReaderEntry<T> readerFor(String topic, int id) {
         ReaderEntry<T> entry = readers.get(id);
         if (entry != null) {

@@ -47,7 +47,20 @@ class StreamsPropertiesTest {
                 .containsEntry("processing.exception.handler", CountingProcessingExceptionHandler.class.getName())
                 .containsEntry("processing.exception.handler.global.enabled", true)
                 .containsEntry(DeadLetterCounting.LISTENER_CONFIG, DlqListener.NOOP)
-                .doesNotContainKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+                .containsEntry(
+                        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, TollgateService.DEFAULT_EOS_COMMIT_INTERVAL_MS);
+    }
+
+    @Test
+    void shouldKeepKafkaStreamsCommitIntervalUnderAtLeastOnceUnlessSet() {
+        // given at_least_once without a commit interval
+        TollgateConfig c = config(Map.of("bootstrap.servers", "k:9092", "processing.guarantee", "at_least_once"));
+
+        // when
+        Properties p = TollgateService.streamsProperties(c, DlqListener.NOOP);
+
+        // then Kafka Streams' own default applies
+        assertThat(p).doesNotContainKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
     }
 
     @Test

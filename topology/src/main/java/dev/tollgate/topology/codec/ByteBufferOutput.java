@@ -37,6 +37,11 @@ public final class ByteBufferOutput extends OutputStream {
         size += len;
     }
 
+    /** Forgets what was written, keeping the capacity for reuse. */
+    public void reset() {
+        size = 0;
+    }
+
     /** The bytes written so far, as a new array. */
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, size);

@@ -37,14 +37,50 @@ public final class StateIo {
 
     /** Writes one section: tag, version, length and the body written by {@code body}. */
     public static void writeSection(DataOutput out, int tag, int version, SectionWriter body) throws IOException {
-        ByteBufferOutput bytes = new ByteBufferOutput(64);
-        DataOutputStream d = new DataOutputStream(bytes);
-        body.write(d);
-        d.flush();
-        writeInt(out, tag);
-        writeInt(out, version);
-        writeInt(out, bytes.size());
-        out.write(bytes.array(), 0, bytes.size());
+        SectionBuffers buffers = SECTION_BUFFERS.get();
+        SectionBuffers.Level level = buffers.enter();
+        try {
+            body.write(level.data);
+            level.data.flush();
+            writeInt(out, tag);
+            writeInt(out, version);
+            writeInt(out, level.bytes.size());
+            out.write(level.bytes.array(), 0, level.bytes.size());
+        } finally {
+            buffers.leave(level);
+        }
+    }
+
+    /** A section's body is buffered to learn its length; the buffers are reused, one per nesting level and thread. */
+    private static final ThreadLocal<SectionBuffers> SECTION_BUFFERS = ThreadLocal.withInitial(SectionBuffers::new);
+
+    private static final class SectionBuffers {
+        /** A buffer that grew past this (a huge state) is not kept. */
+        private static final int MAX_RETAINED = 1 << 20;
+
+        private final java.util.ArrayList<Level> levels = new java.util.ArrayList<>();
+        private int depth;
+
+        Level enter() {
+            if (depth == levels.size()) {
+                levels.add(new Level());
+            }
+            Level level = levels.get(depth++);
+            level.bytes.reset();
+            return level;
+        }
+
+        void leave(Level level) {
+            depth--;
+            if (level.bytes.array().length > MAX_RETAINED) {
+                levels.set(depth, new Level());
+            }
+        }
+
+        private static final class Level {
+            final ByteBufferOutput bytes = new ByteBufferOutput(256);
+            final DataOutputStream data = new DataOutputStream(bytes);
+        }
     }
 
     /**

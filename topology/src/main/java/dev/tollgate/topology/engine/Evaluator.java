@@ -137,6 +137,9 @@ public final class Evaluator {
      * grace period past its end.
      */
     public boolean advance(ServiceState st, String service, long sourceTime, Emitter out) {
+        if (!clock.mightSeal(st, sourceTime)) {
+            return false;
+        }
         return clock.advance(st, sourceTime, k -> seal(st, service, k, out));
     }
 

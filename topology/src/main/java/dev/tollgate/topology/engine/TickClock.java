@@ -49,6 +49,22 @@ final class TickClock {
     }
 
     /** Seals every tick the watermark has passed, in order; returns whether anything was emitted. */
+    /**
+     * Whether {@link #advance} might seal a tick now: false when the next tick is known and not sealable yet, which is
+     * what most events find (a cheap check before the evaluator builds its sealer).
+     */
+    boolean mightSeal(ServiceState st, long sourceTime) {
+        ClockState c = st.clock;
+        if (c.maxEventTime == Long.MIN_VALUE || sourceTime == Long.MIN_VALUE) {
+            return false;
+        }
+        if (c.nextTick == Long.MIN_VALUE) {
+            return true;
+        }
+        long watermark = Math.min(c.maxEventTime, sourceTime) - graceMs;
+        return c.nextTick <= Math.floorDiv(watermark, tickMs) - 1;
+    }
+
     boolean advance(ServiceState st, long sourceTime, Sealer sealer) {
         ClockState c = st.clock;
         if (c.maxEventTime == Long.MIN_VALUE || sourceTime == Long.MIN_VALUE) {

@@ -6,6 +6,7 @@ import dev.tollgate.topology.stats.Interval;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Shared pieces of the sequential (anytime-valid) rate and quantile gates: the policy's error level, the
@@ -30,6 +31,8 @@ final class Sequential {
     static final double DEFAULT_ALPHA = 0.01;
     /** Absolute tolerance of "estimate within threshold", so values exactly at the threshold pass. */
     private static final double TOLERANCE = 1e-12;
+    /** Compiled once: {@link #level} runs at every evaluation of a gate. */
+    private static final Pattern TRAILING_ZEROS = Pattern.compile("\\.?0+$");
 
     private Sequential() {}
 
@@ -98,7 +101,7 @@ final class Sequential {
 
     /** "99% CS" for alpha 0.01. */
     static String level(double alpha) {
-        return String.format(Locale.ROOT, "%.4g", (1 - alpha) * 100).replaceAll("\\.?0+$", "") + "% CS";
+        return TRAILING_ZEROS.matcher(String.format(Locale.ROOT, "%.4g", (1 - alpha) * 100)).replaceAll("") + "% CS";
     }
 
     /** A rate interval in percent, e.g. "[0.012%, 0.450%]". */

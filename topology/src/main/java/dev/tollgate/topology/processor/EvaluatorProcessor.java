@@ -270,6 +270,10 @@ public final class EvaluatorProcessor implements Processor<String, SpecificRecor
                     new Record<String, SpecificRecord>(service, d, outputTime(d.getDecidedAt())), Names.SINK_DECISIONS);
             listener.onDecision(d);
         }
+        if (!collector.decisions.isEmpty()) {
+            // routers act on decisions: make them readable (read_committed) now, not at the next commit interval
+            context.commit();
+        }
         for (RevisionMinuteStats m : collector.minutes) {
             context.forward(
                     new Record<String, SpecificRecord>(service, m, outputTime(m.getWindowEnd())), Names.SINK_TIMELINE);

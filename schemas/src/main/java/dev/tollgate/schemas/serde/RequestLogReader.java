@@ -1,0 +1,210 @@
+package dev.tollgate.schemas.serde;
+
+import dev.tollgate.schemas.avro.RequestLog;
+import dev.tollgate.schemas.avro.StreamOutcome;
+import java.util.List;
+import org.apache.avro.Schema;
+
+/**
+ * Reads the Avro binary body of a {@link RequestLog} written with the reader's own schema, straight from the bytes
+ * into the generated class: no resolving decoder, no per-field reflection, and repeated strings (service, release,
+ * revision, method, route, pins) from a {@link StringTable} instead of a new {@code String} each time. Request logs
+ * are most of Tollgate's input; this is the hot path of its source.
+ *
+ * <p>It is written for one field layout, {@link #LAYOUT}, and checks at class load that the compiled {@code
+ * RequestLog} schema still has it: after a schema change {@link #ENABLED} is false and every payload goes the
+ * generic way (the unit test fails until this reader follows the change). Anything unexpected in a payload (a
+ * bad union index, a length past the end, bytes left over) makes {@link #read} return {@code null}, and the caller
+ * decodes the payload generically, which throws the precise error.
+ */
+final class RequestLogReader {
+    /** The field layout this reader reads: name and Avro type, {@code ?string} for a union of null and string. */
+    static final List<String> LAYOUT = List.of(
+            "service:string",
+            "releaseId:string",
+            "revision:string",
+            "timestamp:long",
+            "status:int",
+            "latencyMs:double",
+            "coldStart:boolean",
+            "method:string",
+            "route:?string",
+            "requestId:?string",
+            "pinnedRelease:?string",
+            "streamOutcome:enum(NONE,COMPLETED,CUT)",
+            "idempotencyKey:?string",
+            "dedupeHit:boolean",
+            "schemaRev:?string",
+            "indexHash:?string",
+            "modelTag:?string");
+
+    /** Whether the compiled {@code RequestLog} schema has {@link #LAYOUT}. */
+    static final boolean ENABLED = LAYOUT.equals(layoutOf(RequestLog.getClassSchema()));
+
+    private static final StreamOutcome[] OUTCOMES = StreamOutcome.values();
+
+    private final StringTable strings;
+    private final byte[] d;
+    private int pos;
+    private final int end;
+    private boolean bad;
+
+    private RequestLogReader(byte[] data, int offset, int end, StringTable strings) {
+        this.d = data;
+        this.pos = offset;
+        this.end = end;
+        this.strings = strings;
+    }
+
+    /**
+     * Reads one body.
+     *
+     * @param data the payload
+     * @param offset where the Avro body starts (after the Confluent header)
+     * @param end where the payload ends
+     * @param strings the cache for repeated strings
+     * @return the record, or {@code null} if the bytes are not exactly one valid body (decode generically then)
+     */
+    static RequestLog read(byte[] data, int offset, int end, StringTable strings) {
+        return new RequestLogReader(data, offset, end, strings).read();
+    }
+
+    private RequestLog read() {
+        RequestLog r = new RequestLog();
+        r.setService(cached());
+        r.setReleaseId(cached());
+        r.setRevision(cached());
+        r.setTimestamp(readLong());
+        r.setStatus(readInt());
+        r.setLatencyMs(readDouble());
+        r.setColdStart(readBoolean());
+        r.setMethod(cached());
+        r.setRoute(unionIndex() == 1 ? cached() : null);
+        r.setRequestId(unionIndex() == 1 ? uncached() : null);
+        r.setPinnedRelease(unionIndex() == 1 ? cached() : null);
+        int outcome = readInt();
+        r.setStreamOutcome(outcome >= 0 && outcome < OUTCOMES.length ? OUTCOMES[outcome] : fail(null));
+        r.setIdempotencyKey(unionIndex() == 1 ? uncached() : null);
+        r.setDedupeHit(readBoolean());
+        r.setSchemaRev(unionIndex() == 1 ? cached() : null);
+        r.setIndexHash(unionIndex() == 1 ? cached() : null);
+        r.setModelTag(unionIndex() == 1 ? cached() : null);
+        return bad || pos != end ? null : r;
+    }
+
+    private <T> T fail(T value) {
+        bad = true;
+        return value;
+    }
+
+    private int unionIndex() {
+        int i = readInt();
+        if (i != 0 && i != 1) {
+            bad = true;
+        }
+        return i;
+    }
+
+    private String cached() {
+        int len = stringLength();
+        if (len < 0) {
+            return "";
+        }
+        String s = strings.get(d, pos, len);
+        pos += len;
+        return s;
+    }
+
+    private String uncached() {
+        int len = stringLength();
+        if (len < 0) {
+            return "";
+        }
+        String s = new String(d, pos, len, java.nio.charset.StandardCharsets.UTF_8);
+        pos += len;
+        return s;
+    }
+
+    /** The length of the string at {@link #pos}, or -1 (and {@link #bad}) if it does not fit. */
+    private int stringLength() {
+        long len = readLong();
+        if (bad || len < 0 || len > end - pos) {
+            bad = true;
+            return -1;
+        }
+        return (int) len;
+    }
+
+    private boolean readBoolean() {
+        if (pos >= end) {
+            bad = true;
+            return false;
+        }
+        int b = d[pos++];
+        if (b != 0 && b != 1) {
+            bad = true;
+        }
+        return b == 1;
+    }
+
+    private int readInt() {
+        long v = readLong();
+        if (v != (int) v) {
+            bad = true;
+        }
+        return (int) v;
+    }
+
+    /** Zig-zag varint, at most 10 bytes. */
+    private long readLong() {
+        long raw = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            if (pos >= end) {
+                bad = true;
+                return 0;
+            }
+            int b = d[pos++];
+            raw |= (long) (b & 0x7f) << shift;
+            if (b >= 0) {
+                return (raw >>> 1) ^ -(raw & 1);
+            }
+        }
+        bad = true;
+        return 0;
+    }
+
+    private double readDouble() {
+        if (end - pos < 8) {
+            bad = true;
+            pos = end;
+            return 0;
+        }
+        long bits = (d[pos] & 0xffL)
+                | (d[pos + 1] & 0xffL) << 8
+                | (d[pos + 2] & 0xffL) << 16
+                | (d[pos + 3] & 0xffL) << 24
+                | (d[pos + 4] & 0xffL) << 32
+                | (d[pos + 5] & 0xffL) << 40
+                | (d[pos + 6] & 0xffL) << 48
+                | (d[pos + 7] & 0xffL) << 56;
+        pos += 8;
+        return Double.longBitsToDouble(bits);
+    }
+
+    /** The layout of a record schema in {@link #LAYOUT}'s notation. */
+    static List<String> layoutOf(Schema record) {
+        return record.getFields().stream().map(f -> f.name() + ":" + typeOf(f.schema())).toList();
+    }
+
+    private static String typeOf(Schema s) {
+        return switch (s.getType()) {
+            case UNION -> s.getTypes().size() == 2
+                            && s.getTypes().get(0).getType() == Schema.Type.NULL
+                            && s.getTypes().get(1).getType() == Schema.Type.STRING
+                    ? "?string"
+                    : s.toString();
+            case ENUM -> "enum(" + String.join(",", s.getEnumSymbols()) + ")";
+            default -> s.getType().getName();
+        };
+    }
+}
