@@ -132,7 +132,8 @@ public record BenchOptions(
                 }
             }
             throw new IllegalArgumentException(
-                    "unknown mode '" + s + "' (consumer, consumer-fast, eos, eos-commit100, alos, eos-sync, eos-noidle, floor, floor-bytes, naive)");
+                    "unknown mode '" + s
+                            + "' (consumer, consumer-fast, eos, eos-commit100, alos, eos-sync, eos-noidle, floor, floor-bytes, naive)");
         }
     }
 

@@ -49,6 +49,16 @@ final class CpuAccounting {
         return ((b.self() - a.self()) + (b.broker() - a.broker())) / 100.0;
     }
 
+    /** CPU-seconds of this JVM alone between {@code a} and {@code b}. */
+    static double selfCpuSeconds(Snapshot a, Snapshot b) {
+        return (b.self() - a.self()) / 100.0;
+    }
+
+    /** CPU-seconds of the broker alone between {@code a} and {@code b}. */
+    static double brokerCpuSeconds(Snapshot a, Snapshot b) {
+        return (b.broker() - a.broker()) / 100.0;
+    }
+
     /** The 1-minute load average, NaN when unknown. */
     static double load1() {
         try {

@@ -10,9 +10,9 @@ import dev.tollgate.topology.processor.TolerantDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.FailOnInvalidTimestamp;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.FailOnInvalidTimestamp;
 
 /**
  * Diagnostic: Tollgate's evidence source into a processor that does nothing. Measures what Kafka Streams itself (its
@@ -44,14 +44,17 @@ final class FloorTopology {
                     new TolerantDeserializer(anyEvent),
                     t.evidenceInputs().toArray(String[]::new));
         }
-        topology.addProcessor("floor-noop", () -> new Processor<Object, Object, Void, Void>() {
-            long seen;
+        topology.addProcessor(
+                "floor-noop",
+                () -> new Processor<Object, Object, Void, Void>() {
+                    long seen;
 
-            @Override
-            public void process(Record<Object, Object> record) {
-                seen++;
-            }
-        }, "floor-source");
+                    @Override
+                    public void process(Record<Object, Object> record) {
+                        seen++;
+                    }
+                },
+                "floor-source");
         return topology;
     }
 }

@@ -172,7 +172,11 @@ final class StateFootprint {
     /** The Tollgate mode whose last-round run is probed: the first one of the scale modes, or null. */
     static Mode probedMode(List<Mode> modes) {
         for (Mode m : modes) {
-            if (m == Mode.EOS || m == Mode.EOS_COMMIT100 || m == Mode.ALOS || m == Mode.EOS_SYNC || m == Mode.EOS_NOIDLE) {
+            if (m == Mode.EOS
+                    || m == Mode.EOS_COMMIT100
+                    || m == Mode.ALOS
+                    || m == Mode.EOS_SYNC
+                    || m == Mode.EOS_NOIDLE) {
                 return m;
             }
         }

@@ -47,7 +47,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,6 +54,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -406,7 +406,8 @@ public final class ThroughputBench {
     private Measurement measure(Mode mode, Dataset d, int round, boolean warmup, boolean probeState) throws Exception {
         return switch (mode) {
             case CONSUMER, CONSUMER_FAST -> consumer(mode, d, round, warmup);
-            case EOS, EOS_COMMIT100, ALOS, EOS_SYNC, EOS_NOIDLE, FLOOR, FLOOR_BYTES, NAIVE -> streams(mode, d, round, warmup, probeState);
+            case EOS, EOS_COMMIT100, ALOS, EOS_SYNC, EOS_NOIDLE, FLOOR, FLOOR_BYTES, NAIVE ->
+                streams(mode, d, round, warmup, probeState);
         };
     }
 
@@ -465,6 +466,13 @@ public final class ThroughputBench {
         CpuAccounting.Snapshot c1 = cpu.snapshot();
         String note = String.format(
                 Locale.ROOT, "first records after %d ms; checksum %.3e", (tFirst - start) / 1_000_000, sink);
+        if (cpuFirst != null && cpuLast != null) {
+            note += String.format(
+                    Locale.ROOT,
+                    "; CPU-s: this JVM %.2f, broker %.2f",
+                    CpuAccounting.selfCpuSeconds(cpuFirst, cpuLast),
+                    CpuAccounting.brokerCpuSeconds(cpuFirst, cpuLast));
+        }
         return new Measurement(
                 mode,
                 round,
@@ -571,6 +579,9 @@ public final class ThroughputBench {
         double commitsEnd = Double.NaN;
         double blockedFirst = Double.NaN;
         double blockedEnd = Double.NaN;
+        long threadCpuFirst = -1;
+        long threadCpuEnd = -1;
+        double commitMs = Double.NaN;
         try {
             ks.start();
             Metric processed = null;
@@ -605,6 +616,7 @@ public final class ThroughputBench {
                     c0 = cpu.snapshot();
                     commitsFirst = threadMetricValue(ks, "commit-total");
                     blockedFirst = threadMetricValue(ks, "blocked-time-ns-total");
+                    threadCpuFirst = streamThreadCpuNanos(appId);
                 }
                 if (v >= target) {
                     cEnd = v;
@@ -612,6 +624,8 @@ public final class ThroughputBench {
                     c1 = cpu.snapshot();
                     commitsEnd = threadMetricValue(ks, "commit-total");
                     blockedEnd = threadMetricValue(ks, "blocked-time-ns-total");
+                    threadCpuEnd = streamThreadCpuNanos(appId);
+                    commitMs = threadMetricValue(ks, "commit-latency-avg");
                     break;
                 }
             }
@@ -643,9 +657,23 @@ public final class ThroughputBench {
             // where the stream thread's wall time went: blocked on Kafka (commits, flushes, polls) or working
             note += String.format(
                     Locale.ROOT,
-                    "; %.0f commits, stream thread blocked on Kafka %.0f %% of the span",
+                    "; %.0f commits of %.0f ms on average; stream thread on CPU %.0f %% of the span, in blocking Kafka calls %.0f %%",
                     commitsEnd - commitsFirst,
+                    commitMs,
+                    threadCpuFirst < 0 || threadCpuEnd < 0
+                            ? Double.NaN
+                            : 100.0 * (threadCpuEnd - threadCpuFirst) / (tEnd - tFirst),
                     100.0 * (blockedEnd - blockedFirst) / (tEnd - tFirst));
+            if (c0 != null && c1 != null) {
+                double threadCpu =
+                        threadCpuFirst < 0 || threadCpuEnd < 0 ? Double.NaN : (threadCpuEnd - threadCpuFirst) / 1e9;
+                note += String.format(
+                        Locale.ROOT,
+                        "; CPU-s: stream thread %.2f, rest of this JVM %.2f, broker %.2f",
+                        threadCpu,
+                        CpuAccounting.selfCpuSeconds(c0, c1) - threadCpu,
+                        CpuAccounting.brokerCpuSeconds(c0, c1));
+            }
         }
         try (Admin admin = Admin.create(adminConfig())) {
             if (mode != Mode.NAIVE) {
@@ -687,6 +715,17 @@ public final class ThroughputBench {
     /** The stream thread's {@code process-total} (records processed by the thread), null until it exists. */
     private static Metric threadProcessTotal(KafkaStreams ks) {
         return threadMetric(ks, "process-total");
+    }
+
+    /** CPU time of the application's (first) stream thread, or -1. */
+    private static long streamThreadCpuNanos(String appId) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(appId) && t.getName().endsWith("-StreamThread-1")) {
+                return mx.getThreadCpuTime(t.getId());
+            }
+        }
+        return -1;
     }
 
     private static Metric threadMetric(KafkaStreams ks, String name) {

@@ -22,6 +22,7 @@ public final class EvidenceDeserializer implements Deserializer<SpecificRecord> 
     private final StringTable strings = new StringTable(1024);
     /** Schema id to whether the fast path reads it. */
     private final Map<Integer, Boolean> fast = new ConcurrentHashMap<>();
+
     private volatile int lastFastId = -1;
 
     /** Creates a deserializer that is set up by {@link #configure(Map, boolean)}. */

@@ -193,16 +193,19 @@ final class RequestLogReader {
 
     /** The layout of a record schema in {@link #LAYOUT}'s notation. */
     static List<String> layoutOf(Schema record) {
-        return record.getFields().stream().map(f -> f.name() + ":" + typeOf(f.schema())).toList();
+        return record.getFields().stream()
+                .map(f -> f.name() + ":" + typeOf(f.schema()))
+                .toList();
     }
 
     private static String typeOf(Schema s) {
         return switch (s.getType()) {
-            case UNION -> s.getTypes().size() == 2
-                            && s.getTypes().get(0).getType() == Schema.Type.NULL
-                            && s.getTypes().get(1).getType() == Schema.Type.STRING
-                    ? "?string"
-                    : s.toString();
+            case UNION ->
+                s.getTypes().size() == 2
+                                && s.getTypes().get(0).getType() == Schema.Type.NULL
+                                && s.getTypes().get(1).getType() == Schema.Type.STRING
+                        ? "?string"
+                        : s.toString();
             case ENUM -> "enum(" + String.join(",", s.getEnumSymbols()) + ")";
             default -> s.getType().getName();
         };

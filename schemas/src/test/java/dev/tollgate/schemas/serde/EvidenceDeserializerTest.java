@@ -88,7 +88,9 @@ class EvidenceDeserializerTest {
     @Test
     void shouldFailBytesLeftOverAndBadUnionIndexesWithTheGenericError() {
         // given a payload with an extra byte, and one whose route union index is 2
-        RequestLog log = RequestLog.newBuilder(ContractRecords.requestLog()).setRoute(null).build();
+        RequestLog log = RequestLog.newBuilder(ContractRecords.requestLog())
+                .setRoute(null)
+                .build();
         byte[] valid = serializer.serialize(TOPIC, log);
         byte[] padded = Arrays.copyOf(valid, valid.length + 1);
         byte[] badUnion = valid.clone();
@@ -147,8 +149,8 @@ class EvidenceDeserializerTest {
         RequestLog prefix = RequestLog.newBuilder(log).build();
         int pos = WireFormat.HEADER_SIZE;
         for (String s : new String[] {prefix.getService(), prefix.getReleaseId(), prefix.getRevision()}) {
-            pos += varintSize(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length * 2L) + s.getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8).length;
+            pos += varintSize(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length * 2L)
+                    + s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         }
         pos += varintSize(zigzag(prefix.getTimestamp()));
         pos += varintSize(zigzag(prefix.getStatus()));
@@ -178,11 +180,12 @@ class EvidenceDeserializerTest {
                 .setService(words[r.nextInt(words.length)])
                 .setReleaseId("rel-" + r.nextInt(3))
                 .setRevision(words[r.nextInt(words.length)])
-                .setTimestamp(switch (i % 4) {
-                    case 0 -> Long.MIN_VALUE;
-                    case 1 -> Long.MAX_VALUE;
-                    default -> r.nextLong();
-                })
+                .setTimestamp(
+                        switch (i % 4) {
+                            case 0 -> Long.MIN_VALUE;
+                            case 1 -> Long.MAX_VALUE;
+                            default -> r.nextLong();
+                        })
                 .setStatus(i % 3 == 0 ? Integer.MIN_VALUE + r.nextInt(2) : r.nextInt(600))
                 .setLatencyMs(i % 7 == 0 ? Double.NaN : r.nextDouble() * 1e4 - 5)
                 .setColdStart(r.nextBoolean())

@@ -47,8 +47,7 @@ class StreamsPropertiesTest {
                 .containsEntry("processing.exception.handler", CountingProcessingExceptionHandler.class.getName())
                 .containsEntry("processing.exception.handler.global.enabled", true)
                 .containsEntry(DeadLetterCounting.LISTENER_CONFIG, DlqListener.NOOP)
-                .containsEntry(
-                        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, TollgateService.DEFAULT_EOS_COMMIT_INTERVAL_MS);
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, TollgateService.DEFAULT_EOS_COMMIT_INTERVAL_MS);
     }
 
     @Test

@@ -101,7 +101,9 @@ final class Sequential {
 
     /** "99% CS" for alpha 0.01. */
     static String level(double alpha) {
-        return TRAILING_ZEROS.matcher(String.format(Locale.ROOT, "%.4g", (1 - alpha) * 100)).replaceAll("") + "% CS";
+        return TRAILING_ZEROS
+                        .matcher(String.format(Locale.ROOT, "%.4g", (1 - alpha) * 100))
+                        .replaceAll("") + "% CS";
     }
 
     /** A rate interval in percent, e.g. "[0.012%, 0.450%]". */
