@@ -12,7 +12,7 @@ import java.util.Set;
  *
  * @param records          RequestLog records to produce and to measure over
  * @param rounds           measured rounds; the order of the modes alternates between rounds
- * @param warmupRecords    records each mode processes once before the measured rounds (JIT warm-up); 0 for none
+ * @param warmupRecords    records each mode processes in each of two passes before the measured rounds (JIT warm-up); 0 for none
  * @param modes            what to measure, in round-1 order
  * @param bootstrapServers an existing broker to use instead of starting one; null to start one
  * @param topicPrefix      prefix of the Tollgate topics
@@ -230,7 +230,7 @@ public record BenchOptions(
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
             }
         }
-        long w = warmup != null ? warmup : Math.min(records, 300_000);
+        long w = warmup != null ? warmup : records;
         return new BenchOptions(
                 records,
                 rounds,
@@ -286,7 +286,7 @@ public record BenchOptions(
                 "",
                 "  --records N             RequestLog records to produce (default 2000000; 2m, 500k accepted)",
                 "  --rounds N              measured rounds, order alternating (default 3)",
-                "  --warmup-records N      records per mode in an unmeasured warm-up pass (default min(N, 300k); 0: none)",
+                "  --warmup-records N      records per mode in each of the two unmeasured warm-up passes (default N; 0: none)",
                 "  --modes a,b,...         consumer, eos, eos-sync, alos, eos-noidle, naive (default all but eos-noidle)",
                 "  --bootstrap-servers S   use this broker instead of starting a dev broker on free ports",
                 "  --topic-prefix P        topic prefix (default tollgate.)",

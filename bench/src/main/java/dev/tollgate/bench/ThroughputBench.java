@@ -179,9 +179,14 @@ public final class ThroughputBench {
         Mode stateMode = scale == null ? null : StateFootprint.probedMode(opts.scaleModes());
         List<Measurement> warmups = new ArrayList<>();
         if (opts.warmupRecords() > 0) {
-            for (Mode m : opts.modes()) {
-                log("warm-up " + m.id() + " (" + opts.warmupRecords() + " records, not counted)");
-                warmups.add(measure(m, main, 0, true, false));
+            // two passes: on 2 cores the JIT compiler otherwise still takes seconds of CPU in the first measured
+            // round (seen: 11 CPU-s of compilation during a 14 s round after one 300k-record pass)
+            for (int pass = 1; pass <= WARMUP_PASSES; pass++) {
+                for (Mode m : opts.modes()) {
+                    log("warm-up " + pass + "/" + WARMUP_PASSES + " " + m.id() + " (" + opts.warmupRecords()
+                            + " records, not counted)");
+                    warmups.add(measure(m, main, 0, true, false));
+                }
             }
         }
         List<Measurement> ms = new ArrayList<>();
@@ -430,6 +435,8 @@ public final class ThroughputBench {
         long tFirst = 0;
         long tLast = 0;
         double sink = 0;
+        long jitFirst = -1;
+        long jitLast = -1;
         long start = System.nanoTime();
         try (KafkaConsumer<String, SpecificRecord> consumer =
                 new KafkaConsumer<>(cc, new StringDeserializer(), values)) {
@@ -458,10 +465,12 @@ public final class ThroughputBench {
                     firstCount = count;
                     tFirst = now;
                     cpuFirst = cpu.snapshot();
+                    jitFirst = jitMillis();
                 }
                 tLast = now;
             }
             cpuLast = cpu.snapshot();
+            jitLast = jitMillis();
         }
         CpuAccounting.Snapshot c1 = cpu.snapshot();
         String note = String.format(
@@ -469,8 +478,9 @@ public final class ThroughputBench {
         if (cpuFirst != null && cpuLast != null) {
             note += String.format(
                     Locale.ROOT,
-                    "; CPU-s: this JVM %.2f, broker %.2f",
+                    "; CPU-s: this JVM %.2f (JIT %.2f), broker %.2f",
                     CpuAccounting.selfCpuSeconds(cpuFirst, cpuLast),
+                    (jitLast - jitFirst) / 1000.0,
                     CpuAccounting.brokerCpuSeconds(cpuFirst, cpuLast));
         }
         return new Measurement(
@@ -582,6 +592,10 @@ public final class ThroughputBench {
         long threadCpuFirst = -1;
         long threadCpuEnd = -1;
         double commitMs = Double.NaN;
+        Map<String, Long> threadsFirst = Map.of();
+        Map<String, Long> threadsEnd = Map.of();
+        long jitFirst = -1;
+        long jitEnd = -1;
         try {
             ks.start();
             Metric processed = null;
@@ -617,6 +631,8 @@ public final class ThroughputBench {
                     commitsFirst = threadMetricValue(ks, "commit-total");
                     blockedFirst = threadMetricValue(ks, "blocked-time-ns-total");
                     threadCpuFirst = streamThreadCpuNanos(appId);
+                    threadsFirst = threadCpu();
+                    jitFirst = jitMillis();
                 }
                 if (v >= target) {
                     cEnd = v;
@@ -625,6 +641,8 @@ public final class ThroughputBench {
                     commitsEnd = threadMetricValue(ks, "commit-total");
                     blockedEnd = threadMetricValue(ks, "blocked-time-ns-total");
                     threadCpuEnd = streamThreadCpuNanos(appId);
+                    threadsEnd = threadCpu();
+                    jitEnd = jitMillis();
                     commitMs = threadMetricValue(ks, "commit-latency-avg");
                     break;
                 }
@@ -653,6 +671,10 @@ public final class ThroughputBench {
         }
         String note =
                 String.format(Locale.ROOT, "first record processed %d ms after start()", (tFirst - start) / 1_000_000);
+        if (!threadsEnd.isEmpty()) {
+            log(mode.id() + " round " + round + ": Java threads by CPU-s in the span: "
+                    + topThreads(threadsFirst, threadsEnd, 6));
+        }
         if (tEnd > tFirst) {
             // where the stream thread's wall time went: blocked on Kafka (commits, flushes, polls) or working
             note += String.format(
@@ -669,9 +691,10 @@ public final class ThroughputBench {
                         threadCpuFirst < 0 || threadCpuEnd < 0 ? Double.NaN : (threadCpuEnd - threadCpuFirst) / 1e9;
                 note += String.format(
                         Locale.ROOT,
-                        "; CPU-s: stream thread %.2f, rest of this JVM %.2f, broker %.2f",
+                        "; CPU-s: stream thread %.2f, rest of this JVM %.2f (JIT %.2f), broker %.2f",
                         threadCpu,
                         CpuAccounting.selfCpuSeconds(c0, c1) - threadCpu,
+                        (jitEnd - jitFirst) / 1000.0,
                         CpuAccounting.brokerCpuSeconds(c0, c1));
             }
         }
@@ -715,6 +738,34 @@ public final class ThroughputBench {
     /** The stream thread's {@code process-total} (records processed by the thread), null until it exists. */
     private static Metric threadProcessTotal(KafkaStreams ks) {
         return threadMetric(ks, "process-total");
+    }
+
+    /** CPU nanoseconds per live Java thread (named; GC and compiler threads are not Java threads). */
+    private static final int WARMUP_PASSES = 2;
+
+    /** Milliseconds the JIT compilers spent so far, or -1. */
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : -1;
+    }
+
+    private static Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            out.merge(t.getName() + "#" + t.getId(), mx.getThreadCpuTime(t.getId()), Long::sum);
+        }
+        return out;
+    }
+
+    /** The Java threads that used the most CPU between two {@link #threadCpu()} snapshots. */
+    private static String topThreads(Map<String, Long> first, Map<String, Long> end, int n) {
+        return end.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - first.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(n)
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() / 1e9))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** CPU time of the application's (first) stream thread, or -1. */
