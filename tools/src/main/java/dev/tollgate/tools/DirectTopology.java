@@ -201,6 +201,16 @@ public final class DirectTopology implements EventBus {
         }
     }
 
+    /**
+     * Whether the evaluator requested a commit ({@code context.commit()}) since the last call: it does when it
+     * publishes a decision, so that the decision is readable without waiting for the commit interval.
+     */
+    public boolean takeCommitRequest() {
+        boolean requested = context.committed();
+        context.resetCommit();
+        return requested;
+    }
+
     @Override
     public void flush() {
         // synchronous: nothing buffered

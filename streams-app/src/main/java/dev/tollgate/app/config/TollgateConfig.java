@@ -704,8 +704,8 @@ public final class TollgateConfig extends AbstractConfig {
                 "Commit interval in ms. Unset: 1000 under exactly_once_v2 (a published decision requests a commit at "
                         + "once, so decisions are not held back by it; gate results and the timeline become readable "
                         + "within a second), Kafka Streams' 30000 under at_least_once. Each exactly-once commit blocks "
-                        + "the stream thread until the broker has the transaction: at Kafka Streams' 100 ms it was a "
-                        + "quarter of the thread's time (docs/performance.md)",
+                        + "the stream thread until the broker has the transaction: at Kafka Streams' 100 ms the "
+                        + "evaluator ran at 0.40 of a decoding consumer instead of 0.46 (docs/performance.md)",
                 service,
                 ++o,
                 ConfigDef.Width.SHORT,
