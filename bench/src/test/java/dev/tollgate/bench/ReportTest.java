@@ -55,7 +55,10 @@ class ReportTest {
                 BenchOptions.parse(new String[] {"--records", "2m", "--modes", "eos,consumer", "--rounds", "5"});
         assertThat(o.records()).isEqualTo(2_000_000);
         assertThat(o.modes()).containsExactly(Mode.EOS, Mode.CONSUMER);
-        assertThat(o.warmupRecords()).isEqualTo(300_000);
+        // each warm-up pass reads the whole dataset unless told otherwise
+        assertThat(o.warmupRecords()).isEqualTo(2_000_000);
+        assertThat(BenchOptions.parse(new String[] {"--warmup-records", "300k"}).warmupRecords())
+                .isEqualTo(300_000);
         assertThat(BenchOptions.defaults().modes()).hasSize(5);
     }
 
