@@ -31,11 +31,12 @@ public final class EvidenceDeserializer implements Deserializer<SpecificRecord> 
     }
 
     /**
-     * Creates a deserializer over a generic one.
+     * Creates a deserializer over a generic one (tests: a given registry client).
      *
-     * @param generic reads what the fast path does not; configured by {@link #configure(Map, boolean)}
+     * @param generic reads what the fast path does not, into the class its writer schema names; configured by {@link
+     *     #configure(Map, boolean)}
      */
-    public EvidenceDeserializer(SpecificAvroDeserializer<SpecificRecord> generic) {
+    EvidenceDeserializer(SpecificAvroDeserializer<SpecificRecord> generic) {
         this.generic = generic;
     }
 
@@ -79,12 +80,13 @@ public final class EvidenceDeserializer implements Deserializer<SpecificRecord> 
         if (known == null) {
             Schema writer;
             try {
-                writer = generic.writerSchema(topic, id);
+                writer = generic.writerSchemaReadAsNamed(topic, id);
             } catch (RuntimeException e) {
                 // the generic path reports it, with the message it always gives
                 return false;
             }
-            known = fastReadable(writer);
+            // a schema the generic path cannot read (or reads into a given class) stays with the generic path
+            known = writer != null && fastReadable(writer);
             fast.put(id, known);
         }
         if (known) {

@@ -4,6 +4,7 @@ import dev.tollgate.schemas.avro.RequestLog;
 import dev.tollgate.schemas.avro.StreamOutcome;
 import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.SystemLimitException;
 
 /**
  * Reads the Avro binary body of a {@link RequestLog} written with the reader's own schema, straight from the bytes
@@ -31,7 +32,7 @@ final class RequestLogReader {
             "route:?string",
             "requestId:?string",
             "pinnedRelease:?string",
-            "streamOutcome:enum(NONE,COMPLETED,CUT)",
+            "streamOutcome:enum dev.tollgate.schemas.avro.StreamOutcome(NONE,COMPLETED,CUT)",
             "idempotencyKey:?string",
             "dedupeHit:boolean",
             "schemaRev:?string",
@@ -125,10 +126,17 @@ final class RequestLogReader {
         return s;
     }
 
-    /** The length of the string at {@link #pos}, or -1 (and {@link #bad}) if it does not fit. */
+    /** The length of the string at {@link #pos}, or -1 (and {@link #bad}) if it does not fit or exceeds Avro's limit. */
     private int stringLength() {
         long len = readLong();
         if (bad || len < 0 || len > end - pos) {
+            bad = true;
+            return -1;
+        }
+        try {
+            // the limit Avro applies (org.apache.avro.limits.string.maxLength): the generic path reports it
+            SystemLimitException.checkMaxStringLength(len);
+        } catch (SystemLimitException e) {
             bad = true;
             return -1;
         }
@@ -147,12 +155,25 @@ final class RequestLogReader {
         return b == 1;
     }
 
+    /**
+     * Zig-zag varint of at most 5 bytes, exactly as Avro's {@code BinaryDecoder.readInt}: a fifth byte with the
+     * continuation bit is invalid, and bits beyond 32 of a fifth byte are dropped.
+     */
     private int readInt() {
-        long v = readLong();
-        if (v != (int) v) {
-            bad = true;
+        int n = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            if (pos >= end) {
+                bad = true;
+                return 0;
+            }
+            int b = d[pos++];
+            n |= (b & 0x7f) << shift;
+            if (b >= 0) {
+                return (n >>> 1) ^ -(n & 1);
+            }
         }
-        return (int) v;
+        bad = true;
+        return 0;
     }
 
     /** Zig-zag varint, at most 10 bytes. */
@@ -206,7 +227,7 @@ final class RequestLogReader {
                                 && s.getTypes().get(1).getType() == Schema.Type.STRING
                         ? "?string"
                         : s.toString();
-            case ENUM -> "enum(" + String.join(",", s.getEnumSymbols()) + ")";
+            case ENUM -> "enum " + s.getFullName() + "(" + String.join(",", s.getEnumSymbols()) + ")";
             default -> s.getType().getName();
         };
     }

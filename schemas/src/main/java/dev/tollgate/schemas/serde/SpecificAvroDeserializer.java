@@ -248,12 +248,14 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     }
 
     /**
-     * The writer schema of an id, from the registry once per id.
+     * The writer schema of an id if this deserializer reads it into the class the writer schema names (no reader
+     * class given, nothing failed resolving it), else null; from the registry once per id.
      *
      * @throws TollgateSerializationException as {@link #deserialize(String, byte[])} for an unknown id
      */
-    Schema writerSchema(String topic, int id) {
-        return readerFor(topic, id).writer;
+    Schema writerSchemaReadAsNamed(String topic, int id) {
+        ReaderEntry<T> entry = readerFor(topic, id);
+        return entry.failure == null && readerClass == null ? entry.writer : null;
     }
 
     private ReaderEntry<T> readerFor(String topic, int id) {

@@ -144,6 +144,99 @@ class EvidenceDeserializerTest {
                 .isEqualTo(ContractRecords.sideEffect());
     }
 
+    @Test
+    void shouldFailOverlongIntsBadEnumsAndBadLengthsWithTheGenericError() {
+        // given hand-written bodies: a 6-byte status (Avro ints have at most 5), an overlong union index, an enum index
+        // out of range, a negative string length, and for contrast the same record well-formed
+        byte[] header =
+                Arrays.copyOf(serializer.serialize(TOPIC, ContractRecords.requestLog()), WireFormat.HEADER_SIZE);
+        byte[] good = body(header, new byte[] {(byte) 0xC8, 0x03}, new byte[] {0}, 0, 3);
+        byte[] overlongStatus = body(
+                header,
+                new byte[] {(byte) 0xC8, (byte) 0x83, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00},
+                new byte[] {0},
+                0,
+                3);
+        byte[] overlongUnion = body(
+                header,
+                new byte[] {(byte) 0xC8, 0x03},
+                new byte[] {(byte) 0x82, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00},
+                0,
+                3);
+        byte[] badEnum = body(header, new byte[] {(byte) 0xC8, 0x03}, new byte[] {0}, 3, 3);
+        byte[] negativeLength = body(header, new byte[] {(byte) 0xC8, 0x03}, new byte[] {0}, 0, -1);
+        assertThat(fast.deserialize(TOPIC, good)).isEqualTo(generic.deserialize(TOPIC, good));
+
+        for (byte[] payload : new byte[][] {overlongStatus, overlongUnion, badEnum, negativeLength}) {
+            // when decoded
+            Throwable viaFast = catchThrowable(() -> fast.deserialize(TOPIC, payload));
+            Throwable viaGeneric = catchThrowable(() -> generic.deserialize(TOPIC, payload));
+
+            // then the same error as the generic path, never a record
+            assertThat(viaGeneric).as(Arrays.toString(payload)).isInstanceOf(TollgateSerializationException.class);
+            assertThat(viaFast).isNotNull();
+            assertThat(viaFast.getClass()).isEqualTo(viaGeneric.getClass());
+            assertThat(viaFast).hasMessage(viaGeneric.getMessage());
+        }
+    }
+
+    @Test
+    void shouldLeaveAWriterSchemaTheGenericPathRejectsToIt() {
+        // given a RequestLog writer schema whose streamOutcome enum has the same symbols under another name
+        String json =
+                RequestLog.getClassSchema().toString().replace("\"name\":\"StreamOutcome\"", "\"name\":\"StreamEnd\"");
+        Schema renamed = new Schema.Parser().parse(json);
+        GenericRecord rec = new GenericData.Record(renamed);
+        RequestLog log = ContractRecords.requestLog();
+        for (Schema.Field f : renamed.getFields()) {
+            Object v = log.get(f.name());
+            rec.put(f.name(), v instanceof Enum<?> e ? new GenericData.EnumSymbol(f.schema(), e.name()) : v);
+        }
+        byte[] payload = Schemas.wire(registry.register("renamed-value", renamed), rec);
+
+        // when decoded / then both fail alike: the fast path does not read what the generic path refuses
+        Throwable viaFast = catchThrowable(() -> fast.deserialize(TOPIC, payload));
+        Throwable viaGeneric = catchThrowable(() -> generic.deserialize(TOPIC, payload));
+        assertThat(viaGeneric).isInstanceOf(IncompatibleSchemaException.class);
+        assertThat(viaFast).isInstanceOf(IncompatibleSchemaException.class).hasMessage(viaGeneric.getMessage());
+        assertThat(EvidenceDeserializer.fastReadable(renamed)).isFalse();
+    }
+
+    /**
+     * A RequestLog body written by hand: service "s", release "r", revision "v", timestamp 1, then the given status
+     * bytes, latency 1.0, coldStart false, method of {@code methodLength} bytes ("GET" when 3, a raw negative length
+     * when -1), the given route union bytes (then nothing more in the union when they say null), requestId and
+     * pinnedRelease null, the given enum index, the rest null/false.
+     */
+    private static byte[] body(byte[] header, byte[] status, byte[] routeUnion, int outcome, int methodLength) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(header);
+        for (String s : new String[] {"s", "r", "v"}) {
+            out.write(2);
+            out.write(s.charAt(0));
+        }
+        out.write(2); // timestamp 1
+        out.writeBytes(status);
+        out.writeBytes(new byte[] {0, 0, 0, 0, 0, 0, (byte) 0xF0, 0x3F}); // 1.0
+        out.write(0); // coldStart false
+        if (methodLength == -1) {
+            out.write(1); // zig-zag -1
+        } else {
+            out.write(methodLength * 2);
+            out.write("GET".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, methodLength);
+        }
+        out.writeBytes(routeUnion);
+        out.write(0); // requestId null
+        out.write(0); // pinnedRelease null
+        out.write(outcome * 2);
+        out.write(0); // idempotencyKey null
+        out.write(0); // dedupeHit false
+        out.write(0); // schemaRev null
+        out.write(0); // indexHash null
+        out.write(0); // modelTag null
+        return out.toByteArray();
+    }
+
     private static int indexOfRouteUnion(RequestLog log, byte[] payload) {
         // the route union follows the method string; find it by decoding the prefix up to the method
         RequestLog prefix = RequestLog.newBuilder(log).build();

@@ -59,9 +59,9 @@ import org.slf4j.LoggerFactory;
 public final class TollgateService implements AutoCloseable {
     /**
      * The commit interval under exactly_once_v2 unless {@code commit.interval.ms} is set: every exactly-once commit
-     * blocks the stream thread until the broker has the transaction, and at Kafka Streams' 100 ms the evaluator ran
-     * at 0.40 of a decoding consumer instead of 0.46 (side by side, docs/performance.md). A published decision requests a commit at
-     * once (the evaluator calls {@code context.commit()}), so decisions do not wait for this interval.
+     * blocks the stream thread until the broker has the transaction, and at Kafka Streams' 100 ms the evaluator ran at
+     * 0.40 of a decoding consumer instead of 0.46 (side by side, docs/performance.md). A published decision requests a
+     * commit at once (the evaluator calls {@code context.commit()}), so decisions do not wait for this interval.
      */
     public static final long DEFAULT_EOS_COMMIT_INTERVAL_MS = 1000L;
 

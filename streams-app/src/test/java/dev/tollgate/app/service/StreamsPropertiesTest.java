@@ -51,6 +51,18 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void shouldUseAnExplicitCommitIntervalUnderExactlyOnce() {
+        // given exactly_once_v2 with commit.interval.ms set
+        TollgateConfig c = config(Map.of("bootstrap.servers", "k:9092", "commit.interval.ms", "100"));
+
+        // when
+        Properties p = TollgateService.streamsProperties(c, DlqListener.NOOP);
+
+        // then the setting wins over Tollgate's default
+        assertThat(p).containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L);
+    }
+
+    @Test
     void shouldKeepKafkaStreamsCommitIntervalUnderAtLeastOnceUnlessSet() {
         // given at_least_once without a commit interval
         TollgateConfig c = config(Map.of("bootstrap.servers", "k:9092", "processing.guarantee", "at_least_once"));

@@ -48,7 +48,6 @@ final class TickClock {
         c.maxEventTime = Math.max(c.maxEventTime, ts);
     }
 
-    /** Seals every tick the watermark has passed, in order; returns whether anything was emitted. */
     /**
      * Whether {@link #advance} might seal a tick now: false when the next tick is known and not sealable yet, which is
      * what most events find (a cheap check before the evaluator builds its sealer).
@@ -65,6 +64,7 @@ final class TickClock {
         return c.nextTick <= Math.floorDiv(watermark, tickMs) - 1;
     }
 
+    /** Seals every tick the watermark has passed, in order; returns whether anything was emitted. */
     boolean advance(ServiceState st, long sourceTime, Sealer sealer) {
         ClockState c = st.clock;
         if (c.maxEventTime == Long.MIN_VALUE || sourceTime == Long.MIN_VALUE) {
