@@ -27,7 +27,7 @@ fi
 read -r -a java_opts <<<"${BENCH_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseG1GC}"
 if [[ -n "${BENCH_JFR:-}" ]]; then
   java_opts+=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
-              "-XX:StartFlightRecording=filename=${BENCH_JFR},settings=profile,dumponexit=true")
+              "-XX:StartFlightRecording=filename=${BENCH_JFR},settings=${BENCH_JFC:-profile},dumponexit=true")
 fi
 exec java "${java_opts[@]}" \
   -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.tollgate.schemas.avro,java.lang,java.util,org.apache.avro.util \

@@ -67,12 +67,15 @@ public record BenchOptions(
         /**
          * The service's defaults: TollgateTopology with per-source watermarks (source.idle.ms 1000, the live settings,
          * the lag from the stream thread's consumer and the broker's end offsets as the service asks them) and
-         * max.task.idle.ms=-1, exactly_once_v2, the service's commit interval (1000 ms; a decision commits at once).
+         * max.task.idle.ms=-1, exactly_once_v2, the service's commit interval (1000 ms; a decision commits at once),
+         * one stream thread per available processor.
          */
         EOS(
                 "eos",
                 "Tollgate defaults: per-source watermarks, exactly_once_v2, commit.interval.ms=1000 and a commit"
-                        + " per decision, max.task.idle.ms=-1"),
+                        + " per decision, max.task.idle.ms=-1, a stream thread per processor"),
+        /** As {@link #EOS} with one stream thread (the default before it followed the processors): per-thread cost. */
+        EOS_1THREAD("eos-1thread", "Tollgate defaults but num.stream.threads=1"),
         /**
          * As {@link #EOS} with Kafka Streams' own exactly-once commit interval (100 ms) instead of Tollgate's default:
          * the cost of committing ten times a second.
@@ -133,7 +136,7 @@ public record BenchOptions(
             }
             throw new IllegalArgumentException(
                     "unknown mode '" + s
-                            + "' (consumer, consumer-fast, eos, eos-commit100, alos, eos-sync, eos-noidle, floor, floor-bytes, naive)");
+                            + "' (consumer, consumer-fast, eos, eos-1thread, eos-commit100, alos, eos-sync, eos-noidle, floor, floor-bytes, naive)");
         }
     }
 

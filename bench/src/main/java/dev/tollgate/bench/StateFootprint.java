@@ -173,6 +173,7 @@ final class StateFootprint {
     static Mode probedMode(List<Mode> modes) {
         for (Mode m : modes) {
             if (m == Mode.EOS
+                    || m == Mode.EOS_1THREAD
                     || m == Mode.EOS_COMMIT100
                     || m == Mode.ALOS
                     || m == Mode.EOS_SYNC

@@ -1,5 +1,6 @@
 package dev.tollgate.bench;
 
+import dev.tollgate.app.config.TollgateConfig;
 import dev.tollgate.app.service.ConsumerLag;
 import dev.tollgate.app.service.TollgateService;
 import dev.tollgate.bench.BenchOptions.Mode;
@@ -411,7 +412,7 @@ public final class ThroughputBench {
     private Measurement measure(Mode mode, Dataset d, int round, boolean warmup, boolean probeState) throws Exception {
         return switch (mode) {
             case CONSUMER, CONSUMER_FAST -> consumer(mode, d, round, warmup);
-            case EOS, EOS_COMMIT100, ALOS, EOS_SYNC, EOS_NOIDLE, FLOOR, FLOOR_BYTES, NAIVE ->
+            case EOS, EOS_1THREAD, EOS_COMMIT100, ALOS, EOS_SYNC, EOS_NOIDLE, FLOOR, FLOOR_BYTES, NAIVE ->
                 streams(mode, d, round, warmup, probeState);
         };
     }
@@ -499,7 +500,10 @@ public final class ThroughputBench {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // the service's default for every Streams mode, so that they compare at the same parallelism
+        p.put(
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                mode == Mode.EOS_1THREAD ? 1 : TollgateConfig.defaultStreamThreads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         if (mode == Mode.ALOS) {
             p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
@@ -561,10 +565,12 @@ public final class ThroughputBench {
         }
         AtomicReference<Throwable> error = new AtomicReference<>();
         // the per-source modes run as the service does: the lag from the stream thread's consumer and the broker
-        ConsumerLag lag = mode == Mode.EOS || mode == Mode.EOS_COMMIT100 || mode == Mode.ALOS
-                ? new ConsumerLag(
-                        ConsumerLag.EndOffsets.admin(adminConfig(), Duration.ofSeconds(5)), System::currentTimeMillis)
-                : null;
+        ConsumerLag lag =
+                mode == Mode.EOS || mode == Mode.EOS_1THREAD || mode == Mode.EOS_COMMIT100 || mode == Mode.ALOS
+                        ? new ConsumerLag(
+                                ConsumerLag.EndOffsets.admin(adminConfig(), Duration.ofSeconds(5)),
+                                System::currentTimeMillis)
+                        : null;
         KafkaStreams ks = lag == null
                 ? new KafkaStreams(topology(mode, topics, null), streamsProps(mode, appId, stateDir))
                 : new KafkaStreams(topology(mode, topics, lag), streamsProps(mode, appId, stateDir), lag);
@@ -598,7 +604,7 @@ public final class ThroughputBench {
         long jitEnd = -1;
         try {
             ks.start();
-            Metric processed = null;
+            boolean processedSeen = false;
             long lastValue = 0;
             long lastProgress = System.nanoTime();
             while (true) {
@@ -610,13 +616,14 @@ public final class ThroughputBench {
                 if (ks.state() == KafkaStreams.State.ERROR || ks.state() == KafkaStreams.State.NOT_RUNNING) {
                     throw new IllegalStateException(mode.id() + ": Kafka Streams is " + ks.state());
                 }
-                if (processed == null) {
-                    processed = threadProcessTotal(ks);
-                    if (processed == null) {
+                if (!processedSeen) {
+                    processedSeen = threadMetric(ks, "process-total") != null;
+                    if (!processedSeen) {
                         continue;
                     }
                 }
-                long v = (long) ((Number) processed.metricValue()).doubleValue();
+                // summed over the stream threads (num.stream.threads may be set through -Dbench.streams.*)
+                long v = (long) threadMetricValue(ks, "process-total");
                 if (v > lastValue) {
                     lastValue = v;
                     lastProgress = now;
@@ -669,6 +676,8 @@ public final class ThroughputBench {
             ks.cleanUp();
             DevBroker.deleteTree(stateDir);
         }
+        int streamThreads = Integer.parseInt(
+                String.valueOf(streamsProps(mode, appId, stateDir).get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)));
         String note =
                 String.format(Locale.ROOT, "first record processed %d ms after start()", (tFirst - start) / 1_000_000);
         if (!threadsEnd.isEmpty()) {
@@ -679,9 +688,13 @@ public final class ThroughputBench {
             // where the stream thread's wall time went: blocked on Kafka (commits, flushes, polls) or working
             note += String.format(
                     Locale.ROOT,
-                    "; %.0f commits of %.0f ms on average; stream thread on CPU %.0f %% of the span, in blocking Kafka calls %.0f %%",
+                    "; %d stream thread%s; %.0f commits of %.0f ms on average; stream thread%s on CPU %.0f %% of the span,"
+                            + " in blocking Kafka calls %.0f %%",
+                    streamThreads,
+                    streamThreads == 1 ? "" : "s",
                     commitsEnd - commitsFirst,
                     commitMs,
+                    streamThreads == 1 ? "" : "s (sum)",
                     threadCpuFirst < 0 || threadCpuEnd < 0
                             ? Double.NaN
                             : 100.0 * (threadCpuEnd - threadCpuFirst) / (tEnd - tFirst),
@@ -691,7 +704,8 @@ public final class ThroughputBench {
                         threadCpuFirst < 0 || threadCpuEnd < 0 ? Double.NaN : (threadCpuEnd - threadCpuFirst) / 1e9;
                 note += String.format(
                         Locale.ROOT,
-                        "; CPU-s: stream thread %.2f, rest of this JVM %.2f (JIT %.2f), broker %.2f",
+                        "; CPU-s: stream thread%s %.2f, rest of this JVM %.2f (JIT %.2f), broker %.2f",
+                        streamThreads == 1 ? "" : "s",
                         threadCpu,
                         CpuAccounting.selfCpuSeconds(c0, c1) - threadCpu,
                         (jitEnd - jitFirst) / 1000.0,
@@ -736,10 +750,6 @@ public final class ThroughputBench {
     }
 
     /** The stream thread's {@code process-total} (records processed by the thread), null until it exists. */
-    private static Metric threadProcessTotal(KafkaStreams ks) {
-        return threadMetric(ks, "process-total");
-    }
-
     /** CPU nanoseconds per live Java thread (named; GC and compiler threads are not Java threads). */
     private static final int WARMUP_PASSES = 2;
 
@@ -771,12 +781,14 @@ public final class ThroughputBench {
     /** CPU time of the application's (first) stream thread, or -1. */
     private static long streamThreadCpuNanos(String appId) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = -1;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith(appId) && t.getName().endsWith("-StreamThread-1")) {
-                return mx.getThreadCpuTime(t.getId());
+            if (t.getName().startsWith(appId) && t.getName().matches(".*-StreamThread-\\d+")) {
+                long c = mx.getThreadCpuTime(t.getId());
+                sum = sum < 0 ? c : sum + c;
             }
         }
-        return -1;
+        return sum;
     }
 
     private static Metric threadMetric(KafkaStreams ks, String name) {
@@ -789,9 +801,21 @@ public final class ThroughputBench {
         return null;
     }
 
+    /** A stream-thread metric summed over the stream threads ({@code -avg} metrics: their mean), or NaN. */
     private static double threadMetricValue(KafkaStreams ks, String name) {
-        Metric m = threadMetric(ks, name);
-        return m == null ? Double.NaN : ((Number) m.metricValue()).doubleValue();
+        double sum = 0;
+        int n = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : ks.metrics().entrySet()) {
+            MetricName m = e.getKey();
+            if (m.name().equals(name) && m.group().equals("stream-thread-metrics")) {
+                double v = ((Number) e.getValue().metricValue()).doubleValue();
+                if (!Double.isNaN(v)) {
+                    sum += v;
+                    n++;
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : name.endsWith("-avg") ? sum / n : sum;
     }
 
     private static Map<String, Long> endOffsets(Admin admin, List<String> topicNames) throws Exception {

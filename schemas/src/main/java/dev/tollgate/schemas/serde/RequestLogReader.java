@@ -72,15 +72,25 @@ final class RequestLogReader {
 
     private RequestLog read() {
         RequestLog r = new RequestLog();
-        r.setService(cached());
-        r.setReleaseId(cached());
-        r.setRevision(cached());
+        // service, release and revision are adjacent and repeat together: one lookup for the three
+        String[] who = identity();
+        if (who == null) {
+            return null;
+        }
+        r.setService(who[0]);
+        r.setReleaseId(who[1]);
+        r.setRevision(who[2]);
         r.setTimestamp(readLong());
         r.setStatus(readInt());
         r.setLatencyMs(readDouble());
         r.setColdStart(readBoolean());
-        r.setMethod(cached());
-        r.setRoute(unionIndex() == 1 ? cached() : null);
+        // and so are method and route
+        String[] what = methodAndRoute();
+        if (what == null) {
+            return null;
+        }
+        r.setMethod(what[0]);
+        r.setRoute(what[1]);
         r.setRequestId(unionIndex() == 1 ? uncached() : null);
         r.setPinnedRelease(unionIndex() == 1 ? cached() : null);
         int outcome = readInt();
@@ -91,6 +101,61 @@ final class RequestLogReader {
         r.setIndexHash(unionIndex() == 1 ? cached() : null);
         r.setModelTag(unionIndex() == 1 ? cached() : null);
         return bad || pos != end ? null : r;
+    }
+
+    /** Service, release id and revision, from the group cache when these bytes were seen; null if malformed. */
+    private String[] identity() {
+        int start = pos;
+        int o1 = skipString();
+        int o2 = skipString();
+        int o3 = skipString();
+        if (bad) {
+            return null;
+        }
+        String[] values = strings.group(d, start, pos - start);
+        if (values == null) {
+            values = new String[] {stringAt(o1, o2), stringAt(o2, o3), stringAt(o3, pos)};
+            strings.putGroup(d, start, pos - start, values);
+        }
+        return values;
+    }
+
+    /** Method and route (null when absent), from the group cache when these bytes were seen; null if malformed. */
+    private String[] methodAndRoute() {
+        int start = pos;
+        int methodAt = skipString();
+        int methodEnd = pos;
+        int routeAt = unionIndex() == 1 ? skipString() : -1;
+        if (bad) {
+            return null;
+        }
+        String[] values = strings.group(d, start, pos - start);
+        if (values == null) {
+            values = new String[] {stringAt(methodAt, methodEnd), routeAt < 0 ? null : stringAt(routeAt, pos)};
+            strings.putGroup(d, start, pos - start, values);
+        }
+        return values;
+    }
+
+    /** Skips a length-prefixed string; returns where its length starts (see {@link #stringAt}), or -1 if malformed. */
+    private int skipString() {
+        int at = pos;
+        int len = stringLength();
+        if (len < 0) {
+            return -1;
+        }
+        pos += len;
+        return at;
+    }
+
+    /** The string whose length prefix starts at {@code at} and whose bytes end at {@code end} (read before). */
+    private String stringAt(int at, int end) {
+        int p = at;
+        while (d[p] < 0) {
+            p++; // the varint's continuation bytes; the reader checked the length when it skipped the string
+        }
+        p++;
+        return strings.get(d, p, end - p);
     }
 
     private <T> T fail(T value) {

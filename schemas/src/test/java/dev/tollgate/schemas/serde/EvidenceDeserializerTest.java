@@ -62,7 +62,10 @@ class EvidenceDeserializerTest {
 
         // then the repeated strings are the same instances (the fast path ran), the request ids are not shared
         assertThat(rb.getService()).isSameAs(ra.getService());
+        assertThat(rb.getReleaseId()).isSameAs(ra.getReleaseId());
         assertThat(rb.getRevision()).isSameAs(ra.getRevision());
+        assertThat(rb.getMethod()).isSameAs(ra.getMethod());
+        assertThat(rb.getRoute()).isNotNull().isSameAs(ra.getRoute());
         assertThat(rb.getRequestId()).isEqualTo("another");
     }
 

@@ -51,6 +51,24 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void shouldRunOneStreamThreadPerAvailableProcessorUnlessSet() {
+        // given one configuration without num.stream.threads, one with it
+        TollgateConfig unset = config(Map.of("bootstrap.servers", "k:9092"));
+        TollgateConfig set = config(Map.of("bootstrap.servers", "k:9092", "num.stream.threads", "3"));
+
+        // when
+        Properties defaults = TollgateService.streamsProperties(unset, DlqListener.NOOP);
+        Properties explicit = TollgateService.streamsProperties(set, DlqListener.NOOP);
+
+        // then the default follows the processors this JVM may use, and an explicit value wins
+        assertThat(defaults)
+                .containsEntry(
+                        StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                        Runtime.getRuntime().availableProcessors());
+        assertThat(explicit).containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3);
+    }
+
+    @Test
     void shouldUseAnExplicitCommitIntervalUnderExactlyOnce() {
         // given exactly_once_v2 with commit.interval.ms set
         TollgateConfig c = config(Map.of("bootstrap.servers", "k:9092", "commit.interval.ms", "100"));
