@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bench module (and what it needs) and runs ThroughputBench; arguments go to the bench.
 #
-#   bench/run.sh [--records 2000000] [--rounds 3] [--modes consumer,eos,alos,naive] ...   (see --help)
+#   bench/run.sh [--records 6000000] [--rounds 5] [--modes consumer,eos,alos,naive] ...   (see --help)
 #
 # Environment:
 #   BENCH_SKIP_BUILD=1   reuse bench/target (no mvn)

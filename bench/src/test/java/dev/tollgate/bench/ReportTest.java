@@ -60,6 +60,9 @@ class ReportTest {
         assertThat(BenchOptions.parse(new String[] {"--warmup-records", "300k"}).warmupRecords())
                 .isEqualTo(300_000);
         assertThat(BenchOptions.defaults().modes()).hasSize(5);
+        // the default run: 6m records (about 4 s of the evaluator, start-up a small part of it), 5 paired rounds
+        assertThat(BenchOptions.defaults().records()).isEqualTo(6_000_000);
+        assertThat(BenchOptions.defaults().rounds()).isEqualTo(5);
     }
 
     @Test
