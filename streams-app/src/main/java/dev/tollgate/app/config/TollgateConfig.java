@@ -359,7 +359,7 @@ public final class TollgateConfig extends AbstractConfig {
     /**
      * The stream threads of an instance that does not set {@code num.stream.threads}: one per available processor.
      * Kafka Streams runs one stream thread unless told otherwise, and a stream thread uses one core at most; on two
-     * cores one thread left the evaluator at 0.35 of a decoding consumer where two reached 0.51 (docs/performance.md).
+     * cores one thread ran the evaluator at 0.54 of a decoding consumer and two at 0.75 (docs/performance.md).
      */
     public static int defaultStreamThreads() {
         return Runtime.getRuntime().availableProcessors();
