@@ -292,7 +292,8 @@ public record BenchOptions(
                 "  --records N             RequestLog records to produce (default 6000000; 6m, 500k accepted)",
                 "  --rounds N              measured rounds, order alternating (default 5)",
                 "  --warmup-records N      records per mode in each of the two unmeasured warm-up passes (default N; 0: none)",
-                "  --modes a,b,...         consumer, eos, eos-sync, alos, eos-noidle, naive (default all but eos-noidle)",
+                "  --modes a,b,...         consumer, eos, eos-sync, alos, naive (the default); diagnostic: consumer-fast,"
+                        + " eos-1thread, eos-commit100, eos-noidle, floor, floor-bytes",
                 "  --bootstrap-servers S   use this broker instead of starting a dev broker on free ports",
                 "  --topic-prefix P        topic prefix (default tollgate.)",
                 "  --partitions N          partitions of the topics (default 6)",

@@ -749,8 +749,7 @@ public final class ThroughputBench {
                 c0 == null ? Double.NaN : CpuAccounting.ownCpuSeconds(c0, c1));
     }
 
-    /** The stream thread's {@code process-total} (records processed by the thread), null until it exists. */
-    /** CPU nanoseconds per live Java thread (named; GC and compiler threads are not Java threads). */
+    /** Unmeasured passes over the dataset per mode before the measured rounds (JIT warm-up). */
     private static final int WARMUP_PASSES = 2;
 
     /** Milliseconds the JIT compilers spent so far, or -1. */
@@ -759,6 +758,7 @@ public final class ThroughputBench {
         return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : -1;
     }
 
+    /** CPU nanoseconds per live Java thread (named; GC and compiler threads are not Java threads). */
     private static Map<String, Long> threadCpu() {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         Map<String, Long> out = new HashMap<>();
@@ -778,7 +778,7 @@ public final class ThroughputBench {
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
-    /** CPU time of the application's (first) stream thread, or -1. */
+    /** CPU time of the application's stream threads, summed, or -1 when there is none. */
     private static long streamThreadCpuNanos(String appId) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long sum = -1;
