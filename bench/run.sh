@@ -7,6 +7,7 @@
 #   BENCH_SKIP_BUILD=1   reuse bench/target (no mvn)
 #   BENCH_JAVA_OPTS      JVM options (default: -Xms2g -Xmx2g -XX:+UseG1GC)
 #   BENCH_JFR=FILE       also record a JFR profile (settings=profile) into FILE
+#   BENCH_JFC=SETTINGS   JFR settings for BENCH_JFR (default: profile; a .jfc file, e.g. with a 1 ms sampling period)
 #
 # Starts its own dev broker (the devbroker module: a child JVM with deploy/kafka/start.sh's settings, temp dir,
 # free loopback ports) unless
